@@ -1,0 +1,12 @@
+// lrclr: the command-line front end. Each subcommand is one ICommand; this file only registers them.
+#include <memory>
+
+#include "app/cli/CommandLine.h"
+#include "app/cli/VersionCommand.h"
+
+int main(int argc, char** argv)
+{
+    lrclr::cli::CommandLine commandLine;
+    commandLine.add(std::make_unique<lrclr::cli::VersionCommand>());
+    return commandLine.run(argc, argv);
+}

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+namespace lrclr {
+
+/// Process-wide set-up of DCMTK: decoder registration (JPEG, JPEG-LS, RLE) and a logger that never prints PHI.
+/// Thread-safe: initialize() may be called from any thread, any number of times; it runs once.
+class DicomLibrary
+{
+public:
+    static void initialize();
+    /// DCMTK version, e.g. "3.6.7".
+    static std::string version();
+};
+
+} // namespace lrclr
