@@ -1,0 +1,64 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/model/AnalysisResult.h"
+#include "core/model/GrayscaleImage.h"
+
+namespace lrclr {
+
+/// Thrown for a model directory or checkpoint that cannot be used; the message names the file and the problem.
+class ModelError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A loaded LRCLR model (CLIP backbone + region selection + cross-modal interaction) ready for inference.
+/// Not thread-safe: create it and call it from one worker thread (InferenceMode and device state are per thread).
+class LrclrModel
+{
+public:
+    struct Options
+    {
+        enum class Device { Automatic, Cpu, Cuda };
+        Device device = Device::Automatic;
+        int threads = 0; ///< CPU intra-op threads; 0 = one per core
+    };
+
+    /// Loads a model directory (manifest.json + weights + merges + findings.json); verifies the manifest's sha256.
+    static std::unique_ptr<LrclrModel> load(const std::string& directory, const Options& options);
+    static std::unique_ptr<LrclrModel> load(const std::string& directory) { return load(directory, Options{}); }
+    ~LrclrModel();
+
+    LrclrModel(const LrclrModel&) = delete;
+    LrclrModel& operator=(const LrclrModel&) = delete;
+
+    AnalysisResult::ModelIdentity identity() const;
+    /// Names of the findings scored zero-shot (from the model's findings.json).
+    std::vector<std::string> findingNames() const;
+
+    /// Full analysis: zero-shot findings, selected regions, and grounding of each sentence.
+    /// `sentences` may be empty (findings and regions only). Throws ModelError for an invalid image.
+    AnalysisResult analyze(const GrayscaleImage& image, const std::vector<std::string>& sentences) const;
+
+    /// Re-grounds only `sentences` against the image of an earlier analysis (live re-grounding of edited text):
+    /// reuses cached image features when `image` is the one last analysed.
+    std::vector<AnalysisResult::Sentence> ground(const GrayscaleImage& image,
+                                                 const std::vector<std::string>& sentences) const;
+
+    /// Upsamples a patch map to `width` x `height` original-image pixels through the exact inverse of the
+    /// preprocessing in `geometry` (bicubic in model space); pixels outside the model's field of view are 0.
+    static std::vector<float> mapToImage(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
+                                         int width, int height);
+
+private:
+    struct Private;
+    explicit LrclrModel(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
+};
+
+} // namespace lrclr
