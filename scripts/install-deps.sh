@@ -17,6 +17,8 @@ packages=(
   libvtk9-dev
   # Boost.Program_options for the CLI, ICU for the tokenizer's Unicode classes
   libboost-dev libboost-program-options-dev libicu-dev
+  # model library: JSON manifests, SHA-256 of weight files, gzip (CLIP merges file)
+  nlohmann-json3-dev libssl-dev zlib1g-dev
   # headless display for screenshots of the real window, and tools to capture and convert them
   xvfb xauth x11-apps imagemagick
   # benchmarks: Google Benchmark, and Python torch for the reference comparison
