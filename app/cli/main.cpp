@@ -3,10 +3,16 @@
 
 #include "app/cli/CommandLine.h"
 #include "app/cli/VersionCommand.h"
+// [includes: study & report]
+// [includes: model]
+// [includes: training]
 
 int main(int argc, char** argv)
 {
     lrclr::cli::CommandLine commandLine;
     commandLine.add(std::make_unique<lrclr::cli::VersionCommand>());
+    // [commands: study & report]
+    // [commands: model]
+    // [commands: training]
     return commandLine.run(argc, argv);
 }
