@@ -10,6 +10,8 @@
 
 #include "app/support/SoftwareInventory.h"
 #include "core/model/TorchRuntime.h"
+#include "core/study/DicomLibrary.h"
+#include "imaging/ImagingLibrary.h"
 #include "ui/MainWindow.h"
 
 namespace lrclr {
@@ -73,6 +75,17 @@ void SmokeTest::finish(double checksum)
         std::cout << "smoke: FAIL loaded BLAS is '" << blas.name << "' at '" << blas.libraryPath
                   << "'; install libopenblas0-openmp (reference BLAS is ~15x slower)\n";
         passed = false;
+    }
+    if (!DicomLibrary::selfTest()) {
+        std::cout << "smoke: FAIL DCMTK could not round-trip a dataset in memory\n";
+        passed = false;
+    }
+    const int contourPoints = ImagingLibrary::contourSelfTest();
+    if (contourPoints < 16) {
+        std::cout << "smoke: FAIL VTK contour of a disc returned " << contourPoints << " points\n";
+        passed = false;
+    } else {
+        std::cout << "smoke: VTK contour of a disc: " << contourPoints << " points\n";
     }
     if (!m_window.isVisible()) {
         std::cout << "smoke: FAIL main window is not visible\n";

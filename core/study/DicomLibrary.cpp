@@ -1,8 +1,13 @@
 #include "core/study/DicomLibrary.h"
 
 #include <mutex>
+#include <vector>
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
+#include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
@@ -26,6 +31,35 @@ void DicomLibrary::initialize()
 std::string DicomLibrary::version()
 {
     return OFFIS_DCMTK_VERSION_STRING;
+}
+
+bool DicomLibrary::selfTest()
+{
+    DcmDataset written;
+    if (written.putAndInsertString(DCM_Modality, "CR").bad() || written.putAndInsertUint16(DCM_Rows, 3000).bad())
+        return false;
+    std::vector<unsigned char> buffer(1024);
+    DcmOutputBufferStream output(buffer.data(), static_cast<offile_off_t>(buffer.size()));
+    written.transferInit();
+    const OFCondition writeStatus = written.write(output, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
+    written.transferEnd();
+    if (writeStatus.bad())
+        return false;
+    void* bytes = nullptr;
+    offile_off_t length = 0;
+    output.flushBuffer(bytes, length);
+
+    DcmInputBufferStream input;
+    input.setBuffer(bytes, length);
+    input.setEos();
+    DcmDataset parsed;
+    parsed.transferInit();
+    const OFCondition readStatus = parsed.read(input, EXS_LittleEndianExplicit);
+    parsed.transferEnd();
+    Uint16 rows = 0;
+    OFString modality;
+    return readStatus.good() && parsed.findAndGetUint16(DCM_Rows, rows).good() && rows == 3000
+        && parsed.findAndGetOFString(DCM_Modality, modality).good() && modality == "CR";
 }
 
 } // namespace lrclr

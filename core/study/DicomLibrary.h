@@ -12,6 +12,8 @@ public:
     static void initialize();
     /// DCMTK version, e.g. "3.6.7".
     static std::string version();
+    /// Writes a small dataset to memory and parses it back; true when DCMTK round-trips it (start-up smoke test).
+    static bool selfTest();
 };
 
 } // namespace lrclr
