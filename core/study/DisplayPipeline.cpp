@@ -1,0 +1,335 @@
+#include "core/study/DisplayPipeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace lrclr {
+
+namespace {
+
+constexpr double outputMaximum = 255.0;
+
+/// Continuous display value 0..255 of one modality value under `voi` (DICOM PS3.3 C.11.2.1.2 / C.11.2.1.3).
+double applyVoi(double x, const VoiSettings& voi, const XrayImage& image)
+{
+    if (voi.voiLutIndex && *voi.voiLutIndex >= 0 && *voi.voiLutIndex < static_cast<int>(image.voiLuts.size())) {
+        const VoiLut& lut = image.voiLuts[static_cast<std::size_t>(*voi.voiLutIndex)];
+        if (lut.data.empty())
+            return 0.0;
+        const double index
+            = std::clamp(std::floor(x) - lut.firstMappedValue, 0.0, static_cast<double>(lut.data.size() - 1));
+        const int bits = std::clamp(lut.bitsPerEntry, 1, 16);
+        const double maximum = static_cast<double>((1u << bits) - 1u);
+        return std::min(1.0, lut.data[static_cast<std::size_t>(index)] / maximum) * outputMaximum;
+    }
+    const double c = voi.center;
+    switch (voi.function) {
+    case VoiLutFunction::Linear: {
+        const double w = std::max(1.0, voi.width);
+        if (w <= 1.0)
+            return x <= c - 0.5 ? 0.0 : outputMaximum;
+        if (x <= c - 0.5 - (w - 1.0) / 2.0)
+            return 0.0;
+        if (x > c - 0.5 + (w - 1.0) / 2.0)
+            return outputMaximum;
+        return ((x - (c - 0.5)) / (w - 1.0) + 0.5) * outputMaximum;
+    }
+    case VoiLutFunction::LinearExact: {
+        const double w = std::max(std::numeric_limits<double>::min(), voi.width);
+        if (x <= c - w / 2.0)
+            return 0.0;
+        if (x > c + w / 2.0)
+            return outputMaximum;
+        return ((x - c) / w + 0.5) * outputMaximum;
+    }
+    case VoiLutFunction::Sigmoid: {
+        const double w = std::max(std::numeric_limits<double>::min(), voi.width);
+        return outputMaximum / (1.0 + std::exp(-4.0 * (x - c) / w));
+    }
+    }
+    return 0.0;
+}
+
+std::uint8_t quantize(double value)
+{
+    return static_cast<std::uint8_t>(std::clamp(std::floor(value), 0.0, outputMaximum));
+}
+
+/// Stored-value range the lookup table must cover (the whole representable range would be 64 Ki entries, which is
+/// still small, but the actual range keeps the table in L1 for typical 12-bit images).
+std::pair<int, int> tableRange(const XrayImage& image)
+{
+    if (!image.isValid())
+        return { 0, 0 };
+    if (image.sampleFormat == SampleFormat::Rgb8 || image.sampleFormat == SampleFormat::Unsigned8)
+        return { 0, 255 };
+    return image.storedRange();
+}
+
+bool isInvertedByImage(const XrayImage& image)
+{
+    const bool monochrome1 = image.photometric == PhotometricInterpretation::Monochrome1;
+    // PS3.3 C.8.11.6 / C.11.6: DX images pair MONOCHROME1 with shape INVERSE (the two say the same thing, so they do
+    // not cancel); when the shape is present it decides, otherwise the photometric interpretation does.
+    switch (image.presentationLutShape) {
+    case PresentationLutShape::Inverse:
+        return true;
+    case PresentationLutShape::Identity:
+        return false;
+    case PresentationLutShape::Unspecified:
+        break;
+    }
+    return monochrome1;
+}
+
+template<typename T>
+void mapSamples(const T* input, std::uint8_t* output, std::size_t count, const std::uint8_t* table, int offset)
+{
+    const std::uint8_t* base = table - offset;
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        output[i] = base[input[i]];
+        output[i + 1] = base[input[i + 1]];
+        output[i + 2] = base[input[i + 2]];
+        output[i + 3] = base[input[i + 3]];
+    }
+    for (; i < count; ++i)
+        output[i] = base[input[i]];
+}
+
+} // namespace
+
+DisplayPipeline::DisplayPipeline(XrayImage image)
+    : m_image(std::move(image))
+{
+    const auto [low, high] = tableRange(m_image);
+    m_lookupOffset = low;
+    m_lookupTable.assign(static_cast<std::size_t>(high - low + 1), 0);
+    m_voi = defaultVoi(m_image);
+    rebuildLookupTable();
+}
+
+VoiSettings DisplayPipeline::defaultVoi(const XrayImage& image)
+{
+    VoiSettings voi;
+    voi.function = image.voiLutFunction;
+    if (!image.windowPresets.empty() && image.windowPresets.front().width > 0.0) {
+        voi.center = image.windowPresets.front().center;
+        voi.width = image.windowPresets.front().width;
+        return voi;
+    }
+    if (!image.voiLuts.empty() && !image.voiLuts.front().data.empty()) {
+        voi.voiLutIndex = 0;
+        return voi;
+    }
+    voi.function = VoiLutFunction::Linear;
+    if (image.sampleFormat == SampleFormat::Rgb8) {
+        voi.center = 127.5;
+        voi.width = 256.0;
+        return voi;
+    }
+    // Full range of modality values, ignoring padding (which would otherwise stretch the window over the background).
+    int low = std::numeric_limits<int>::max();
+    int high = std::numeric_limits<int>::min();
+    const auto scan = [&](auto samples) {
+        const bool hasPadding = image.pixelPaddingValue.has_value();
+        const double padding = image.pixelPaddingValue.value_or(0.0);
+        for (const auto value : samples) {
+            if (hasPadding && value == padding)
+                continue;
+            low = std::min(low, static_cast<int>(value));
+            high = std::max(high, static_cast<int>(value));
+        }
+    };
+    if (image.sampleFormat == SampleFormat::Unsigned8)
+        scan(image.unsigned8());
+    else if (image.sampleFormat == SampleFormat::Unsigned16)
+        scan(image.unsigned16());
+    else
+        scan(image.signed16());
+    if (low > high)
+        low = high = 0;
+    double modalityLow = low * image.rescaleSlope + image.rescaleIntercept;
+    double modalityHigh = high * image.rescaleSlope + image.rescaleIntercept;
+    if (modalityLow > modalityHigh)
+        std::swap(modalityLow, modalityHigh);
+    // With the LINEAR formula, center c and width w map [c - 0.5 - (w-1)/2, c - 0.5 + (w-1)/2] onto 0..255.
+    voi.width = std::max(1.0, modalityHigh - modalityLow + 1.0);
+    voi.center = (modalityLow + modalityHigh + 1.0) / 2.0;
+    return voi;
+}
+
+void DisplayPipeline::setVoi(const VoiSettings& voi)
+{
+    m_voi = voi;
+    rebuildLookupTable();
+}
+
+void DisplayPipeline::setWindow(double center, double width)
+{
+    m_voi.center = center;
+    m_voi.width = width;
+    m_voi.voiLutIndex.reset();
+    rebuildLookupTable();
+}
+
+bool DisplayPipeline::selectWindowPreset(int index)
+{
+    if (index < 0 || index >= static_cast<int>(m_image.windowPresets.size()))
+        return false;
+    const WindowPreset& preset = m_image.windowPresets[static_cast<std::size_t>(index)];
+    m_voi.center = preset.center;
+    m_voi.width = preset.width;
+    m_voi.function = m_image.voiLutFunction;
+    m_voi.voiLutIndex.reset();
+    rebuildLookupTable();
+    return true;
+}
+
+bool DisplayPipeline::selectVoiLut(int index)
+{
+    if (index < 0 || index >= static_cast<int>(m_image.voiLuts.size()))
+        return false;
+    m_voi.voiLutIndex = index;
+    rebuildLookupTable();
+    return true;
+}
+
+void DisplayPipeline::resetVoi()
+{
+    m_voi = defaultVoi(m_image);
+    rebuildLookupTable();
+}
+
+void DisplayPipeline::setUserInverted(bool inverted)
+{
+    m_userInverted = inverted;
+    rebuildLookupTable();
+}
+
+bool DisplayPipeline::effectiveInversion() const
+{
+    if (m_image.sampleFormat == SampleFormat::Rgb8)
+        return m_userInverted;
+    return isInvertedByImage(m_image) != m_userInverted;
+}
+
+void DisplayPipeline::rebuildLookupTable()
+{
+    const bool invert = effectiveInversion();
+    const bool color = m_image.sampleFormat == SampleFormat::Rgb8;
+    for (std::size_t i = 0; i < m_lookupTable.size(); ++i) {
+        const int stored = m_lookupOffset + static_cast<int>(i);
+        const double modality = color ? stored : stored * m_image.rescaleSlope + m_image.rescaleIntercept;
+        const std::uint8_t value = quantize(applyVoi(modality, m_voi, m_image));
+        m_lookupTable[i] = invert ? static_cast<std::uint8_t>(255 - value) : value;
+    }
+}
+
+std::uint8_t DisplayPipeline::displayValue(int storedValue) const
+{
+    if (m_lookupTable.empty())
+        return 0;
+    const int index = std::clamp(storedValue - m_lookupOffset, 0, static_cast<int>(m_lookupTable.size()) - 1);
+    return m_lookupTable[static_cast<std::size_t>(index)];
+}
+
+double DisplayPipeline::modalityValueAt(int x, int y) const
+{
+    if (!m_image.isValid() || x < 0 || y < 0 || x >= m_image.columns || y >= m_image.rows)
+        return 0.0;
+    const std::size_t index = static_cast<std::size_t>(y) * m_image.columns + x;
+    const double slope = m_image.rescaleSlope;
+    const double intercept = m_image.rescaleIntercept;
+    switch (m_image.sampleFormat) {
+    case SampleFormat::Unsigned8:
+        return m_image.unsigned8()[index] * slope + intercept;
+    case SampleFormat::Unsigned16:
+        return m_image.unsigned16()[index] * slope + intercept;
+    case SampleFormat::Signed16:
+        return m_image.signed16()[index] * slope + intercept;
+    case SampleFormat::Rgb8: {
+        const auto rgb = m_image.rgb8().subspan(index * 3, 3);
+        return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    }
+    }
+    return 0.0;
+}
+
+DisplayFrame DisplayPipeline::render() const
+{
+    DisplayFrame frame;
+    renderInto(frame);
+    return frame;
+}
+
+void DisplayPipeline::renderInto(DisplayFrame& frame) const
+{
+    if (!m_image.isValid()) {
+        frame = DisplayFrame();
+        return;
+    }
+    frame.width = m_image.columns;
+    frame.height = m_image.rows;
+    frame.channels = m_image.sampleFormat == SampleFormat::Rgb8 ? 3 : 1;
+    const std::size_t count = m_image.pixelCount() * static_cast<std::size_t>(frame.channels);
+    frame.bytes.resize(count);
+    const std::uint8_t* table = m_lookupTable.data();
+    switch (m_image.sampleFormat) {
+    case SampleFormat::Unsigned8:
+    case SampleFormat::Rgb8:
+        mapSamples(m_image.pixels->unsigned8.data(), frame.bytes.data(), count, table, m_lookupOffset);
+        break;
+    case SampleFormat::Unsigned16:
+        mapSamples(m_image.pixels->unsigned16.data(), frame.bytes.data(), count, table, m_lookupOffset);
+        break;
+    case SampleFormat::Signed16:
+        mapSamples(m_image.pixels->signed16.data(), frame.bytes.data(), count, table, m_lookupOffset);
+        break;
+    }
+}
+
+GrayscaleImage DisplayPipeline::modelInput(const XrayImage& image)
+{
+    GrayscaleImage result;
+    if (!image.isValid())
+        return result;
+    const VoiSettings voi = defaultVoi(image);
+    const auto [low, high] = tableRange(image);
+    const bool color = image.sampleFormat == SampleFormat::Rgb8;
+    const bool invert = !color && isInvertedByImage(image);
+    std::vector<float> table(static_cast<std::size_t>(high - low + 1));
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        const int stored = low + static_cast<int>(i);
+        const double modality = color ? stored : stored * image.rescaleSlope + image.rescaleIntercept;
+        const double value = std::clamp(applyVoi(modality, voi, image), 0.0, outputMaximum);
+        table[i] = static_cast<float>(invert ? outputMaximum - value : value);
+    }
+    result.width = image.columns;
+    result.height = image.rows;
+    result.pixels.resize(image.pixelCount());
+    const auto lookup = [&](int stored) { return table[static_cast<std::size_t>(stored - low)]; };
+    switch (image.sampleFormat) {
+    case SampleFormat::Unsigned8:
+        std::transform(image.unsigned8().begin(), image.unsigned8().end(), result.pixels.begin(), lookup);
+        break;
+    case SampleFormat::Unsigned16:
+        std::transform(image.unsigned16().begin(), image.unsigned16().end(), result.pixels.begin(), lookup);
+        break;
+    case SampleFormat::Signed16:
+        std::transform(image.signed16().begin(), image.signed16().end(), result.pixels.begin(), lookup);
+        break;
+    case SampleFormat::Rgb8: {
+        const auto rgb = image.rgb8();
+        for (std::size_t i = 0; i < result.pixels.size(); ++i)
+            result.pixels[i]
+                = 0.299f * lookup(rgb[3 * i]) + 0.587f * lookup(rgb[3 * i + 1]) + 0.114f * lookup(rgb[3 * i + 2]);
+        break;
+    }
+    }
+    return result;
+}
+
+} // namespace lrclr

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/model/GrayscaleImage.h"
+#include "core/study/XrayImage.h"
+
+namespace lrclr {
+
+/// An 8-bit frame ready to paint: gray (1 byte per pixel) or RGB (3 interleaved bytes), rows tightly packed.
+/// The viewer wraps `bytes` in a QImage (Format_Grayscale8 or Format_RGB888) without copying.
+struct DisplayFrame {
+    int width = 0;
+    int height = 0;
+    int channels = 1; ///< 1 gray, 3 RGB
+    std::vector<std::uint8_t> bytes;
+
+    int bytesPerLine() const { return width * channels; }
+    bool isValid() const
+    {
+        return width > 0 && height > 0 && bytes.size() == static_cast<std::size_t>(width) * height * channels;
+    }
+};
+
+/// The VOI step in use: a window (center/width in modality units with its function) or one of the image's VOI LUTs.
+struct VoiSettings {
+    double center = 0.0;
+    double width = 1.0;
+    VoiLutFunction function = VoiLutFunction::Linear;
+    std::optional<int> voiLutIndex; ///< when set, XrayImage::voiLuts[*voiLutIndex] is used instead of the window
+};
+
+/// The DICOM grayscale display chain for one XrayImage: modality LUT (rescale) -> VOI (window linear / linear-exact /
+/// sigmoid, or VOI LUT) -> presentation (MONOCHROME1 and Presentation LUT INVERSE invert, plus a user inversion) ->
+/// 8-bit frame. All three steps are folded into one lookup table over the stored value range, rebuilt only when the
+/// settings change, so re-rendering during a window/level drag costs one table lookup per pixel.
+/// Not thread-safe: use one pipeline per thread (copies are cheap: the image's pixels are shared).
+class DisplayPipeline {
+public:
+    DisplayPipeline() = default;
+    explicit DisplayPipeline(XrayImage image);
+
+    const XrayImage& image() const { return m_image; }
+
+    /// The window the image asks for: its first window preset, else its first VOI LUT, else the full range of its
+    /// modality values (excluding pixel padding).
+    static VoiSettings defaultVoi(const XrayImage& image);
+
+    const VoiSettings& voi() const { return m_voi; }
+    void setVoi(const VoiSettings& voi);
+    /// A custom window in modality units (what a window/level drag sets); keeps the current VOI function.
+    void setWindow(double center, double width);
+    /// Select the image's window preset `index` (0-based); returns false if there is none.
+    bool selectWindowPreset(int index);
+    /// Select the image's VOI LUT `index`; returns false if there is none.
+    bool selectVoiLut(int index);
+    void resetVoi();
+
+    /// Extra user inversion on top of what the image's photometric interpretation / presentation LUT ask for.
+    void setUserInverted(bool inverted);
+    bool userInverted() const { return m_userInverted; }
+    /// Whether the output is inverted in the end (MONOCHROME1 xor Presentation LUT INVERSE xor user inversion).
+    bool effectiveInversion() const;
+
+    DisplayFrame render() const;
+    /// Render into an existing frame, reusing its buffer (no allocation when the size is unchanged).
+    void renderInto(DisplayFrame& frame) const;
+
+    /// Display value 0..255 of one stored value under the current settings (for tests and pixel read-outs).
+    std::uint8_t displayValue(int storedValue) const;
+    /// Modality value (after rescale) of the pixel at column x, row y; for RGB the luminance.
+    double modalityValueAt(int x, int y) const;
+
+    /// The model's input: the image's default VOI applied, MONOCHROME1 inverted, RGB converted to luminance,
+    /// floats 0..255 at the original resolution.
+    static GrayscaleImage modelInput(const XrayImage& image);
+
+private:
+    void rebuildLookupTable();
+
+    XrayImage m_image;
+    VoiSettings m_voi;
+    bool m_userInverted = false;
+    int m_lookupOffset = 0; ///< stored value that maps to m_lookupTable[0]
+    std::vector<std::uint8_t> m_lookupTable;
+};
+
+} // namespace lrclr

@@ -1,0 +1,187 @@
+#include "core/study/XrayImage.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace lrclr {
+
+namespace {
+
+template<typename T> std::pair<int, int> rangeOf(std::span<const T> values)
+{
+    if (values.empty())
+        return { 0, 0 };
+    const auto [low, high] = std::minmax_element(values.begin(), values.end());
+    return { static_cast<int>(*low), static_cast<int>(*high) };
+}
+
+XrayImage makeImage(int rows, int columns, SampleFormat format, int bitsAllocated, int bitsStored, int representation)
+{
+    XrayImage image;
+    image.rows = rows;
+    image.columns = columns;
+    image.sampleFormat = format;
+    image.bitsAllocated = bitsAllocated;
+    image.bitsStored = bitsStored;
+    image.highBit = bitsStored - 1;
+    image.pixelRepresentation = representation;
+    image.photometric
+        = format == SampleFormat::Rgb8 ? PhotometricInterpretation::Rgb : PhotometricInterpretation::Monochrome2;
+    image.photometricAsStored = format == SampleFormat::Rgb8 ? "RGB" : "MONOCHROME2";
+    return image;
+}
+
+} // namespace
+
+bool XrayImage::isValid() const
+{
+    if (rows <= 0 || columns <= 0 || !pixels)
+        return false;
+    const std::size_t count = pixelCount();
+    switch (sampleFormat) {
+    case SampleFormat::Unsigned8:
+        return pixels->unsigned8.size() == count;
+    case SampleFormat::Unsigned16:
+        return pixels->unsigned16.size() == count;
+    case SampleFormat::Signed16:
+        return pixels->signed16.size() == count;
+    case SampleFormat::Rgb8:
+        return pixels->unsigned8.size() == count * 3;
+    }
+    return false;
+}
+
+std::span<const std::uint8_t> XrayImage::unsigned8() const
+{
+    if (!pixels || sampleFormat != SampleFormat::Unsigned8)
+        return {};
+    return pixels->unsigned8;
+}
+
+std::span<const std::uint16_t> XrayImage::unsigned16() const
+{
+    if (!pixels || sampleFormat != SampleFormat::Unsigned16)
+        return {};
+    return pixels->unsigned16;
+}
+
+std::span<const std::int16_t> XrayImage::signed16() const
+{
+    if (!pixels || sampleFormat != SampleFormat::Signed16)
+        return {};
+    return pixels->signed16;
+}
+
+std::span<const std::uint8_t> XrayImage::rgb8() const
+{
+    if (!pixels || sampleFormat != SampleFormat::Rgb8)
+        return {};
+    return pixels->unsigned8;
+}
+
+std::pair<int, int> XrayImage::storedRange() const
+{
+    if (!pixels)
+        return { 0, 0 };
+    switch (sampleFormat) {
+    case SampleFormat::Unsigned8:
+    case SampleFormat::Rgb8:
+        return rangeOf(std::span<const std::uint8_t>(pixels->unsigned8));
+    case SampleFormat::Unsigned16:
+        return rangeOf(std::span<const std::uint16_t>(pixels->unsigned16));
+    case SampleFormat::Signed16:
+        return rangeOf(std::span<const std::int16_t>(pixels->signed16));
+    }
+    return { 0, 0 };
+}
+
+XrayImage XrayImage::fromUnsigned8(int rows, int columns, std::vector<std::uint8_t> samples)
+{
+    XrayImage image = makeImage(rows, columns, SampleFormat::Unsigned8, 8, 8, 0);
+    auto buffer = std::make_shared<PixelBuffer>();
+    buffer->unsigned8 = std::move(samples);
+    image.pixels = std::move(buffer);
+    return image;
+}
+
+XrayImage XrayImage::fromUnsigned16(int rows, int columns, std::vector<std::uint16_t> samples, int bitsStored)
+{
+    XrayImage image = makeImage(rows, columns, SampleFormat::Unsigned16, 16, bitsStored, 0);
+    auto buffer = std::make_shared<PixelBuffer>();
+    buffer->unsigned16 = std::move(samples);
+    image.pixels = std::move(buffer);
+    return image;
+}
+
+XrayImage XrayImage::fromSigned16(int rows, int columns, std::vector<std::int16_t> samples, int bitsStored)
+{
+    XrayImage image = makeImage(rows, columns, SampleFormat::Signed16, 16, bitsStored, 1);
+    auto buffer = std::make_shared<PixelBuffer>();
+    buffer->signed16 = std::move(samples);
+    image.pixels = std::move(buffer);
+    return image;
+}
+
+XrayImage XrayImage::fromRgb8(int rows, int columns, std::vector<std::uint8_t> interleavedRgb)
+{
+    XrayImage image = makeImage(rows, columns, SampleFormat::Rgb8, 8, 8, 0);
+    auto buffer = std::make_shared<PixelBuffer>();
+    buffer->unsigned8 = std::move(interleavedRgb);
+    image.pixels = std::move(buffer);
+    return image;
+}
+
+const char* toString(PhotometricInterpretation value)
+{
+    switch (value) {
+    case PhotometricInterpretation::Monochrome1:
+        return "MONOCHROME1";
+    case PhotometricInterpretation::Monochrome2:
+        return "MONOCHROME2";
+    case PhotometricInterpretation::Rgb:
+        return "RGB";
+    }
+    return "";
+}
+
+const char* toString(PixelSpacingSource value)
+{
+    switch (value) {
+    case PixelSpacingSource::None:
+        return "none";
+    case PixelSpacingSource::PixelSpacing:
+        return "PixelSpacing";
+    case PixelSpacingSource::ImagerPixelSpacing:
+        return "ImagerPixelSpacing";
+    }
+    return "";
+}
+
+const char* toString(VoiLutFunction value)
+{
+    switch (value) {
+    case VoiLutFunction::Linear:
+        return "LINEAR";
+    case VoiLutFunction::LinearExact:
+        return "LINEAR_EXACT";
+    case VoiLutFunction::Sigmoid:
+        return "SIGMOID";
+    }
+    return "";
+}
+
+const char* toString(PresentationLutShape value)
+{
+    switch (value) {
+    case PresentationLutShape::Unspecified:
+        return "";
+    case PresentationLutShape::Identity:
+        return "IDENTITY";
+    case PresentationLutShape::Inverse:
+        return "INVERSE";
+    }
+    return "";
+}
+
+} // namespace lrclr
