@@ -1,0 +1,103 @@
+#include "core/inference/LrclrAnalyzer.h"
+
+#include <new>
+#include <utility>
+
+namespace lrclr {
+
+namespace {
+
+bool mentionsOutOfMemory(const std::string& message)
+{
+    return message.find("out of memory") != std::string::npos || message.find("Out of memory") != std::string::npos;
+}
+
+void checkImage(const AnalysisRequest& request)
+{
+    if (!request.image || !request.image->isValid())
+        throw AnalyzerError(InferenceFailure::InvalidInput, "The image to analyse is empty or inconsistent.");
+}
+
+} // namespace
+
+LrclrAnalyzer::LrclrAnalyzer(std::string modelDirectory, LrclrModel::Options options)
+    : m_directory(std::move(modelDirectory))
+    , m_options(options)
+{
+}
+
+LrclrAnalyzer::~LrclrAnalyzer() = default;
+
+void LrclrAnalyzer::load(const InferenceJobContext& context)
+{
+    context.reportProgress(InferenceStage::LoadingModel, 0.0);
+    try {
+        m_model = LrclrModel::load(m_directory, m_options);
+    } catch (const ModelError& error) {
+        throw AnalyzerError(InferenceFailure::ModelUnavailable, error.what());
+    } catch (const std::bad_alloc&) {
+        throw AnalyzerError(InferenceFailure::OutOfMemory, "Not enough memory to load the model in " + m_directory);
+    } catch (const std::exception& error) {
+        const std::string message = error.what();
+        throw AnalyzerError(
+            mentionsOutOfMemory(message) ? InferenceFailure::OutOfMemory : InferenceFailure::ModelUnavailable,
+            "Cannot load the model in " + m_directory + ": " + message);
+    }
+}
+
+bool LrclrAnalyzer::isLoaded() const
+{
+    return m_model != nullptr;
+}
+
+AnalysisResult::ModelIdentity LrclrAnalyzer::identity() const
+{
+    return m_model ? m_model->identity() : AnalysisResult::ModelIdentity {};
+}
+
+AnalysisResult LrclrAnalyzer::analyze(const AnalysisRequest& request, const InferenceJobContext& context)
+{
+    checkImage(request);
+    if (!m_model)
+        throw AnalyzerError(InferenceFailure::ModelUnavailable, "The model in " + m_directory + " is not loaded.");
+    // LrclrModel::analyze is one call (image encoding, region selection, grounding and findings in one pass), so
+    // the stages visible here are its start and end; cancel can land only before it starts.
+    context.throwIfCanceled();
+    context.reportProgress(InferenceStage::EncodingImage, 0.05);
+    try {
+        AnalysisResult result = m_model->analyze(*request.image, request.sentences);
+        context.reportProgress(InferenceStage::Done, 1.0);
+        return result;
+    } catch (const ModelError& error) {
+        throw AnalyzerError(InferenceFailure::InvalidInput, error.what());
+    }
+}
+
+GroundedSentences LrclrAnalyzer::ground(const GroundingRequest& request, const InferenceJobContext& context)
+{
+    if (!request.image || !request.image->isValid())
+        throw AnalyzerError(
+            InferenceFailure::InvalidInput, "The image to ground sentences in is empty or inconsistent.");
+    if (!m_model)
+        throw AnalyzerError(InferenceFailure::ModelUnavailable, "The model in " + m_directory + " is not loaded.");
+    context.throwIfCanceled();
+    context.reportProgress(InferenceStage::GroundingSentences, 0.1);
+    try {
+        GroundedSentences sentences = m_model->ground(*request.image, request.sentences);
+        context.reportProgress(InferenceStage::Done, 1.0);
+        return sentences;
+    } catch (const ModelError& error) {
+        throw AnalyzerError(InferenceFailure::InvalidInput, error.what());
+    }
+}
+
+bool LrclrAnalyzer::switchToCpu()
+{
+    if (m_options.device == LrclrModel::Options::Device::Cpu)
+        return false;
+    m_options.device = LrclrModel::Options::Device::Cpu;
+    m_model.reset();
+    return true;
+}
+
+} // namespace lrclr

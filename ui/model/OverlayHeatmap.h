@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QString>
+
+#include "core/model/AnalysisResult.h"
+
+namespace lrclr {
+
+/// The heatmap the overlay must show right now: a patch-grid map with a label for the colour bar and the score range
+/// the colours span. A plain value; `isValid()` is false when nothing is selected (the overlay shows nothing).
+struct OverlayHeatmap {
+    enum class Source { None, Sentence, Finding };
+
+    Source source = Source::None;
+    int index = -1; ///< sentence or finding index in the AnalysisResult
+    QString label; ///< sentence text or finding name
+    QString scoreName; ///< what the values mean, e.g. "cosine similarity", for the legend
+    AnalysisResult::PatchMap map; ///< on the model's patch grid; map to pixels with LrclrModel::mapToImage
+    float minimum = 0.0f; ///< score range spanned by the colormap
+    float maximum = 0.0f;
+
+    bool isValid() const { return source != Source::None && map.rows > 0 && map.columns > 0; }
+    bool operator==(const OverlayHeatmap& other) const
+    {
+        return source == other.source && index == other.index && label == other.label && map.values == other.map.values
+            && minimum == other.minimum && maximum == other.maximum;
+    }
+};
+
+} // namespace lrclr

@@ -1,0 +1,253 @@
+#include "ui/model/ViewerSession.h"
+
+#include <QFileInfo>
+
+#include "ui/model/AnalysisSelection.h"
+#include "ui/model/ReviewDecisions.h"
+
+namespace lrclr {
+
+ViewerSession::ViewerSession(InferenceService* service, QObject* parent)
+    : QObject(parent)
+    , m_service(service)
+    , m_links(new ReportRegionLinks(this))
+    , m_selection(new AnalysisSelection(m_links, this))
+    , m_decisions(new ReviewDecisions(this))
+{
+    Q_ASSERT(service);
+    connect(service, &InferenceService::finished, this, &ViewerSession::onFinished);
+    connect(service, &InferenceService::groundingFinished, this, &ViewerSession::onGroundingFinished);
+    connect(service, &InferenceService::failed, this, &ViewerSession::onFailed);
+    connect(service, &InferenceService::canceled, this, &ViewerSession::onCanceled);
+    connect(service, &InferenceService::progress, this, &ViewerSession::onProgress);
+}
+
+ViewerSession::~ViewerSession()
+{
+    // Nobody will read the results of this session's jobs any more.
+    cancelJobs();
+}
+
+void ViewerSession::cancelJobs()
+{
+    if (!m_service)
+        return;
+    if (m_analysisJob != 0)
+        m_service->cancel(m_analysisJob);
+    for (const PendingGrounding& grounding : std::as_const(m_groundings))
+        m_service->cancel(grounding.jobId);
+    m_analysisJob = 0;
+    m_groundings.clear();
+}
+
+QString ViewerSession::decisionsPath() const
+{
+    return m_study.path.isEmpty() ? QString() : ReviewDecisions::defaultPathFor(m_study.path);
+}
+
+void ViewerSession::openStudy(const Study& study)
+{
+    cancelJobs();
+    m_study = study;
+    m_error.clear();
+    m_decisionsLoaded = false;
+    setResult({});
+    m_decisions->reset();
+    Q_EMIT studyChanged();
+    if (!hasStudy()) {
+        setState(State::Empty);
+        return;
+    }
+    reanalyze();
+}
+
+void ViewerSession::closeStudy()
+{
+    cancelJobs();
+    m_study = Study {};
+    m_error.clear();
+    m_decisionsLoaded = false;
+    setResult({});
+    m_decisions->reset();
+    Q_EMIT studyChanged();
+    setState(State::Empty);
+}
+
+void ViewerSession::reanalyze()
+{
+    if (!hasStudy() || !m_service)
+        return;
+    cancelJobs();
+    AnalysisRequest request;
+    request.image = m_study.image;
+    for (const Sentence& sentence : std::as_const(m_study.sentences))
+        request.sentences.push_back(sentence.text.toStdString());
+    m_analysisJob = m_service->submit(std::move(request));
+    m_error.clear();
+    setState(State::Analyzing);
+}
+
+quint64 ViewerSession::regroundSentence(int index, const QString& text)
+{
+    if (!m_result || index < 0 || index >= static_cast<int>(m_result->sentences.size()))
+        return 0;
+    // Typing fast re-grounds the same sentence again and again: only the newest text matters.
+    for (qsizetype pending = m_groundings.size() - 1; pending >= 0; --pending) {
+        if (m_groundings[pending].replaceIndex == index) {
+            m_service->cancel(m_groundings[pending].jobId);
+            m_groundings.removeAt(pending);
+        }
+    }
+    return submitGrounding(text, index);
+}
+
+quint64 ViewerSession::groundTypedSentence(const QString& text)
+{
+    if (!m_result)
+        return 0;
+    return submitGrounding(text, -1);
+}
+
+quint64 ViewerSession::submitGrounding(const QString& text, int replaceIndex)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || !m_service || !m_study.image)
+        return 0;
+    GroundingRequest request;
+    request.image = m_study.image;
+    request.sentences.push_back(trimmed.toStdString());
+    PendingGrounding pending;
+    pending.jobId = m_service->submitGrounding(std::move(request));
+    pending.replaceIndex = replaceIndex;
+    pending.sentence.text = trimmed;
+    if (replaceIndex >= 0 && replaceIndex < m_study.sentences.size()) {
+        pending.sentence.begin = m_study.sentences[replaceIndex].begin;
+        pending.sentence.end = m_study.sentences[replaceIndex].end;
+    }
+    m_groundings.append(pending);
+    return pending.jobId;
+}
+
+void ViewerSession::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void ViewerSession::setResult(SharedAnalysisResult result)
+{
+    m_result = std::move(result);
+    m_links->setResult(m_result);
+    m_decisions->setResult(m_result);
+}
+
+void ViewerSession::loadDecisions()
+{
+    if (m_decisionsLoaded)
+        return;
+    m_decisionsLoaded = true;
+    const QString path = decisionsPath();
+    if (path.isEmpty() || !QFileInfo::exists(path))
+        return;
+    QString error;
+    if (!m_decisions->load(path, &error))
+        Q_EMIT decisionsLoadFailed(error);
+}
+
+void ViewerSession::onFinished(quint64 jobId, const AnalysisResult& result)
+{
+    if (jobId == 0 || jobId != m_analysisJob)
+        return;
+    m_analysisJob = 0;
+    auto shared = std::make_shared<AnalysisResult>(result);
+    // The model sees sentence texts only; their places in the report are the session's to restore.
+    if (shared->sentences.size() == static_cast<std::size_t>(m_study.sentences.size())) {
+        for (std::size_t index = 0; index < shared->sentences.size(); ++index) {
+            shared->sentences[index].begin
+                = static_cast<std::size_t>(m_study.sentences[static_cast<qsizetype>(index)].begin);
+            shared->sentences[index].end
+                = static_cast<std::size_t>(m_study.sentences[static_cast<qsizetype>(index)].end);
+        }
+    }
+    setResult(shared);
+    loadDecisions();
+    setState(State::Ready);
+    Q_EMIT resultChanged(m_result);
+}
+
+void ViewerSession::onGroundingFinished(quint64 jobId, const GroundedSentences& sentences)
+{
+    qsizetype position = -1;
+    for (qsizetype index = 0; index < m_groundings.size(); ++index) {
+        if (m_groundings[index].jobId == jobId)
+            position = index;
+    }
+    if (position < 0)
+        return;
+    const PendingGrounding pending = m_groundings.takeAt(position);
+    if (!m_result || sentences.size() != 1)
+        return;
+
+    auto updated = std::make_shared<AnalysisResult>(*m_result);
+    AnalysisResult::Sentence sentence = sentences.front();
+    sentence.begin = static_cast<std::size_t>(pending.sentence.begin);
+    sentence.end = static_cast<std::size_t>(pending.sentence.end);
+    int index = pending.replaceIndex;
+    if (index >= 0 && index < static_cast<int>(updated->sentences.size())) {
+        updated->sentences[static_cast<std::size_t>(index)] = sentence;
+        if (index < m_study.sentences.size())
+            m_study.sentences[index].text = pending.sentence.text;
+    } else {
+        index = static_cast<int>(updated->sentences.size());
+        updated->sentences.push_back(sentence);
+        m_study.sentences.append(pending.sentence);
+    }
+    setResult(updated);
+    Q_EMIT sentenceGrounded(index);
+    Q_EMIT resultChanged(m_result);
+}
+
+void ViewerSession::onFailed(quint64 jobId, const QString& message, InferenceFailure kind)
+{
+    if (jobId != 0 && jobId == m_analysisJob) {
+        m_analysisJob = 0;
+        m_error = message;
+        setState(State::Failed);
+        Q_EMIT analysisFailed(message, kind);
+        return;
+    }
+    for (qsizetype index = 0; index < m_groundings.size(); ++index) {
+        if (m_groundings[index].jobId == jobId) {
+            m_groundings.removeAt(index);
+            m_error = message;
+            Q_EMIT groundingFailed(message, kind);
+            return;
+        }
+    }
+}
+
+void ViewerSession::onCanceled(quint64 jobId)
+{
+    if (jobId != 0 && jobId == m_analysisJob) {
+        // Canceled by someone else (a Cancel button on the service): the study stays open without a new result.
+        m_analysisJob = 0;
+        setState(State::Canceled);
+        return;
+    }
+    for (qsizetype index = 0; index < m_groundings.size(); ++index) {
+        if (m_groundings[index].jobId == jobId) {
+            m_groundings.removeAt(index);
+            return;
+        }
+    }
+}
+
+void ViewerSession::onProgress(quint64 jobId, InferenceStage stage, double fraction)
+{
+    if (jobId != 0 && jobId == m_analysisJob)
+        Q_EMIT progress(stage, fraction);
+}
+
+} // namespace lrclr
