@@ -71,7 +71,8 @@ public:
     IAnalyzer(const IAnalyzer&) = delete;
     IAnalyzer& operator=(const IAnalyzer&) = delete;
 
-    /// Loads the model. Called once before the first job, and again only if an earlier load threw.
+    /// Loads the model. Called once before the first job, and again only if an earlier load threw. The worker reports
+    /// the LoadingModel stage itself; `context` lets a long load report finer progress or notice a cancel.
     /// Throws AnalyzerError (kind ModelUnavailable / OutOfMemory) with a message naming the file and the problem.
     virtual void load(const InferenceJobContext& context) = 0;
     virtual bool isLoaded() const = 0;

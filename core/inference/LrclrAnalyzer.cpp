@@ -28,9 +28,8 @@ LrclrAnalyzer::LrclrAnalyzer(std::string modelDirectory, LrclrModel::Options opt
 
 LrclrAnalyzer::~LrclrAnalyzer() = default;
 
-void LrclrAnalyzer::load(const InferenceJobContext& context)
+void LrclrAnalyzer::load(const InferenceJobContext& /*context*/)
 {
-    context.reportProgress(InferenceStage::LoadingModel, 0.0);
     try {
         m_model = LrclrModel::load(m_directory, m_options);
     } catch (const ModelError& error) {
