@@ -304,7 +304,8 @@ GrayscaleImage DisplayPipeline::modelInput(const XrayImage& image)
     for (std::size_t i = 0; i < table.size(); ++i) {
         const int stored = low + static_cast<int>(i);
         const double modality = color ? stored : stored * image.rescaleSlope + image.rescaleIntercept;
-        const double value = std::clamp(applyVoi(modality, voi, image), 0.0, outputMaximum);
+        // Colour images go to the model as they are (their default VOI is the identity), then as luminance.
+        const double value = color ? stored : std::clamp(applyVoi(modality, voi, image), 0.0, outputMaximum);
         table[i] = static_cast<float>(invert ? outputMaximum - value : value);
     }
     result.width = image.columns;

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lrclr::internal {
+
+/// Walks the raw bytes of a DICOM file (Part 10 or bare dataset) without building anything, before DCMTK parses it:
+/// refuses element lengths that run past the data and sequence nesting deeper than a cap, because DCMTK allocates
+/// what a length claims and recurses once per nesting level (a deep file overflows its stack).
+/// Stateless; thread-safe.
+class DicomPreScanner {
+public:
+    struct Result {
+        bool accepted = false;
+        std::string problem; ///< why the file was refused; empty when accepted
+        std::string transferSyntaxUid; ///< from the meta header; empty when there is none
+        int deepestNesting = 0; ///< deepest sequence nesting seen
+    };
+
+    /// `maximumDepth`: deepest sequence nesting accepted; `maximumInflatedBytes`: cap for deflated datasets.
+    static Result scan(std::span<const std::uint8_t> file, int maximumDepth, std::size_t maximumInflatedBytes);
+};
+
+} // namespace lrclr::internal

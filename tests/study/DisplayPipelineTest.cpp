@@ -1,0 +1,309 @@
+// DisplayPipeline: every step checked against the DICOM PS3.3 formulas written out independently here.
+#include <cmath>
+
+#include <QTest>
+
+#include "core/study/DisplayPipeline.h"
+
+using namespace lrclr;
+
+namespace {
+
+/// PS3.3 C.11.2.1.2.1 (LINEAR), with output range 0..255, quantised by floor like the pipeline documents.
+int expectedLinear(double x, double c, double w)
+{
+    double y;
+    if (x <= c - 0.5 - (w - 1) / 2)
+        y = 0;
+    else if (x > c - 0.5 + (w - 1) / 2)
+        y = 255;
+    else
+        y = ((x - (c - 0.5)) / (w - 1) + 0.5) * 255;
+    return static_cast<int>(std::floor(y));
+}
+
+int expectedLinearExact(double x, double c, double w)
+{
+    double y;
+    if (x <= c - w / 2)
+        y = 0;
+    else if (x > c + w / 2)
+        y = 255;
+    else
+        y = ((x - c) / w + 0.5) * 255;
+    return static_cast<int>(std::floor(y));
+}
+
+int expectedSigmoid(double x, double c, double w)
+{
+    return static_cast<int>(std::floor(255.0 / (1 + std::exp(-4 * (x - c) / w))));
+}
+
+XrayImage ramp16(int count, int first = 0)
+{
+    std::vector<std::uint16_t> samples(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i)
+        samples[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(first + i);
+    return XrayImage::fromUnsigned16(1, count, std::move(samples), 12);
+}
+
+} // namespace
+
+class DisplayPipelineTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void voiFunctions_data();
+    void voiFunctions();
+    void rescaleBeforeWindow();
+    void signedSamples();
+    void monochrome1AndPresentationShape_data();
+    void monochrome1AndPresentationShape();
+    void userInversionToggles();
+    void voiLutSequence();
+    void defaultWindowIgnoresPadding();
+    void defaultPrefersFirstPreset();
+    void colorIsPassedThroughAndModelGetsLuminance();
+    void modelInputAppliesDefaultWindowAndInversion();
+    void renderIntoReusesBuffer();
+    void copiesShareThePixels();
+};
+
+void DisplayPipelineTest::voiFunctions_data()
+{
+    QTest::addColumn<int>("function");
+    QTest::addColumn<double>("center");
+    QTest::addColumn<double>("width");
+    QTest::newRow("linear-narrow") << int(VoiLutFunction::Linear) << 2000.0 << 400.0;
+    QTest::newRow("linear-wide") << int(VoiLutFunction::Linear) << 2048.0 << 4096.0;
+    QTest::newRow("linear-width-2") << int(VoiLutFunction::Linear) << 1000.5 << 2.0;
+    QTest::newRow("linear-exact") << int(VoiLutFunction::LinearExact) << 1500.0 << 333.0;
+    QTest::newRow("linear-exact-fraction") << int(VoiLutFunction::LinearExact) << 1500.25 << 0.5;
+    QTest::newRow("sigmoid") << int(VoiLutFunction::Sigmoid) << 2100.0 << 800.0;
+}
+
+void DisplayPipelineTest::voiFunctions()
+{
+    QFETCH(int, function);
+    QFETCH(double, center);
+    QFETCH(double, width);
+    DisplayPipeline pipeline(ramp16(4096));
+    VoiSettings voi;
+    voi.center = center;
+    voi.width = width;
+    voi.function = static_cast<VoiLutFunction>(function);
+    pipeline.setVoi(voi);
+    const DisplayFrame frame = pipeline.render();
+    QVERIFY(frame.isValid());
+    QCOMPARE(frame.channels, 1);
+    for (int x = 0; x < 4096; ++x) {
+        int expected = 0;
+        switch (voi.function) {
+        case VoiLutFunction::Linear:
+            expected = expectedLinear(x, center, width);
+            break;
+        case VoiLutFunction::LinearExact:
+            expected = expectedLinearExact(x, center, width);
+            break;
+        case VoiLutFunction::Sigmoid:
+            expected = expectedSigmoid(x, center, width);
+            break;
+        }
+        QVERIFY2(frame.bytes[static_cast<std::size_t>(x)] == expected,
+            qPrintable(QStringLiteral("stored %1: got %2, expected %3")
+                           .arg(x)
+                           .arg(frame.bytes[static_cast<std::size_t>(x)])
+                           .arg(expected)));
+    }
+}
+
+void DisplayPipelineTest::rescaleBeforeWindow()
+{
+    XrayImage image = ramp16(200, 1000);
+    image.rescaleSlope = 2.0;
+    image.rescaleIntercept = -1024.0;
+    DisplayPipeline pipeline(image);
+    pipeline.setWindow(1100.0, 200.0);
+    const DisplayFrame frame = pipeline.render();
+    for (int i = 0; i < 200; ++i) {
+        const double modality = (1000 + i) * 2.0 - 1024.0;
+        QCOMPARE(int(frame.bytes[static_cast<std::size_t>(i)]), expectedLinear(modality, 1100.0, 200.0));
+    }
+    QCOMPARE(pipeline.modalityValueAt(5, 0), (1005 * 2.0) - 1024.0);
+}
+
+void DisplayPipelineTest::signedSamples()
+{
+    std::vector<std::int16_t> samples;
+    for (int v = -2048; v < 2048; v += 7)
+        samples.push_back(static_cast<std::int16_t>(v));
+    const int count = static_cast<int>(samples.size());
+    XrayImage image = XrayImage::fromSigned16(1, count, samples, 12);
+    DisplayPipeline pipeline(image);
+    pipeline.setWindow(-100.0, 700.0);
+    const DisplayFrame frame = pipeline.render();
+    for (int i = 0; i < count; ++i)
+        QCOMPARE(int(frame.bytes[static_cast<std::size_t>(i)]),
+            expectedLinear(samples[static_cast<std::size_t>(i)], -100.0, 700.0));
+}
+
+void DisplayPipelineTest::monochrome1AndPresentationShape_data()
+{
+    QTest::addColumn<int>("photometric");
+    QTest::addColumn<int>("shape");
+    QTest::addColumn<bool>("inverted");
+    using P = PhotometricInterpretation;
+    using S = PresentationLutShape;
+    QTest::newRow("mono2") << int(P::Monochrome2) << int(S::Unspecified) << false;
+    QTest::newRow("mono1") << int(P::Monochrome1) << int(S::Unspecified) << true;
+    // DX pairs MONOCHROME1 with INVERSE: both say the same thing, they must not cancel out.
+    QTest::newRow("mono1-inverse") << int(P::Monochrome1) << int(S::Inverse) << true;
+    QTest::newRow("mono2-inverse") << int(P::Monochrome2) << int(S::Inverse) << true;
+    QTest::newRow("mono2-identity") << int(P::Monochrome2) << int(S::Identity) << false;
+}
+
+void DisplayPipelineTest::monochrome1AndPresentationShape()
+{
+    QFETCH(int, photometric);
+    QFETCH(int, shape);
+    QFETCH(bool, inverted);
+    XrayImage image = ramp16(256);
+    image.photometric = static_cast<PhotometricInterpretation>(photometric);
+    image.presentationLutShape = static_cast<PresentationLutShape>(shape);
+    DisplayPipeline pipeline(image);
+    pipeline.setWindow(128.0, 256.0);
+    QCOMPARE(pipeline.effectiveInversion(), inverted);
+    const DisplayFrame frame = pipeline.render();
+    for (int x = 0; x < 256; ++x) {
+        const int plain = expectedLinear(x, 128.0, 256.0);
+        QCOMPARE(int(frame.bytes[static_cast<std::size_t>(x)]), inverted ? 255 - plain : plain);
+    }
+}
+
+void DisplayPipelineTest::userInversionToggles()
+{
+    XrayImage image = ramp16(16);
+    image.photometric = PhotometricInterpretation::Monochrome1;
+    DisplayPipeline pipeline(image);
+    const std::uint8_t before = pipeline.displayValue(3);
+    pipeline.setUserInverted(true);
+    QVERIFY(!pipeline.effectiveInversion());
+    QCOMPARE(int(pipeline.displayValue(3)), 255 - before);
+}
+
+void DisplayPipelineTest::voiLutSequence()
+{
+    XrayImage image = ramp16(300);
+    VoiLut lut;
+    lut.firstMappedValue = 50;
+    lut.bitsPerEntry = 12;
+    for (int i = 0; i < 100; ++i)
+        lut.data.push_back(static_cast<std::uint16_t>(i * 40));
+    image.voiLuts.push_back(lut);
+    DisplayPipeline pipeline(image);
+    QVERIFY(pipeline.voi().voiLutIndex.has_value()); // no window presets: the LUT is the default
+    const DisplayFrame frame = pipeline.render();
+    for (int x = 0; x < 300; ++x) {
+        const int index = std::clamp(x - 50, 0, 99);
+        const int expected = static_cast<int>(std::floor(index * 40 / 4095.0 * 255));
+        QCOMPARE(int(frame.bytes[static_cast<std::size_t>(x)]), expected);
+    }
+    pipeline.setWindow(150.0, 100.0);
+    QVERIFY(!pipeline.voi().voiLutIndex.has_value());
+    QVERIFY(pipeline.selectVoiLut(0));
+    QVERIFY(!pipeline.selectVoiLut(1));
+}
+
+void DisplayPipelineTest::defaultWindowIgnoresPadding()
+{
+    std::vector<std::uint16_t> samples = { 0, 0, 1000, 1500, 3000, 0 };
+    XrayImage image = XrayImage::fromUnsigned16(1, 6, samples, 12);
+    image.pixelPaddingValue = 0;
+    const VoiSettings voi = DisplayPipeline::defaultVoi(image);
+    QCOMPARE(voi.function, VoiLutFunction::Linear);
+    // The window spans exactly 1000..3000: both ends map to the ends of the output range.
+    DisplayPipeline pipeline(image);
+    QCOMPARE(int(pipeline.displayValue(1000)), 0);
+    QCOMPARE(int(pipeline.displayValue(3000)), 255);
+    QVERIFY(pipeline.displayValue(1500) > 0 && pipeline.displayValue(1500) < 128);
+}
+
+void DisplayPipelineTest::defaultPrefersFirstPreset()
+{
+    XrayImage image = ramp16(10);
+    image.windowPresets.push_back({ 400.0, 800.0, "LUNG" });
+    image.windowPresets.push_back({ 40.0, 80.0, "SOFT" });
+    image.voiLutFunction = VoiLutFunction::Sigmoid;
+    DisplayPipeline pipeline(image);
+    QCOMPARE(pipeline.voi().center, 400.0);
+    QCOMPARE(pipeline.voi().width, 800.0);
+    QCOMPARE(pipeline.voi().function, VoiLutFunction::Sigmoid);
+    QVERIFY(pipeline.selectWindowPreset(1));
+    QCOMPARE(pipeline.voi().center, 40.0);
+    QVERIFY(!pipeline.selectWindowPreset(2));
+    pipeline.resetVoi();
+    QCOMPARE(pipeline.voi().center, 400.0);
+}
+
+void DisplayPipelineTest::colorIsPassedThroughAndModelGetsLuminance()
+{
+    const std::vector<std::uint8_t> rgb = { 255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30 };
+    const XrayImage image = XrayImage::fromRgb8(2, 2, rgb);
+    DisplayPipeline pipeline(image);
+    const DisplayFrame frame = pipeline.render();
+    QCOMPARE(frame.channels, 3);
+    QCOMPARE(frame.bytes, rgb);
+    const GrayscaleImage model = DisplayPipeline::modelInput(image);
+    QVERIFY(model.isValid());
+    QCOMPARE(model.at(0, 0), 0.299f * 255);
+    QCOMPARE(model.at(1, 0), 0.587f * 255);
+    QCOMPARE(model.at(0, 1), 0.114f * 255);
+    QVERIFY(std::abs(model.at(1, 1) - (0.299f * 10 + 0.587f * 20 + 0.114f * 30)) < 1e-3f);
+}
+
+void DisplayPipelineTest::modelInputAppliesDefaultWindowAndInversion()
+{
+    XrayImage image = ramp16(101, 100);
+    image.windowPresets.push_back({ 150.0, 101.0, "" });
+    image.photometric = PhotometricInterpretation::Monochrome1;
+    const GrayscaleImage model = DisplayPipeline::modelInput(image);
+    QCOMPARE(model.width, 101);
+    QCOMPARE(model.height, 1);
+    for (int i = 0; i <= 100; ++i) {
+        const double x = 100 + i;
+        double y = ((x - 149.5) / 100.0 + 0.5) * 255;
+        y = std::clamp(y, 0.0, 255.0);
+        QVERIFY2(std::abs(model.at(i, 0) - (255.0 - y)) < 1e-3,
+            qPrintable(QStringLiteral("%1: %2 vs %3").arg(i).arg(model.at(i, 0)).arg(255.0 - y)));
+    }
+}
+
+void DisplayPipelineTest::renderIntoReusesBuffer()
+{
+    DisplayPipeline pipeline(ramp16(64));
+    DisplayFrame frame;
+    pipeline.renderInto(frame);
+    const std::uint8_t* data = frame.bytes.data();
+    pipeline.setWindow(10.0, 5.0);
+    pipeline.renderInto(frame);
+    QCOMPARE(frame.bytes.data(), data);
+    QCOMPARE(int(frame.bytes[20]), 255);
+}
+
+void DisplayPipelineTest::copiesShareThePixels()
+{
+    const XrayImage image = ramp16(1000);
+    const XrayImage copy = image;
+    QCOMPARE(copy.pixels.get(), image.pixels.get());
+    QCOMPARE(image.storedRange(), std::make_pair(0, 999));
+    QVERIFY(image.unsigned8().empty());
+    QCOMPARE(image.unsigned16().size(), std::size_t(1000));
+    XrayImage broken = image;
+    broken.rows = 2;
+    QVERIFY(!broken.isValid());
+    DisplayPipeline pipeline(broken);
+    QVERIFY(!pipeline.render().isValid());
+}
+
+QTEST_GUILESS_MAIN(DisplayPipelineTest)
+#include "DisplayPipelineTest.moc"
