@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+#include "core/model/internal/StateDict.h"
+
+namespace lrclr::internal {
+
+/// Reads a `torch.save(model.state_dict())` archive (zip + weights-only pickle) into CPU tensors, without running
+/// any code from the file. Internal to lrclr::model; the public, torch-free view is lrclr::CheckpointReader.
+/// Thread-safe (no shared state).
+class TorchCheckpoint {
+public:
+    /// Throws lrclr::ModelError naming `path` for anything that is not a well-formed state dict archive: not a zip,
+    /// truncated, compressed or unexpected records, a pickle outside the weights-only subset, a storage whose size
+    /// does not match its declaration, tensors reaching outside their storage, checksum errors.
+    static StateDict read(const std::string& path);
+
+    /// Writes `stateDict` in torch.save's format (an OrderedDict of tensors, one contiguous CPU storage per tensor),
+    /// readable by read() and by Python's torch.load. Writes to a temporary file renamed into place; throws
+    /// lrclr::ModelError naming `path`.
+    static void write(const std::string& path, const StateDict& stateDict);
+};
+
+} // namespace lrclr::internal
