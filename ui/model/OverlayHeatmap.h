@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMetaType>
 #include <QString>
 
 #include "core/model/AnalysisResult.h"
@@ -28,3 +29,5 @@ struct OverlayHeatmap {
 };
 
 } // namespace lrclr
+
+Q_DECLARE_METATYPE(lrclr::OverlayHeatmap)

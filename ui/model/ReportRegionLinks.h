@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <QList>
+#include <QMetaType>
 #include <QObject>
 
 #include "core/model/AnalysisResult.h"
@@ -75,3 +76,5 @@ private:
 };
 
 } // namespace lrclr
+
+Q_DECLARE_METATYPE(lrclr::ReportRegionLinks::Link)

@@ -194,14 +194,25 @@ bool ReviewDecisions::save(const QString& path, QString* error)
     // QSaveFile writes a temporary file beside the target and renames it on commit: a crash or full disk mid-write
     // leaves the previous decisions file as it was.
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
+    // Unbuffered: Qt 6.4's buffered flush treats a short write (disk full, file size limit) as success, and commit()
+    // would then replace the previous file with a truncated one. Unbuffered, write() reports the short count.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         setError(error, QStringLiteral("Cannot write review decisions to %1: %2").arg(path, file.errorString()));
         return false;
     }
     const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
-    if (file.write(bytes) != bytes.size() || !file.commit()) {
-        setError(error, QStringLiteral("Cannot write review decisions to %1: %2").arg(path, file.errorString()));
+    const qint64 written = file.write(bytes);
+    if (written != bytes.size()) {
+        setError(error,
+            QStringLiteral("Cannot write review decisions to %1: only %2 of %3 bytes written (disk full?)")
+                .arg(path)
+                .arg(std::max<qint64>(written, 0))
+                .arg(bytes.size()));
         file.cancelWriting();
+        return false;
+    }
+    if (!file.commit()) {
+        setError(error, QStringLiteral("Cannot write review decisions to %1: %2").arg(path, file.errorString()));
         return false;
     }
     setModified(false);

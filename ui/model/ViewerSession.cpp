@@ -45,6 +45,17 @@ QString ViewerSession::decisionsPath() const
     return m_study.path.isEmpty() ? QString() : ReviewDecisions::defaultPathFor(m_study.path);
 }
 
+bool ViewerSession::saveDecisions(QString* error)
+{
+    const QString path = decisionsPath();
+    if (path.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("The open study has no file or folder to save review decisions beside.");
+        return false;
+    }
+    return m_decisions->save(path, error);
+}
+
 void ViewerSession::openStudy(const Study& study)
 {
     cancelJobs();

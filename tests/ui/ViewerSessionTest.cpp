@@ -1,0 +1,248 @@
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/inference/InferenceService.h"
+#include "tests/inference/FakeAnalyzer.h"
+#include "ui/model/AnalysisSelection.h"
+#include "ui/model/ReviewDecisions.h"
+#include "ui/model/ViewerSession.h"
+
+using namespace lrclr;
+using lrclr::testing::FakeAnalyzer;
+using lrclr::testing::FakeAnalyzerControl;
+
+namespace {
+
+/// A study whose report has the given sentences separated by single spaces.
+ViewerSession::Study makeStudy(const QString& path, int width, float value, const QStringList& sentences)
+{
+    ViewerSession::Study study;
+    study.path = path;
+    study.title = QStringLiteral("Test study");
+    study.image = lrclr::testing::makeImage(width, 64, value);
+    for (const QString& text : sentences) {
+        if (!study.reportText.isEmpty())
+            study.reportText += QLatin1Char(' ');
+        const qsizetype begin = study.reportText.size();
+        study.reportText += text;
+        study.sentences.append({ text, begin, study.reportText.size() });
+    }
+    return study;
+}
+
+const QStringList report { QStringLiteral("Opacity in the right lower lobe."), QStringLiteral("No effusion."),
+    QStringLiteral("Heart size normal.") };
+
+} // namespace
+
+class ViewerSessionTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_directory.isValid());
+        m_control = std::make_shared<FakeAnalyzerControl>();
+        m_service = std::make_unique<InferenceService>(std::make_unique<FakeAnalyzer>(m_control));
+        m_session = std::make_unique<ViewerSession>(m_service.get());
+    }
+
+    void cleanup()
+    {
+        m_session.reset();
+        m_service.reset();
+    }
+
+    void openStudyAnalyzesAndLinks()
+    {
+        QSignalSpy states(m_session.get(), &ViewerSession::stateChanged);
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        QCOMPARE(m_session->state(), ViewerSession::State::Analyzing);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        const SharedAnalysisResult result = m_session->result();
+        QVERIFY(result);
+        QCOMPARE(result->sentences.size(), std::size_t(3));
+        for (int index = 0; index < 3; ++index) {
+            const auto& sentence = result->sentences[static_cast<std::size_t>(index)];
+            QCOMPARE(QString::fromStdString(sentence.text), report[index]);
+            // Spans restored from the study: the sentence is found at its place in the report text.
+            QCOMPARE(m_session->study().reportText.mid(
+                         static_cast<qsizetype>(sentence.begin), static_cast<qsizetype>(sentence.end - sentence.begin)),
+                report[index]);
+        }
+        QCOMPARE(m_session->links()->result(), result);
+        QCOMPARE(m_session->decisions()->result(), result);
+
+        // Clicking a sentence puts that sentence's map on the overlay.
+        m_session->selection()->selectSentence(1);
+        QCOMPARE(m_session->selection()->heatmap().map.values, result->sentences[1].similarityMap.values);
+        QCOMPARE(m_session->selection()->heatmap().label, report[1]);
+        QCOMPARE(states.size(), 2); // Analyzing, Ready
+    }
+
+    void openingAnotherStudyCancelsTheRunningJob()
+    {
+        m_control->stageMilliseconds = 40;
+        QSignalSpy canceled(m_service.get(), &InferenceService::canceled);
+        QSignalSpy started(m_service.get(), &InferenceService::started);
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 10.0f, report));
+        const quint64 first = m_session->currentJob();
+        QTRY_VERIFY_WITH_TIMEOUT(started.size() == 1, 5000);
+        QSignalSpy results(m_session.get(), &ViewerSession::resultChanged);
+        m_session->openStudy(makeStudy(m_directory.filePath("b.dcm"), 96, 20.0f, { QStringLiteral("Only one.") }));
+        QVERIFY(m_session->currentJob() != first);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_service->isBusy(), 5000);
+        QCOMPARE(canceled.size(), 1);
+        QCOMPARE(canceled.at(0).at(0).value<quint64>(), first);
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(m_session->result()->geometry.originalWidth, 96);
+        QCOMPARE(m_session->result()->sentences.size(), std::size_t(1));
+        // The first job stopped at a stage boundary instead of running its six 40 ms stages to the end.
+        QVERIFY2(m_control->analyzeCount.load() == 2, "both jobs reached the analyzer once");
+    }
+
+    void regroundedSentenceReplacesItAndUpdatesTheOverlay()
+    {
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        const auto before = m_session->result()->sentences[1];
+        m_session->selection()->selectSentence(1);
+        QSignalSpy grounded(m_session.get(), &ViewerSession::sentenceGrounded);
+        QSignalSpy heatmaps(m_session->selection(), &AnalysisSelection::heatmapChanged);
+
+        // Typing: two edits in a row, only the last one counts.
+        const quint64 stale = m_session->regroundSentence(1, QStringLiteral("Small effusion"));
+        const quint64 latest = m_session->regroundSentence(1, QStringLiteral("Small left effusion."));
+        QVERIFY(stale != 0 && latest != 0 && stale != latest);
+        QTRY_VERIFY_WITH_TIMEOUT(!grounded.isEmpty() && !m_service->isBusy(), 5000);
+        QCOMPARE(grounded.size(), 1);
+        QCOMPARE(grounded.at(0).at(0).toInt(), 1);
+
+        const auto& after = m_session->result()->sentences[1];
+        QCOMPARE(QString::fromStdString(after.text), QStringLiteral("Small left effusion."));
+        QCOMPARE(after.begin, before.begin);
+        QCOMPARE(after.end, before.end);
+        // The fake's local similarity is the text length / 100: it was recomputed for the new text.
+        QCOMPARE(after.localSimilarity, static_cast<float>(QStringLiteral("Small left effusion.").size()) / 100.0f);
+        QCOMPARE(m_session->study().sentences[1].text, QStringLiteral("Small left effusion."));
+        QCOMPARE(m_session->selection()->selectedIndex(), 1);
+        QCOMPARE(m_session->selection()->heatmap().label, QStringLiteral("Small left effusion."));
+        QVERIFY(!heatmaps.isEmpty());
+        // Other sentences untouched.
+        QCOMPARE(QString::fromStdString(m_session->result()->sentences[0].text), report[0]);
+    }
+
+    void typedSentenceIsAppended()
+    {
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QCOMPARE(m_session->groundTypedSentence(QStringLiteral("   ")), quint64(0));
+        QVERIFY(m_session->groundTypedSentence(QStringLiteral("Is there a pneumothorax?")) != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->result()->sentences.size(), std::size_t(4), 5000);
+        const auto& typed = m_session->result()->sentences[3];
+        QCOMPARE(typed.text, std::string("Is there a pneumothorax?"));
+        QCOMPARE(typed.begin, typed.end);
+        QCOMPARE(m_session->links()->sentenceCount(), 4);
+    }
+
+    void regroundingWithoutResultDoesNothing()
+    {
+        QCOMPARE(m_session->regroundSentence(0, QStringLiteral("text")), quint64(0));
+        QCOMPARE(m_session->groundTypedSentence(QStringLiteral("text")), quint64(0));
+        QVERIFY(!m_service->isBusy());
+    }
+
+    void decisionsAreSavedBesideTheStudyAndReloaded()
+    {
+        const QString studyPath = m_directory.filePath("decided.dcm");
+        m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        m_session->decisions()->setDecision(0, 0, ReviewDecisions::Decision::Accepted);
+        m_session->decisions()->setDecision(2, 1, ReviewDecisions::Decision::Rejected);
+        QString error;
+        QVERIFY2(m_session->saveDecisions(&error), qPrintable(error));
+        QVERIFY(QFile::exists(studyPath + ".lrclr-review.json"));
+
+        m_session->closeStudy();
+        QCOMPARE(m_session->state(), ViewerSession::State::Empty);
+        QCOMPARE(m_session->decisions()->count(), 0);
+        m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QCOMPARE(m_session->decisions()->decision(0, 0), ReviewDecisions::Decision::Accepted);
+        QCOMPARE(m_session->decisions()->decision(2, 1), ReviewDecisions::Decision::Rejected);
+        QCOMPARE(m_session->decisions()->count(), 2);
+        QCOMPARE(QString::fromStdString(m_session->decisions()->loadedModelIdentity().name), QStringLiteral("fake"));
+    }
+
+    void corruptDecisionsFileIsReportedAndKept()
+    {
+        const QString studyPath = m_directory.filePath("corrupt.dcm");
+        const QString decisionsPath = studyPath + ".lrclr-review.json";
+        {
+            QFile file(decisionsPath);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{ not json");
+        }
+        QSignalSpy loadFailed(m_session.get(), &ViewerSession::decisionsLoadFailed);
+        m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QCOMPARE(loadFailed.size(), 1);
+        QVERIFY2(
+            loadFailed.at(0).at(0).toString().contains(decisionsPath), qPrintable(loadFailed.at(0).at(0).toString()));
+        QFile file(decisionsPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("{ not json"));
+    }
+
+    void failedAnalysisIsReportedAndCanBeRetried()
+    {
+        m_control->failLoadTimes = 1;
+        QSignalSpy failed(m_session.get(), &ViewerSession::analysisFailed);
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Failed, 5000);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(1).value<InferenceFailure>(), InferenceFailure::ModelUnavailable);
+        QVERIFY(m_session->errorMessage().contains(QStringLiteral("manifest.json")));
+        QVERIFY(!m_session->result());
+        m_session->reanalyze();
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QVERIFY(m_session->result());
+    }
+
+    void externalCancelLeavesTheStudyOpen()
+    {
+        m_control->stageMilliseconds = 40;
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        m_service->cancelAll();
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Canceled, 5000);
+        QVERIFY(m_session->hasStudy());
+        QCOMPARE(m_session->currentJob(), quint64(0));
+    }
+
+    void closingTheStudyCancelsItsJob()
+    {
+        m_control->stageMilliseconds = 40;
+        QSignalSpy canceled(m_service.get(), &InferenceService::canceled);
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        const quint64 job = m_session->currentJob();
+        m_session->closeStudy();
+        QVERIFY(!m_session->hasStudy());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_service->isBusy(), 5000);
+        QCOMPARE(canceled.size(), 1);
+        QCOMPARE(canceled.at(0).at(0).value<quint64>(), job);
+        QVERIFY(!m_session->result());
+        QCOMPARE(m_session->state(), ViewerSession::State::Empty);
+    }
+
+private:
+    QTemporaryDir m_directory;
+    std::shared_ptr<FakeAnalyzerControl> m_control;
+    std::unique_ptr<InferenceService> m_service;
+    std::unique_ptr<ViewerSession> m_session;
+};
+
+QTEST_GUILESS_MAIN(ViewerSessionTest)
+#include "ViewerSessionTest.moc"
