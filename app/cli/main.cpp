@@ -4,6 +4,7 @@
 #include "app/cli/CommandLine.h"
 #include "app/cli/VersionCommand.h"
 // [includes: study & report]
+#include "app/cli/InfoCommand.h"
 // [includes: model]
 // [includes: training]
 
@@ -12,6 +13,7 @@ int main(int argc, char** argv)
     lrclr::cli::CommandLine commandLine;
     commandLine.add(std::make_unique<lrclr::cli::VersionCommand>());
     // [commands: study & report]
+    commandLine.add(std::make_unique<lrclr::cli::InfoCommand>());
     // [commands: model]
     // [commands: training]
     return commandLine.run(argc, argv);

@@ -1,0 +1,275 @@
+#include "app/cli/InfoCommand.h"
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <boost/program_options.hpp>
+
+#include "core/report/DicomSrReportReader.h"
+#include "core/report/PlainTextReportReader.h"
+#include "core/study/StudyIndexScanner.h"
+#include "imaging/RasterImageReader.h"
+
+namespace lrclr::cli {
+
+namespace {
+
+QString kindName(StudyIndexInstance::Kind kind)
+{
+    switch (kind) {
+    case StudyIndexInstance::Kind::DicomImage:
+        return QStringLiteral("dicom-image");
+    case StudyIndexInstance::Kind::DicomSr:
+        return QStringLiteral("dicom-sr");
+    case StudyIndexInstance::Kind::DicomOther:
+        return QStringLiteral("dicom-other");
+    case StudyIndexInstance::Kind::Raster:
+        return QStringLiteral("raster");
+    }
+    return {};
+}
+
+QString problemKindName(StudyIndexProblem::Kind kind)
+{
+    switch (kind) {
+    case StudyIndexProblem::Kind::Unreadable:
+        return QStringLiteral("unreadable");
+    case StudyIndexProblem::Kind::Ignored:
+        return QStringLiteral("ignored");
+    case StudyIndexProblem::Kind::Refused:
+        return QStringLiteral("refused");
+    }
+    return {};
+}
+
+std::optional<Report> readReport(const QString& path, QString* error)
+{
+    if (QFileInfo(path).suffix().compare(QStringLiteral("txt"), Qt::CaseInsensitive) == 0)
+        return PlainTextReportReader::read(path, error);
+    return DicomSrReportReader::read(path, error);
+}
+
+QJsonObject reportJson(const QString& path)
+{
+    QJsonObject object { { QStringLiteral("path"), path } };
+    QString error;
+    const auto report = readReport(path, &error);
+    if (!report) {
+        object.insert(QStringLiteral("error"), error);
+        return object;
+    }
+    object.insert(QStringLiteral("source"),
+        report->source() == Report::Source::DicomSr ? QStringLiteral("dicom-sr") : QStringLiteral("text"));
+    QJsonArray sections;
+    for (const ReportSection& section : report->sections()) {
+        sections.append(QJsonObject { { QStringLiteral("name"), section.name },
+            { QStringLiteral("kind"), ReportSection::kindName(section.kind) } });
+    }
+    object.insert(QStringLiteral("sections"), sections);
+    object.insert(QStringLiteral("sentences"), static_cast<int>(report->sentences().size()));
+    return object;
+}
+
+QString isoDate(const QDate& date)
+{
+    return date.isValid() ? date.toString(Qt::ISODate) : QString();
+}
+
+QJsonObject indexJson(const StudyIndex& index)
+{
+    QJsonArray patients;
+    for (const StudyIndexPatient& patient : index.patients()) {
+        QJsonArray studies;
+        for (const StudyIndexStudy& study : patient.studies) {
+            QJsonArray seriesList;
+            for (const StudyIndexSeries& series : study.series) {
+                QJsonArray instances;
+                for (const StudyIndexInstance& instance : series.instances) {
+                    QJsonObject item { { QStringLiteral("kind"), kindName(instance.kind) },
+                        { QStringLiteral("path"), instance.filePath }, { QStringLiteral("rows"), instance.rows },
+                        { QStringLiteral("columns"), instance.columns },
+                        { QStringLiteral("frames"), instance.frameCount },
+                        { QStringLiteral("instanceNumber"), instance.instanceNumber } };
+                    if (!instance.sopInstanceUid.isEmpty())
+                        item.insert(QStringLiteral("sopInstanceUid"), instance.sopInstanceUid);
+                    if (!instance.sopClassUid.isEmpty())
+                        item.insert(QStringLiteral("sopClassUid"), instance.sopClassUid);
+                    if (!instance.viewPosition.isEmpty())
+                        item.insert(QStringLiteral("viewPosition"), instance.viewPosition);
+                    if (!instance.transferSyntaxUid.isEmpty()) {
+                        item.insert(QStringLiteral("transferSyntaxUid"), instance.transferSyntaxUid);
+                        item.insert(QStringLiteral("transferSyntax"), instance.transferSyntaxName);
+                    }
+                    if (!instance.rasterFormat.isEmpty())
+                        item.insert(QStringLiteral("format"), instance.rasterFormat);
+                    instances.append(item);
+                }
+                seriesList.append(QJsonObject { { QStringLiteral("seriesInstanceUid"), series.seriesInstanceUid },
+                    { QStringLiteral("seriesNumber"), series.seriesNumber },
+                    { QStringLiteral("modality"), series.modality },
+                    { QStringLiteral("description"), series.description },
+                    { QStringLiteral("instances"), instances } });
+            }
+            QJsonArray reports;
+            for (const QString& report : study.reportPaths)
+                reports.append(reportJson(report));
+            studies.append(QJsonObject { { QStringLiteral("studyInstanceUid"), study.studyInstanceUid },
+                { QStringLiteral("studyId"), study.studyId },
+                { QStringLiteral("accessionNumber"), study.accessionNumber },
+                { QStringLiteral("date"), isoDate(study.date) },
+                { QStringLiteral("time"), study.time.isValid() ? study.time.toString(Qt::ISODate) : QString() },
+                { QStringLiteral("description"), study.description }, { QStringLiteral("series"), seriesList },
+                { QStringLiteral("reports"), reports } });
+        }
+        patients.append(QJsonObject { { QStringLiteral("patientId"), patient.patientId },
+            { QStringLiteral("patientName"), patient.patientName },
+            { QStringLiteral("birthDate"), isoDate(patient.birthDate) }, { QStringLiteral("sex"), patient.sex },
+            { QStringLiteral("studies"), studies } });
+    }
+    QJsonArray problems;
+    for (const StudyIndexProblem& problem : index.problems()) {
+        problems.append(QJsonObject { { QStringLiteral("path"), problem.filePath },
+            { QStringLiteral("kind"), problemKindName(problem.kind) }, { QStringLiteral("reason"), problem.reason } });
+    }
+    return QJsonObject { { QStringLiteral("root"), index.rootPath() },
+        { QStringLiteral("counts"),
+            QJsonObject { { QStringLiteral("patients"), index.patientCount() },
+                { QStringLiteral("studies"), index.studyCount() }, { QStringLiteral("series"), index.seriesCount() },
+                { QStringLiteral("instances"), index.instanceCount() },
+                { QStringLiteral("problems"), static_cast<int>(index.problems().size()) } } },
+        { QStringLiteral("patients"), patients }, { QStringLiteral("problems"), problems } };
+}
+
+QString orDash(const QString& text)
+{
+    return text.isEmpty() ? QStringLiteral("-") : text;
+}
+
+void printText(const StudyIndex& index)
+{
+    std::cout << index.rootPath().toStdString() << ": " << index.patientCount() << " patient(s), " << index.studyCount()
+              << " study(ies), " << index.seriesCount() << " series, " << index.instanceCount() << " instance(s), "
+              << index.problems().size() << " file(s) not indexed\n";
+    for (const StudyIndexPatient& patient : index.patients()) {
+        std::cout << "Patient " << orDash(patient.patientName).toStdString() << "  ID "
+                  << orDash(patient.patientId).toStdString();
+        if (patient.birthDate.isValid())
+            std::cout << "  born " << isoDate(patient.birthDate).toStdString();
+        if (!patient.sex.isEmpty())
+            std::cout << "  " << patient.sex.toStdString();
+        std::cout << '\n';
+        for (const StudyIndexStudy& study : patient.studies) {
+            std::cout << "  Study " << orDash(isoDate(study.date)).toStdString() << "  "
+                      << orDash(study.description).toStdString() << "  UID " << study.studyInstanceUid.toStdString();
+            if (!study.accessionNumber.isEmpty())
+                std::cout << "  accession " << study.accessionNumber.toStdString();
+            std::cout << '\n';
+            for (const StudyIndexSeries& series : study.series) {
+                std::cout << "    Series " << series.seriesNumber << "  " << orDash(series.modality).toStdString()
+                          << "  " << orDash(series.description).toStdString() << "  (" << series.instances.size()
+                          << " instance(s))\n";
+                for (const StudyIndexInstance& instance : series.instances) {
+                    std::cout << "      " << kindName(instance.kind).toStdString();
+                    if (!instance.viewPosition.isEmpty())
+                        std::cout << ' ' << instance.viewPosition.toStdString();
+                    std::cout << "  " << instance.columns << 'x' << instance.rows;
+                    if (instance.frameCount > 1)
+                        std::cout << "  " << instance.frameCount << " frames";
+                    if (!instance.transferSyntaxName.isEmpty())
+                        std::cout << "  " << instance.transferSyntaxName.toStdString();
+                    if (!instance.rasterFormat.isEmpty())
+                        std::cout << "  " << instance.rasterFormat.toStdString();
+                    std::cout << "  " << instance.filePath.toStdString() << '\n';
+                }
+            }
+            for (const QString& reportPath : study.reportPaths) {
+                const QJsonObject report = reportJson(reportPath);
+                std::cout << "    Report " << reportPath.toStdString();
+                if (report.contains(QStringLiteral("error"))) {
+                    std::cout << "  (unreadable: " << report[QStringLiteral("error")].toString().toStdString() << ")\n";
+                    continue;
+                }
+                QStringList sections;
+                for (const auto& section : report[QStringLiteral("sections")].toArray())
+                    sections.append(section.toObject()[QStringLiteral("name")].toString());
+                std::cout << "  " << report[QStringLiteral("sentences")].toInt() << " sentence(s)";
+                if (!sections.isEmpty())
+                    std::cout << "; sections: " << sections.join(QStringLiteral(", ")).toStdString();
+                std::cout << '\n';
+            }
+        }
+    }
+    if (!index.problems().isEmpty()) {
+        std::cout << "Not indexed:\n";
+        for (const StudyIndexProblem& problem : index.problems())
+            std::cout << "  " << problemKindName(problem.kind).toStdString() << ": " << problem.reason.toStdString()
+                      << (problem.reason.contains(problem.filePath) ? "" : "  [")
+                      << (problem.reason.contains(problem.filePath) ? "" : problem.filePath.toStdString() + "]")
+                      << '\n';
+    }
+}
+
+} // namespace
+
+int InfoCommand::run(const std::vector<std::string>& arguments)
+{
+    namespace po = boost::program_options;
+    po::options_description options("lrclr info FILE|DIR [options]");
+    options.add_options()("help,h", "show this help")("json", "print JSON instead of text")(
+        "path", po::value<std::string>(), "file, folder or DICOMDIR to describe");
+    po::positional_options_description positional;
+    positional.add("path", 1);
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
+    } catch (const po::error& error) {
+        std::cerr << "lrclr info: " << error.what() << '\n' << options;
+        return 2;
+    }
+    if (values.count("help")) {
+        std::cout << options;
+        return 0;
+    }
+    if (!values.count("path")) {
+        std::cerr << "lrclr info: a FILE or DIR is required\n" << options;
+        return 2;
+    }
+    const QString path = QString::fromLocal8Bit(values["path"].as<std::string>());
+
+    QString error;
+    std::optional<StudyIndex> index;
+    const QFileInfo info(path);
+    if (info.isFile() && info.suffix().compare(QStringLiteral("txt"), Qt::CaseInsensitive) == 0) {
+        // A report on its own: describe the report.
+        const QJsonObject report = reportJson(info.absoluteFilePath());
+        if (values.count("json")) {
+            std::cout << QJsonDocument(report).toJson(QJsonDocument::Indented).toStdString();
+        } else if (report.contains(QStringLiteral("error"))) {
+            std::cerr << "lrclr info: " << report[QStringLiteral("error")].toString().toStdString() << '\n';
+        } else {
+            std::cout << info.absoluteFilePath().toStdString() << ": report, "
+                      << report[QStringLiteral("sentences")].toInt() << " sentence(s)\n";
+        }
+        return report.contains(QStringLiteral("error")) ? 1 : 0;
+    }
+    const StudyIndexScanner scanner(std::make_shared<RasterImageReader>());
+    index = scanner.scan(path, {}, {}, &error);
+    if (!index) {
+        std::cerr << "lrclr info: " << error.toStdString() << '\n';
+        return 1;
+    }
+    if (values.count("json"))
+        std::cout << QJsonDocument(indexJson(*index)).toJson(QJsonDocument::Indented).toStdString();
+    else
+        printText(*index);
+    // A single file that could not be indexed is a failure; a folder with some bad files is not.
+    return info.isFile() && index->instanceCount() == 0 ? 1 : 0;
+}
+
+} // namespace lrclr::cli

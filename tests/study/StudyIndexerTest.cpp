@@ -1,0 +1,675 @@
+// Indexing folders and DICOMDIRs into patient -> study -> series -> instance: header-only reads, reports beside
+// images, unreadable files listed with reasons, DICOMDIR references that try to leave the media folder, and the
+// threaded facade's progress, cancel and superseding. All files are generated here with DCMTK.
+#include <QtTest>
+
+#include <atomic>
+
+#include <QDir>
+#include <QFile>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcddirif.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+
+#include "core/study/DicomdirReader.h"
+#include "core/study/StudyIndex.h"
+#include "core/study/StudyIndexHeaderReader.h"
+#include "core/study/StudyIndexRasterProbe.h"
+#include "core/study/StudyIndexScanner.h"
+#include "core/study/StudyIndexer.h"
+
+using namespace lrclr;
+
+namespace {
+
+const char* const phiMarker = "ZQXPHIMARKER";
+
+struct DicomSpec {
+    QString path;
+    QString patientId = QStringLiteral("PID-1");
+    QString patientName = QStringLiteral("Doe^Jane");
+    QString studyUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.1");
+    QString seriesUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.1.1");
+    QString sopUid;
+    QString modality = QStringLiteral("DX");
+    QString viewPosition = QStringLiteral("PA");
+    QString studyDate = QStringLiteral("20190314");
+    QString accession = QStringLiteral("ACC1");
+    int rows = 8;
+    int columns = 6;
+    int frames = 1;
+    int instanceNumber = 1;
+    int seriesNumber = 1;
+    E_TransferSyntax transferSyntax = EXS_LittleEndianExplicit;
+};
+
+bool writeDicom(const DicomSpec& spec)
+{
+    QDir().mkpath(QFileInfo(spec.path).absolutePath());
+    DcmFileFormat file;
+    DcmDataset* data = file.getDataset();
+    auto put = [data](const DcmTagKey& tag, const QString& value) {
+        data->putAndInsertString(tag, value.toUtf8().constData());
+    };
+    put(DCM_SpecificCharacterSet, QStringLiteral("ISO_IR 192"));
+    put(DCM_SOPClassUID, QString::fromLatin1(UID_DigitalXRayImageStorageForPresentation));
+    put(DCM_SOPInstanceUID, spec.sopUid);
+    put(DCM_PatientID, spec.patientId);
+    put(DCM_PatientName, spec.patientName);
+    put(DCM_PatientBirthDate, QStringLiteral("19500101"));
+    put(DCM_PatientSex, QStringLiteral("F"));
+    put(DCM_StudyInstanceUID, spec.studyUid);
+    put(DCM_StudyID, QStringLiteral("S1"));
+    put(DCM_StudyDate, spec.studyDate);
+    put(DCM_StudyTime, QStringLiteral("101502.25"));
+    put(DCM_AccessionNumber, spec.accession);
+    put(DCM_StudyDescription, QStringLiteral("Chest PA"));
+    put(DCM_SeriesInstanceUID, spec.seriesUid);
+    put(DCM_SeriesNumber, QString::number(spec.seriesNumber));
+    put(DCM_Modality, spec.modality);
+    put(DCM_SeriesDescription, QStringLiteral("Thorax"));
+    put(DCM_InstanceNumber, QString::number(spec.instanceNumber));
+    put(DCM_ViewPosition, spec.viewPosition);
+    put(DCM_PhotometricInterpretation, QStringLiteral("MONOCHROME2"));
+    if (spec.frames > 1)
+        put(DCM_NumberOfFrames, QString::number(spec.frames));
+    data->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+    data->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(spec.rows));
+    data->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(spec.columns));
+    data->putAndInsertUint16(DCM_BitsAllocated, 16);
+    data->putAndInsertUint16(DCM_BitsStored, 12);
+    data->putAndInsertUint16(DCM_HighBit, 11);
+    data->putAndInsertUint16(DCM_PixelRepresentation, 0);
+    std::vector<Uint16> pixels(static_cast<std::size_t>(spec.rows) * spec.columns * spec.frames, 1000);
+    data->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
+    return file.saveFile(QFile::encodeName(spec.path).constData(), spec.transferSyntax).good();
+}
+
+bool writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+bool writeSr(const QString& path, const QString& studyUid)
+{
+    DSRDocument document(DSRTypes::DT_BasicTextSR);
+    document.setPatientID("PID-1");
+    document.setPatientName("Doe^Jane");
+    document.createNewSeriesInStudy(studyUid.toLatin1().constData());
+    document.setSeriesNumber("3");
+    DSRDocumentTree& tree = document.getTree();
+    if (tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) == 0)
+        return false;
+    tree.getCurrentContentItem().setConceptName(DSRCodedEntryValue("18748-4", "LN", "Report"));
+    if (tree.addChildContentItem(
+                DSRTypes::RT_contains, DSRTypes::VT_Text, DSRCodedEntryValue("121073", "DCM", "Impression"))
+            .bad())
+        return false;
+    tree.getCurrentContentItem().setStringValue("No acute disease.");
+    DcmFileFormat file;
+    return document.write(*file.getDataset()).good()
+        && file.saveFile(QFile::encodeName(path).constData(), EXS_LittleEndianExplicit).good();
+}
+
+const StudyIndexStudy* findStudy(const StudyIndex& index, const QString& uid)
+{
+    for (const StudyIndexStudy* study : index.studies()) {
+        if (study->studyInstanceUid == uid)
+            return study;
+    }
+    return nullptr;
+}
+
+const StudyIndexProblem* findProblem(const StudyIndex& index, const QString& pathEnd)
+{
+    for (const StudyIndexProblem& problem : index.problems()) {
+        if (problem.filePath.endsWith(pathEnd))
+            return &problem;
+    }
+    return nullptr;
+}
+
+QString describeProblems(const StudyIndex& index)
+{
+    QStringList lines;
+    for (const StudyIndexProblem& problem : index.problems())
+        lines.append(problem.filePath + QStringLiteral(": ") + problem.reason);
+    return lines.join(u'\n');
+}
+
+qint64 bytesReadByProcess()
+{
+    QFile io(QStringLiteral("/proc/self/io"));
+    if (!io.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : io.readAll().split('\n')) {
+        if (line.startsWith("rchar:"))
+            return line.mid(6).trimmed().toLongLong();
+    }
+    return -1;
+}
+
+/// A raster probe that records the thread it runs on and can hold the scan at one file until released.
+class ControlledProbe : public StudyIndexRasterProbe {
+public:
+    bool probe(const QString&, Info& info, QString*) const override
+    {
+        const int call = ++calls;
+        thread = QThread::currentThread();
+        if (call == holdAtCall) {
+            reached.release();
+            gate.acquire();
+        }
+        info.rows = 4;
+        info.columns = 5;
+        info.format = QStringLiteral("png");
+        return true;
+    }
+
+    mutable std::atomic_int calls { 0 };
+    mutable std::atomic<QThread*> thread { nullptr };
+    int holdAtCall = -1;
+    mutable QSemaphore reached;
+    mutable QSemaphore gate;
+};
+
+} // namespace
+
+class StudyIndexerTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void buildsTreeFromFolder();
+    void readsTransferSyntaxesAndFrames_data();
+    void readsTransferSyntaxesAndFrames();
+    void listsUnreadableFilesWithReasons();
+    void readsHeadersOnly();
+    void survivesSymlinkLoop();
+    void indexesDicomdir();
+    void dicomdirCannotEscapeMediaFolder_data();
+    void dicomdirCannotEscapeMediaFolder();
+    void rejectsUnreadableDicomdir();
+    void facadeRunsOnWorkerWithProgress();
+    void cancelLandsBetweenFiles();
+    void newStartSupersedesRunningScan();
+    void failsForMissingPath();
+    void logsNoPhi();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_folder;
+};
+
+void StudyIndexerTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_folder = m_dir.filePath(QStringLiteral("archive"));
+    // Patient 1: study A with a PA and a lateral series (two instances in the PA series), plus a text sidecar and an
+    // SR. Patient 2: study B (multi-frame), in a nested folder.
+    DicomSpec pa;
+    pa.path = m_folder + QStringLiteral("/p1/a/pa1.dcm");
+    pa.sopUid = QStringLiteral("1.2.3.100.1");
+    QVERIFY(writeDicom(pa));
+    pa.path = m_folder + QStringLiteral("/p1/a/pa2.dcm");
+    pa.sopUid = QStringLiteral("1.2.3.100.2");
+    pa.instanceNumber = 2;
+    pa.transferSyntax = EXS_LittleEndianImplicit;
+    QVERIFY(writeDicom(pa));
+    QVERIFY(writeBytes(m_folder + QStringLiteral("/p1/a/pa1.txt"), "FINDINGS: Clear lungs.\n"));
+
+    DicomSpec lateral = pa;
+    lateral.path = m_folder + QStringLiteral("/p1/a/lat.dcm");
+    lateral.seriesUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.1.2");
+    lateral.seriesNumber = 2;
+    lateral.sopUid = QStringLiteral("1.2.3.100.3");
+    lateral.viewPosition = QStringLiteral("LL");
+    lateral.rows = 10;
+    lateral.columns = 12;
+    lateral.transferSyntax = EXS_BigEndianExplicit;
+    QVERIFY(writeDicom(lateral));
+    QVERIFY(writeSr(m_folder + QStringLiteral("/p1/a/report.dcm"), pa.studyUid));
+
+    DicomSpec other;
+    other.path = m_folder + QStringLiteral("/deep/er/still/b.dcm");
+    other.patientId = QStringLiteral("PID-2");
+    other.patientName = QString::fromUtf8("Müller^Jürgen");
+    other.studyUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.2");
+    other.seriesUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.2.1");
+    other.sopUid = QStringLiteral("1.2.3.200.1");
+    other.studyDate = QStringLiteral("20200102");
+    other.frames = 3;
+    other.transferSyntax = EXS_DeflatedLittleEndianExplicit;
+    QVERIFY(writeDicom(other));
+    // Without a preamble and without a .dcm name, a file is not taken for DICOM.
+    QVERIFY(writeBytes(m_folder + QStringLiteral("/notes/README"), "hello"));
+    QVERIFY(writeBytes(m_folder + QStringLiteral("/notes/orphan.txt"), "Clear."));
+}
+
+void StudyIndexerTest::buildsTreeFromFolder()
+{
+    const auto index = StudyIndexScanner().scan(m_folder);
+    QVERIFY(index);
+    QCOMPARE(index->patientCount(), 2);
+    QCOMPARE(index->studyCount(), 2);
+    QCOMPARE(index->seriesCount(), 4); // PA, lateral, SR, patient 2
+    QCOMPARE(index->instanceCount(), 5);
+    QVERIFY(!index->isCancelled());
+
+    // Sorted by patient name: "Doe^Jane" before "Müller^Jürgen".
+    const StudyIndexPatient& first = index->patients()[0];
+    QCOMPARE(first.patientName, QStringLiteral("Doe^Jane"));
+    QCOMPARE(first.patientId, QStringLiteral("PID-1"));
+    QCOMPARE(first.birthDate, QDate(1950, 1, 1));
+    QCOMPARE(first.sex, QStringLiteral("F"));
+    QCOMPARE(index->patients()[1].patientName, QString::fromUtf8("Müller^Jürgen")); // ISO_IR 192 decoded
+
+    const StudyIndexStudy* study = findStudy(*index, QStringLiteral("1.2.826.0.1.3680043.2.1125.1"));
+    QVERIFY(study);
+    QCOMPARE(study->date, QDate(2019, 3, 14));
+    QCOMPARE(study->time, QTime(10, 15, 2));
+    QCOMPARE(study->accessionNumber, QStringLiteral("ACC1"));
+    QCOMPARE(study->description, QStringLiteral("Chest PA"));
+    QCOMPARE(study->series.size(), 3);
+    const StudyIndexSeries& paSeries = study->series[0];
+    QCOMPARE(paSeries.seriesNumber, 1);
+    QCOMPARE(paSeries.modality, QStringLiteral("DX"));
+    QCOMPARE(paSeries.instances.size(), 2);
+    QCOMPARE(paSeries.instances[0].sopInstanceUid, QStringLiteral("1.2.3.100.1"));
+    QCOMPARE(paSeries.instances[1].instanceNumber, 2);
+    QCOMPARE(paSeries.instances[0].viewPosition, QStringLiteral("PA"));
+    QCOMPARE(paSeries.instances[0].rows, 8);
+    QCOMPARE(paSeries.instances[0].columns, 6);
+    QCOMPARE(paSeries.instances[0].kind, StudyIndexInstance::Kind::DicomImage);
+    QCOMPARE(paSeries.instances[0].filePath, QFileInfo(m_folder + QStringLiteral("/p1/a/pa1.dcm")).absoluteFilePath());
+    const StudyIndexSeries& lateral = study->series[1];
+    QCOMPARE(lateral.instances[0].viewPosition, QStringLiteral("LL"));
+    QCOMPARE(lateral.instances[0].rows, 10);
+    QCOMPARE(lateral.instances[0].columns, 12);
+    QCOMPARE(study->series[2].instances[0].kind, StudyIndexInstance::Kind::DicomSr);
+
+    // Reports: the sidecar of pa1.dcm and the SR.
+    QStringList reports = study->reportPaths;
+    QCOMPARE(reports.size(), 2);
+    QVERIFY2(reports.contains(QFileInfo(m_folder + QStringLiteral("/p1/a/pa1.txt")).absoluteFilePath()),
+        qPrintable(reports.join(u',')));
+    QVERIFY(reports.contains(QFileInfo(m_folder + QStringLiteral("/p1/a/report.dcm")).absoluteFilePath()));
+
+    // Files that are not indexed are listed, not dropped.
+    const StudyIndexProblem* readme = findProblem(*index, QStringLiteral("/notes/README"));
+    QVERIFY2(readme, qPrintable(describeProblems(*index)));
+    QCOMPARE(readme->kind, StudyIndexProblem::Kind::Ignored);
+    const StudyIndexProblem* orphan = findProblem(*index, QStringLiteral("/notes/orphan.txt"));
+    QVERIFY(orphan);
+    QVERIFY2(orphan->reason.contains(QStringLiteral("beside no image")), qPrintable(orphan->reason));
+    QCOMPARE(index->problems().size(), 2);
+
+    // A second scan gives the same tree (sorted, independent of directory order).
+    const auto again = StudyIndexScanner().scan(m_folder);
+    QCOMPARE(again->patients()[1].studies[0].series[0].instances[0].filePath,
+        index->patients()[1].studies[0].series[0].instances[0].filePath);
+}
+
+void StudyIndexerTest::readsTransferSyntaxesAndFrames_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("transferSyntax");
+    QTest::addColumn<int>("frames");
+    QTest::newRow("explicit-little") << "p1/a/pa1.dcm" << QString::fromLatin1(UID_LittleEndianExplicitTransferSyntax)
+                                     << 1;
+    QTest::newRow("implicit-little") << "p1/a/pa2.dcm" << QString::fromLatin1(UID_LittleEndianImplicitTransferSyntax)
+                                     << 1;
+    QTest::newRow("explicit-big") << "p1/a/lat.dcm" << QString::fromLatin1(UID_BigEndianExplicitTransferSyntax) << 1;
+    QTest::newRow("deflated-multiframe") << "deep/er/still/b.dcm"
+                                         << QString::fromLatin1(UID_DeflatedExplicitVRLittleEndianTransferSyntax) << 3;
+}
+
+void StudyIndexerTest::readsTransferSyntaxesAndFrames()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, transferSyntax);
+    QFETCH(int, frames);
+    QString error;
+    const auto record = StudyIndexHeaderReader::read(m_folder + u'/' + file, &error);
+    QVERIFY2(record, qPrintable(error));
+    QCOMPARE(record->instance.transferSyntaxUid, transferSyntax);
+    QVERIFY(!record->instance.transferSyntaxName.isEmpty());
+    QCOMPARE(record->instance.frameCount, frames);
+    QCOMPARE(record->instance.sopClassUid, QString::fromLatin1(UID_DigitalXRayImageStorageForPresentation));
+}
+
+void StudyIndexerTest::listsUnreadableFilesWithReasons()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("broken"));
+    DicomSpec good;
+    good.path = folder + QStringLiteral("/good.dcm");
+    good.sopUid = QStringLiteral("1.2.3.300.1");
+    QVERIFY(writeDicom(good));
+    QFile source(good.path);
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    const QByteArray bytes = source.readAll();
+    // Truncated inside the header: the pre-scan refuses it; the message names the file.
+    QVERIFY(writeBytes(folder + QStringLiteral("/truncated.dcm"), bytes.left(200)));
+    QVERIFY(writeBytes(folder + QStringLiteral("/garbage.dcm"), QByteArray(64, '\xFF')));
+    QVERIFY(writeBytes(folder + QStringLiteral("/empty.dcm"), QByteArray()));
+    // An element claiming 1 GiB with 10 bytes present, after a valid preamble and meta header.
+    QByteArray hostile = QByteArray(128, '\0') + "DICM";
+    hostile += QByteArray("\x02\x00\x10\x00UI\x14\x00", 8) + QByteArray("1.2.840.10008.1.2.1\0", 20);
+    hostile += QByteArray("\x10\x00\x20\x00UT\x00\x00\x00\x00\x00\x40", 12) + QByteArray(10, 'x');
+    QVERIFY(writeBytes(folder + QStringLiteral("/hostile.dcm"), hostile));
+
+    const auto index = StudyIndexScanner().scan(folder);
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 1);
+    for (const QString& name : { QStringLiteral("truncated.dcm"), QStringLiteral("garbage.dcm"),
+             QStringLiteral("empty.dcm"), QStringLiteral("hostile.dcm") }) {
+        const StudyIndexProblem* problem = findProblem(*index, u'/' + name);
+        QVERIFY2(problem, qPrintable(name + QStringLiteral(" not listed:\n") + describeProblems(*index)));
+        QCOMPARE(problem->kind, StudyIndexProblem::Kind::Unreadable);
+        QVERIFY2(
+            problem->reason.contains(name) && problem->reason.size() > name.size() + 10, qPrintable(problem->reason));
+    }
+}
+
+void StudyIndexerTest::readsHeadersOnly()
+{
+    // 2048 x 2048 x 16 bit = 8 MiB of pixel data; reading the header must read a small fraction of it.
+    DicomSpec big;
+    big.path = m_dir.filePath(QStringLiteral("big/big.dcm"));
+    big.sopUid = QStringLiteral("1.2.3.400.1");
+    big.rows = 2048;
+    big.columns = 2048;
+    QVERIFY(writeDicom(big));
+    const qint64 before = bytesReadByProcess();
+    QVERIFY2(before >= 0, "/proc/self/io must be readable");
+    QString error;
+    const auto record = StudyIndexHeaderReader::read(big.path, &error);
+    const qint64 read = bytesReadByProcess() - before;
+    QVERIFY2(record, qPrintable(error));
+    QCOMPARE(record->instance.rows, 2048);
+    QVERIFY2(read < 1024 * 1024, qPrintable(QStringLiteral("read %1 bytes for a header").arg(read)));
+}
+
+void StudyIndexerTest::survivesSymlinkLoop()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("loop"));
+    DicomSpec spec;
+    spec.path = folder + QStringLiteral("/inner/x.dcm");
+    spec.sopUid = QStringLiteral("1.2.3.500.1");
+    QVERIFY(writeDicom(spec));
+    QVERIFY(QFile::link(folder, folder + QStringLiteral("/inner/back-to-top")));
+    const auto index = StudyIndexScanner().scan(folder);
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 1);
+}
+
+namespace {
+
+/// Media folder with IMAGES/IM1 and IMAGES/IM2 and a DICOMDIR written by DCMTK's DicomDirInterface (what dcmmkdir
+/// uses), plus OUTSIDE/IM9 beside the media folder: a valid DICOM file that must never be indexed through it.
+bool writeMedia(const QString& root)
+{
+    const QString media = root + QStringLiteral("/media");
+    for (int i = 1; i <= 2; ++i) {
+        DicomSpec spec;
+        spec.path = media + QStringLiteral("/IMAGES/IM%1").arg(i);
+        spec.sopUid = QStringLiteral("1.2.3.600.%1").arg(i);
+        spec.instanceNumber = i;
+        if (!writeDicom(spec))
+            return false;
+    }
+    DicomSpec outside;
+    outside.path = root + QStringLiteral("/OUTSIDE/IM9");
+    outside.sopUid = QStringLiteral("1.2.3.666.9");
+    outside.patientId = QStringLiteral("SECRET");
+    if (!writeDicom(outside))
+        return false;
+    const QString previous = QDir::currentPath();
+    QDir::setCurrent(media); // DicomDirInterface wants file IDs relative to the current folder
+    DicomDirInterface dicomdir;
+    dicomdir.enableInventMode(OFTrue);
+    bool ok = dicomdir.createNewDicomDir(DicomDirInterface::AP_GeneralPurpose, "DICOMDIR", "TEST").good()
+        && dicomdir.addDicomFile("IMAGES/IM1").good() && dicomdir.addDicomFile("IMAGES/IM2").good()
+        && dicomdir.writeDicomDir().good();
+    QDir::setCurrent(previous);
+    return ok;
+}
+
+/// Rewrites the Referenced File ID of the second image record.
+bool editSecondReference(const QString& dicomdirPath, const QString& fileId)
+{
+    DcmFileFormat file;
+    if (file.loadFile(QFile::encodeName(dicomdirPath).constData()).bad())
+        return false;
+    DcmSequenceOfItems* records = nullptr;
+    if (file.getDataset()->findAndGetSequence(DCM_DirectoryRecordSequence, records).bad())
+        return false;
+    int seen = 0;
+    for (unsigned long i = 0; i < records->card(); ++i) {
+        DcmItem* record = records->getItem(i);
+        OFString id;
+        if (record->findAndGetOFStringArray(DCM_ReferencedFileID, id).good() && ++seen == 2)
+            return record->putAndInsertString(DCM_ReferencedFileID, fileId.toLatin1().constData()).good()
+                && file.saveFile(QFile::encodeName(dicomdirPath).constData(), EXS_LittleEndianExplicit).good();
+    }
+    return false;
+}
+
+} // namespace
+
+void StudyIndexerTest::indexesDicomdir()
+{
+    const QString root = m_dir.filePath(QStringLiteral("dicomdir-ok"));
+    QVERIFY(writeMedia(root));
+    const QString dicomdir = root + QStringLiteral("/media/DICOMDIR");
+    QString error;
+    const auto listed = DicomdirReader::read(dicomdir, &error);
+    QVERIFY2(listed, qPrintable(error));
+    QCOMPARE(listed->files.size(), 2);
+    QVERIFY(listed->problems.isEmpty());
+
+    // Media written on a case-insensitive system: the folder is lower-case on disk, upper-case in the DICOMDIR.
+    QVERIFY(QDir(root + QStringLiteral("/media")).rename(QStringLiteral("IMAGES"), QStringLiteral("images")));
+    const auto index = StudyIndexScanner().scan(dicomdir);
+    QVERIFY2(index, qPrintable(describeProblems(*index)));
+    QCOMPARE(index->instanceCount(), 2);
+    QCOMPARE(index->patients()[0].studies[0].series[0].instances[1].sopInstanceUid, QStringLiteral("1.2.3.600.2"));
+    QVERIFY(index->patients()[0].studies[0].series[0].instances[0].filePath.contains(QStringLiteral("/images/")));
+}
+
+void StudyIndexerTest::dicomdirCannotEscapeMediaFolder_data()
+{
+    QTest::addColumn<QString>("fileId");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("dot-dot") << QStringLiteral("..\\OUTSIDE\\IM9") << QStringLiteral("leaves the media folder");
+    QTest::newRow("dot-dot-inside") << QStringLiteral("IMAGES\\..\\..\\OUTSIDE\\IM9")
+                                    << QStringLiteral("leaves the media folder");
+    QTest::newRow("absolute") << QStringLiteral("ABSOLUTE") << QStringLiteral("absolute");
+    QTest::newRow("leading-backslash") << QStringLiteral("\\OUTSIDE\\IM9") << QStringLiteral("absolute");
+    QTest::newRow("slash-inside") << QStringLiteral("IMAGES\\../../OUTSIDE/IM9") << QStringLiteral("malformed");
+    QTest::newRow("symlink-out") << QStringLiteral("LINK") << QStringLiteral("resolves outside");
+    QTest::newRow("missing") << QStringLiteral("IMAGES\\IM7") << QStringLiteral("missing");
+}
+
+void StudyIndexerTest::dicomdirCannotEscapeMediaFolder()
+{
+    QFETCH(QString, fileId);
+    QFETCH(QString, reason);
+    const QString root
+        = m_dir.filePath(QStringLiteral("dicomdir-%1").arg(QString::fromLatin1(QTest::currentDataTag())));
+    QVERIFY(writeMedia(root));
+    const QString outside = QFileInfo(root + QStringLiteral("/OUTSIDE/IM9")).absoluteFilePath();
+    QString id = fileId;
+    if (id == u"ABSOLUTE")
+        id = outside;
+    if (id == u"LINK") {
+        QVERIFY(QFile::link(outside, root + QStringLiteral("/media/LINK")));
+    }
+    const QString dicomdir = root + QStringLiteral("/media/DICOMDIR");
+    QVERIFY(editSecondReference(dicomdir, id));
+
+    const auto index = StudyIndexScanner().scan(dicomdir);
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 1); // IM1 only
+    for (const StudyIndexStudy* study : index->studies()) {
+        for (const StudyIndexSeries& series : study->series) {
+            for (const StudyIndexInstance& instance : series.instances)
+                QVERIFY2(instance.sopInstanceUid != u"1.2.3.666.9", "a file outside the media folder was indexed");
+        }
+    }
+    QCOMPARE(index->problems().size(), 1);
+    const StudyIndexProblem& problem = index->problems()[0];
+    QCOMPARE(problem.kind, StudyIndexProblem::Kind::Refused);
+    QVERIFY2(problem.reason.contains(reason), qPrintable(problem.reason));
+}
+
+void StudyIndexerTest::rejectsUnreadableDicomdir()
+{
+    const QString path = m_dir.filePath(QStringLiteral("bad-dicomdir/DICOMDIR"));
+    QVERIFY(writeBytes(path, QByteArray(500, 'z')));
+    QString error;
+    QVERIFY(!StudyIndexScanner().scan(path, {}, {}, &error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+}
+
+void StudyIndexerTest::facadeRunsOnWorkerWithProgress()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("raster-progress"));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(writeBytes(folder + QStringLiteral("/img%1.png").arg(i), "not decoded by the fake probe"));
+    auto probe = std::make_shared<ControlledProbe>();
+    StudyIndexer indexer(probe);
+    QSignalSpy progress(&indexer, &StudyIndexer::progress);
+    QSignalSpy finished(&indexer, &StudyIndexer::finished);
+    QSignalSpy failed(&indexer, &StudyIndexer::failed);
+    indexer.start(folder);
+    QVERIFY(indexer.isRunning());
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!indexer.isRunning());
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(probe->thread.load() != nullptr && probe->thread.load() != QThread::currentThread());
+    QCOMPARE(progress.size(), 6); // 0 of 5, then after each file
+    for (int i = 0; i < progress.size(); ++i) {
+        QCOMPARE(progress[i][0].toInt(), i);
+        QCOMPARE(progress[i][1].toInt(), 5);
+    }
+    const auto index = finished[0][0].value<StudyIndex>();
+    QCOMPARE(index.instanceCount(), 5);
+    QCOMPARE(index.studyCount(), 5); // raster files outside a MIMIC layout are one study each
+    QCOMPARE(index.patients()[0].studies[0].series[0].instances[0].rows, 4);
+    QCOMPARE(index.patients()[0].studies[0].series[0].instances[0].kind, StudyIndexInstance::Kind::Raster);
+}
+
+void StudyIndexerTest::cancelLandsBetweenFiles()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("raster-cancel"));
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(writeBytes(folder + QStringLiteral("/img%1.png").arg(i), "x"));
+    auto probe = std::make_shared<ControlledProbe>();
+    probe->holdAtCall = 3;
+    StudyIndexer indexer(probe);
+    QSignalSpy finished(&indexer, &StudyIndexer::finished);
+    indexer.start(folder);
+    QVERIFY(probe->reached.tryAcquire(1, 10000)); // the worker is inside file 3
+    indexer.cancel();
+    probe->gate.release();
+    QVERIFY(finished.wait(10000));
+    const auto index = finished[0][0].value<StudyIndex>();
+    QVERIFY(index.isCancelled());
+    QCOMPARE(index.instanceCount(), 3); // file 3 completes; cancel lands before file 4
+    QCOMPARE(probe->calls.load(), 3);
+}
+
+void StudyIndexerTest::newStartSupersedesRunningScan()
+{
+    const QString first = m_dir.filePath(QStringLiteral("raster-first"));
+    const QString second = m_dir.filePath(QStringLiteral("raster-second"));
+    for (int i = 0; i < 6; ++i)
+        QVERIFY(writeBytes(first + QStringLiteral("/a%1.png").arg(i), "x"));
+    QVERIFY(writeBytes(second + QStringLiteral("/b.png"), "x"));
+    auto probe = std::make_shared<ControlledProbe>();
+    probe->holdAtCall = 1;
+    StudyIndexer indexer(probe);
+    QSignalSpy finished(&indexer, &StudyIndexer::finished);
+    indexer.start(first);
+    QVERIFY(probe->reached.tryAcquire(1, 10000));
+    indexer.start(second);
+    probe->gate.release();
+    QVERIFY(finished.wait(10000));
+    QTest::qWait(50); // a stale result would arrive right after
+    QCOMPARE(finished.size(), 1);
+    const auto index = finished[0][0].value<StudyIndex>();
+    QCOMPARE(index.rootPath(), QFileInfo(second).absoluteFilePath());
+    QCOMPARE(index.instanceCount(), 1);
+}
+
+void StudyIndexerTest::failsForMissingPath()
+{
+    StudyIndexer indexer;
+    QSignalSpy failed(&indexer, &StudyIndexer::failed);
+    const QString missing = m_dir.filePath(QStringLiteral("does-not-exist"));
+    indexer.start(missing);
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(failed[0][0].toString().contains(missing), qPrintable(failed[0][0].toString()));
+}
+
+namespace {
+QStringList capturedMessages;
+void captureMessage(QtMsgType, const QMessageLogContext&, const QString& message)
+{
+    capturedMessages.append(message);
+}
+} // namespace
+
+void StudyIndexerTest::logsNoPhi()
+{
+    // B1's PHI test covers every entry point at DCMTK's most verbose level; this checks the indexer's own output:
+    // Qt messages and anything written to stderr while indexing files whose names and IDs carry a marker.
+    const QString folder = m_dir.filePath(QStringLiteral("phi"));
+    DicomSpec spec;
+    spec.path = folder + QStringLiteral("/a.dcm");
+    spec.sopUid = QStringLiteral("1.2.3.700.1");
+    spec.patientName = QString::fromLatin1(phiMarker) + QStringLiteral("^Name");
+    spec.patientId = QString::fromLatin1(phiMarker);
+    spec.accession = QString::fromLatin1(phiMarker);
+    QVERIFY(writeDicom(spec));
+    QVERIFY(writeBytes(folder + QStringLiteral("/broken.dcm"), QByteArray(300, '\x01')));
+
+    const QString errorLog = m_dir.filePath(QStringLiteral("stderr.log"));
+    fflush(stderr);
+    const int savedStderr = dup(2);
+    FILE* redirected = freopen(QFile::encodeName(errorLog).constData(), "w", stderr);
+    QVERIFY(redirected);
+    capturedMessages.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(captureMessage);
+    const auto index = StudyIndexScanner().scan(folder);
+    qInstallMessageHandler(previous);
+    fflush(stderr);
+    dup2(savedStderr, 2);
+    close(savedStderr);
+
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 1);
+    QCOMPARE(index->patients()[0].patientId, QString::fromLatin1(phiMarker)); // it was read ...
+    QFile log(errorLog);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray written = log.readAll();
+    QVERIFY2(!written.contains(phiMarker), written.constData()); // ... and never logged
+    QVERIFY2(!capturedMessages.join(u'\n').contains(QLatin1String(phiMarker)), "PHI in a Qt log message");
+    for (const StudyIndexProblem& problem : index->problems())
+        QVERIFY(!problem.reason.contains(QLatin1String(phiMarker)));
+}
+
+QTEST_GUILESS_MAIN(StudyIndexerTest)
+#include "StudyIndexerTest.moc"
