@@ -1,0 +1,170 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <QList>
+#include <QPointer>
+#include <QWidget>
+
+#include "core/study/DisplayPipeline.h"
+#include "core/study/XrayImage.h"
+#include "imaging/ScalarImage.h"
+#include "ui/ViewTransform.h"
+#include "ui/ViewportScene.h"
+#include "ui/model/OverlayHeatmap.h"
+#include "ui/model/ReportRegionLinks.h"
+
+class QTimer;
+
+namespace lrclr {
+
+class OverlaySettings;
+class PainterViewportRenderer;
+
+/// The image viewport: the study's X-ray through the DICOM display pipeline, the selected heatmap overlay mapped onto
+/// the original pixels, contour lines, region boxes with scores, a legend and a mm ruler. Interactions: window/level
+/// drag (left button; each move re-runs the pipeline's lookup table), pan (middle button, or Shift + left), zoom
+/// (wheel to the cursor, or right-button drag), fit, 1:1, invert, presets from the file, auto window (histogram
+/// percentiles), reset. Painting goes through an IViewportRenderer (QPainter today).
+/// GUI thread only; not thread-safe.
+class ImageViewport : public QWidget {
+    Q_OBJECT
+
+public:
+    /// What the status bar shows about the point under the cursor.
+    struct CursorInfo {
+        bool insideImage = false;
+        QPoint pixel; ///< column, row
+        double storedValue = 0.0; ///< as stored (RGB: luminance)
+        double modalityValue = 0.0; ///< after the modality LUT (rescale slope/intercept)
+        QString modalityUnit; ///< Rescale Type, e.g. "US" or "OD"; empty when unknown
+        std::optional<QPointF> positionMm; ///< x, y from the image's top-left corner, when the spacing is known
+    };
+
+    explicit ImageViewport(QWidget* parent = nullptr);
+    ~ImageViewport() override;
+
+    /// Shows `image` with its default window, fitted; keeps the overlay settings but drops the analysis.
+    void setImage(const XrayImage& image);
+    void clearImage();
+    bool hasImage() const { return m_pipeline.image().isValid(); }
+    const DisplayPipeline& pipeline() const { return m_pipeline; }
+    const XrayImage& image() const { return m_pipeline.image(); }
+
+    const ViewTransform& viewTransform() const { return m_view; }
+    void setViewTransform(const ViewTransform& view);
+    /// Image pixels per device pixel x 100 (100 % = 1:1).
+    double zoomPercent() const;
+
+    double windowCenter() const { return m_pipeline.voi().center; }
+    double windowWidth() const { return m_pipeline.voi().width; }
+    /// Smallest and largest modality value of the image (padding excluded), for drag sensitivity and auto window.
+    std::pair<double, double> modalityRange() const { return m_modalityRange; }
+    /// The window that covers the `low`..`high` percentiles of the image's modality values (padding excluded).
+    std::pair<double, double> percentileWindow(double low, double high) const;
+    bool isInverted() const { return m_pipeline.userInverted(); }
+
+    void setOverlaySettings(OverlaySettings* settings);
+    OverlaySettings* overlaySettings() const { return m_settings; }
+    /// The analysis whose regions are drawn and whose geometry maps heatmaps onto the image (null: none).
+    void setAnalysis(SharedAnalysisResult result);
+    SharedAnalysisResult analysis() const { return m_result; }
+    const OverlayHeatmap& heatmap() const { return m_heatmap; }
+    /// The heatmap resampled onto the image (NaN outside the model's view); invalid when none is shown.
+    const ScalarImage& heatmapField() const { return m_field; }
+
+    const ViewportScene& scene() const { return m_scene; }
+    /// Renders the current view (with overlay, legend and annotations) into an image of the widget's size, or of
+    /// `size` with the image fitted; used for PNG export, tests and the benchmark.
+    QImage renderToImage(QSize size = QSize()) const;
+    /// Re-runs the display lookup table into the frame (what a window/level move costs, without the paint).
+    void refreshFrame();
+
+    /// The widget point where image point `imagePoint` is drawn, and back.
+    QPointF mapToWidget(const QPointF& imagePoint) const { return m_view.toWidget(imagePoint); }
+    QPointF mapToImage(const QPointF& widgetPoint) const { return m_view.toImage(widgetPoint); }
+    CursorInfo cursorInfoAt(const QPointF& widgetPoint) const;
+
+public Q_SLOTS:
+    void setWindow(double center, double width);
+    /// Window preset `index` stored in the image; false when there is none.
+    bool applyWindowPreset(int index);
+    /// Window from the 0.5th to the 99.5th percentile of the modality values.
+    void autoWindow();
+    void setInverted(bool inverted);
+    void toggleInverted() { setInverted(!isInverted()); }
+    void fitToWindow();
+    void showActualSize();
+    void zoomAt(const QPointF& widgetAnchor, double factor);
+    void zoomIn() { zoomAt(QPointF(width() / 2.0, height() / 2.0), 1.25); }
+    void zoomOut() { zoomAt(QPointF(width() / 2.0, height() / 2.0), 0.8); }
+    /// Default window, no inversion, fitted.
+    void resetView();
+
+    void setHeatmap(const lrclr::OverlayHeatmap& heatmap);
+    /// Regions to emphasise (e.g. those supporting the selected sentence) with their link weights.
+    void setEmphasisedRegions(const QList<lrclr::ReportRegionLinks::Link>& regions);
+    void setFocusedRegion(int region);
+
+Q_SIGNALS:
+    void cursorInfoChanged(const lrclr::ImageViewport::CursorInfo& info);
+    void windowChanged(double center, double width);
+    void viewChanged();
+    /// The mouse moved over image point (x, y) in original pixels (outside the image: negative or beyond size).
+    void imagePointHovered(double x, double y);
+    /// The mouse left the viewport.
+    void hoverLeft();
+    /// A click without a drag at image point (x, y).
+    void imagePointClicked(double x, double y);
+    void overlayChanged();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    enum class Drag { None, Window, Pan, Zoom };
+
+    void rebuildOverlay();
+    void recolorOverlay();
+    void rebuildContours();
+    void rebuildRegions();
+    void updateCornerText();
+    void computeHistogram();
+    void beginFastRendering();
+
+    DisplayPipeline m_pipeline;
+    DisplayFrame m_frame;
+    ViewportScene m_scene;
+    ViewTransform m_view;
+    bool m_fitted = true; ///< keep fitting on resize until the user zooms or pans
+    std::unique_ptr<PainterViewportRenderer> m_renderer;
+    QTimer* m_smoothTimer = nullptr;
+
+    std::pair<double, double> m_modalityRange { 0.0, 0.0 };
+    int m_histogramOffset = 0; ///< stored value of m_histogram[0]
+    std::vector<std::uint64_t> m_histogram;
+
+    QPointer<OverlaySettings> m_settings;
+    SharedAnalysisResult m_result;
+    OverlayHeatmap m_heatmap;
+    ScalarImage m_field;
+    QList<ReportRegionLinks::Link> m_emphasised;
+    int m_focusedRegion = -1;
+
+    Drag m_drag = Drag::None;
+    QPointF m_pressPosition;
+    QPointF m_lastPosition;
+    bool m_moved = false;
+    VoiSettings m_pressVoi;
+};
+
+} // namespace lrclr
