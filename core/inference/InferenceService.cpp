@@ -25,6 +25,7 @@ InferenceService::InferenceService(std::unique_ptr<IAnalyzer> analyzer, QObject*
         m_identity = identity;
         Q_EMIT modelLoaded(identity);
     });
+    connect(m_worker, &InferenceWorker::modelLoadFailed, this, &InferenceService::modelLoadFailed);
     connect(m_worker, &InferenceWorker::started, this, &InferenceService::onWorkerStarted);
     connect(m_worker, &InferenceWorker::progress, this, &InferenceService::onWorkerProgress);
     connect(m_worker, &InferenceWorker::analysisFinished, this, &InferenceService::onWorkerAnalysisFinished);

@@ -63,6 +63,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void modelLoaded(const lrclr::AnalysisResult::ModelIdentity& identity);
+    /// Only from preload(): the model could not be loaded (jobs report their own failures through failed()).
+    void modelLoadFailed(const QString& message, lrclr::InferenceFailure kind);
     void started(quint64 jobId);
     void progress(quint64 jobId, lrclr::InferenceStage stage, double fraction);
     void finished(quint64 jobId, const lrclr::AnalysisResult& result);

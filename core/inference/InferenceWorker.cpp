@@ -86,8 +86,11 @@ void InferenceWorker::preload()
     try {
         m_analyzer->load(InferenceJobContext {});
         Q_EMIT modelLoaded(m_analyzer->identity());
-    } catch (const std::exception&) {
-        // The first job retries the load and reports the failure with its job id.
+    } catch (const AnalyzerError& error) {
+        // The first job retries the load (the folder may have been fixed meanwhile) and fails with its own id.
+        Q_EMIT modelLoadFailed(QString::fromStdString(error.what()), error.kind());
+    } catch (const std::exception& error) {
+        Q_EMIT modelLoadFailed(QString::fromStdString(error.what()), InferenceFailure::ModelUnavailable);
     }
 }
 

@@ -35,6 +35,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void modelLoaded(const lrclr::AnalysisResult::ModelIdentity& identity);
+    void modelLoadFailed(const QString& message, lrclr::InferenceFailure kind);
     void started(quint64 jobId);
     void progress(quint64 jobId, lrclr::InferenceStage stage, double fraction);
     void analysisFinished(quint64 jobId, const lrclr::AnalysisResult& result);

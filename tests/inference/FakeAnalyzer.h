@@ -96,7 +96,18 @@ public:
         m_loaded = true;
     }
     bool isLoaded() const override { return m_loaded; }
-    AnalysisResult::ModelIdentity identity() const override { return { "fake", "00ff", "cpu", "center-crop 224" }; }
+    AnalysisResult::ModelIdentity identity() const override
+    {
+        return { "fake", "00ff", m_onCpu ? "cpu" : "cuda", "center-crop 224" };
+    }
+    bool switchToCpu() override
+    {
+        if (m_onCpu)
+            return false;
+        m_onCpu = true;
+        m_loaded = false;
+        return true;
+    }
 
     AnalysisResult analyze(const AnalysisRequest& request, const InferenceJobContext& context) override
     {
@@ -214,6 +225,7 @@ private:
 
     std::shared_ptr<FakeAnalyzerControl> m_control;
     bool m_loaded = false;
+    bool m_onCpu = false;
     std::thread::id m_loadThread;
 };
 

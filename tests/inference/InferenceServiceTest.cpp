@@ -262,6 +262,32 @@ private Q_SLOTS:
             QVERIFY2(report.first != InferenceStage::LoadingModel, "a preloaded model is not loaded again");
     }
 
+    void failedPreloadIsReported()
+    {
+        m_control->failLoadTimes = 1;
+        QSignalSpy loadFailed(m_service.get(), &InferenceService::modelLoadFailed);
+        m_service->preload();
+        QVERIFY(loadFailed.wait(5000));
+        QCOMPARE(loadFailed.at(0).at(1).value<InferenceFailure>(), InferenceFailure::ModelUnavailable);
+        QVERIFY(loadFailed.at(0).at(0).toString().contains(QStringLiteral("manifest.json")));
+        QVERIFY(!m_service->isBusy());
+    }
+
+    void switchToCpuReloadsBeforeTheNextJob()
+    {
+        QSignalSpy loaded(m_service.get(), &InferenceService::modelLoaded);
+        const quint64 first = m_service->submit(request(32, 32, 1.0f));
+        QTRY_VERIFY_WITH_TIMEOUT(m_recorder->hasEnded(first), 5000);
+        QCOMPARE(QString::fromStdString(m_service->modelIdentity().device), QStringLiteral("cuda"));
+        m_service->switchToCpu();
+        const quint64 second = m_service->submit(request(32, 32, 1.0f));
+        QTRY_VERIFY_WITH_TIMEOUT(m_recorder->hasEnded(second), 5000);
+        QVERIFY(m_recorder->finished.contains(second));
+        QCOMPARE(m_control->loadCount.load(), 2);
+        QCOMPARE(loaded.size(), 2);
+        QCOMPARE(QString::fromStdString(m_service->modelIdentity().device), QStringLiteral("cpu"));
+    }
+
     void failuresBecomeReadableMessages_data()
     {
         QTest::addColumn<int>("failLoads");
