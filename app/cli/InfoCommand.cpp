@@ -11,8 +11,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "core/report/DicomSrReportReader.h"
-#include "core/report/PlainTextReportReader.h"
+#include "core/report/ReportReader.h"
 #include "core/study/StudyIndexScanner.h"
 #include "imaging/RasterImageReader.h"
 
@@ -48,18 +47,11 @@ QString problemKindName(StudyIndexProblem::Kind kind)
     return {};
 }
 
-std::optional<Report> readReport(const QString& path, QString* error)
-{
-    if (QFileInfo(path).suffix().compare(QStringLiteral("txt"), Qt::CaseInsensitive) == 0)
-        return PlainTextReportReader::read(path, error);
-    return DicomSrReportReader::read(path, error);
-}
-
 QJsonObject reportJson(const QString& path)
 {
     QJsonObject object { { QStringLiteral("path"), path } };
     QString error;
-    const auto report = readReport(path, &error);
+    const auto report = ReportReader::read(path, &error);
     if (!report) {
         object.insert(QStringLiteral("error"), error);
         return object;

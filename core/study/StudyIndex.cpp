@@ -13,47 +13,96 @@ int StudyIndexStudy::instanceCount() const
     return count;
 }
 
+namespace {
+
+QString patientKey(const QString& id, const QString& name)
+{
+    return id + QChar(0x1F) + name;
+}
+
+QString childKey(const QString& parent, const QString& uid)
+{
+    return parent + QChar(0x1E) + uid;
+}
+
+} // namespace
+
 void StudyIndex::insert(const StudyIndexRecord& record)
 {
-    auto patient = std::find_if(m_patients.begin(), m_patients.end(), [&](const StudyIndexPatient& p) {
-        return p.patientId == record.patient.patientId && p.patientName == record.patient.patientName;
-    });
-    if (patient == m_patients.end()) {
+    const QString pKey = patientKey(record.patient.patientId, record.patient.patientName);
+    auto patientAt = m_patientLookup.constFind(pKey);
+    if (patientAt == m_patientLookup.constEnd()) {
         StudyIndexPatient added = record.patient;
         added.studies.clear();
         m_patients.append(added);
-        patient = std::prev(m_patients.end());
+        patientAt = m_patientLookup.insert(pKey, m_patients.size() - 1);
     }
-    auto study = std::find_if(patient->studies.begin(), patient->studies.end(),
-        [&](const StudyIndexStudy& s) { return s.studyInstanceUid == record.study.studyInstanceUid; });
-    if (study == patient->studies.end()) {
+    const qsizetype p = *patientAt;
+    StudyIndexPatient& patient = m_patients[p];
+
+    const QString sKey = childKey(pKey, record.study.studyInstanceUid);
+    auto studyAt = m_studyLookup.constFind(sKey);
+    if (studyAt == m_studyLookup.constEnd()) {
         StudyIndexStudy added = record.study;
         added.series.clear();
-        patient->studies.append(added);
-        study = std::prev(patient->studies.end());
+        added.reportPaths.clear();
+        patient.studies.append(added);
+        studyAt = m_studyLookup.insert(sKey, { p, patient.studies.size() - 1 });
     }
+    StudyIndexStudy& study = patient.studies[studyAt->second];
     for (const QString& report : record.study.reportPaths) {
-        if (!study->reportPaths.contains(report))
-            study->reportPaths.append(report);
+        if (!study.reportPaths.contains(report))
+            study.reportPaths.append(report);
     }
-    auto series = std::find_if(study->series.begin(), study->series.end(),
-        [&](const StudyIndexSeries& s) { return s.seriesInstanceUid == record.series.seriesInstanceUid; });
-    if (series == study->series.end()) {
+
+    const QString seKey = childKey(sKey, record.series.seriesInstanceUid);
+    auto seriesAt = m_seriesLookup.constFind(seKey);
+    if (seriesAt == m_seriesLookup.constEnd()) {
         StudyIndexSeries added = record.series;
         added.instances.clear();
-        study->series.append(added);
-        series = std::prev(study->series.end());
+        study.series.append(added);
+        seriesAt = m_seriesLookup.insert(seKey, { p, studyAt->second, study.series.size() - 1 });
     }
+    StudyIndexSeries& series = study.series[std::get<2>(*seriesAt)];
+
     if (!record.instance.sopInstanceUid.isEmpty()) {
-        const auto duplicate = std::find_if(series->instances.begin(), series->instances.end(),
-            [&](const StudyIndexInstance& i) { return i.sopInstanceUid == record.instance.sopInstanceUid; });
-        if (duplicate != series->instances.end()) {
+        const QString iKey = childKey(seKey, record.instance.sopInstanceUid);
+        const auto duplicate = m_instanceLookup.constFind(iKey);
+        if (duplicate != m_instanceLookup.constEnd()) {
             m_problems.append({ StudyIndexProblem::Kind::Ignored, record.instance.filePath,
-                QStringLiteral("duplicate of %1 (same SOP Instance UID)").arg(duplicate->filePath) });
+                QStringLiteral("duplicate of %1 (same SOP Instance UID)").arg(*duplicate) });
             return;
         }
+        m_instanceLookup.insert(iKey, record.instance.filePath);
     }
-    series->instances.append(record.instance);
+    series.instances.append(record.instance);
+}
+
+void StudyIndex::rebuildLookup()
+{
+    m_patientLookup.clear();
+    m_studyLookup.clear();
+    m_seriesLookup.clear();
+    m_instanceLookup.clear();
+    for (qsizetype p = 0; p < m_patients.size(); ++p) {
+        const StudyIndexPatient& patient = m_patients[p];
+        const QString pKey = patientKey(patient.patientId, patient.patientName);
+        m_patientLookup.insert(pKey, p);
+        for (qsizetype s = 0; s < patient.studies.size(); ++s) {
+            const StudyIndexStudy& study = patient.studies[s];
+            const QString sKey = childKey(pKey, study.studyInstanceUid);
+            m_studyLookup.insert(sKey, { p, s });
+            for (qsizetype se = 0; se < study.series.size(); ++se) {
+                const StudyIndexSeries& series = study.series[se];
+                const QString seKey = childKey(sKey, series.seriesInstanceUid);
+                m_seriesLookup.insert(seKey, { p, s, se });
+                for (const StudyIndexInstance& instance : series.instances) {
+                    if (!instance.sopInstanceUid.isEmpty())
+                        m_instanceLookup.insert(childKey(seKey, instance.sopInstanceUid), instance.filePath);
+                }
+            }
+        }
+    }
 }
 
 bool StudyIndex::addReport(const QString& studyInstanceUid, const QString& reportPath)

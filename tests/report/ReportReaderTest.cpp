@@ -15,6 +15,7 @@
 #include "core/report/DicomSrReportReader.h"
 #include "core/report/PlainTextReportReader.h"
 #include "core/report/Report.h"
+#include "core/report/ReportReader.h"
 
 using lrclr::DicomSrReportReader;
 using lrclr::PlainTextReportReader;
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void readsDicomscopeReports_data();
     void readsDicomscopeReports();
     void refusesNonSrFiles();
+    void dispatchesByKind();
 
 private:
     QTemporaryDir m_dir;
@@ -317,6 +319,25 @@ void ReportReaderTest::refusesNonSrFiles()
 
     QVERIFY(!DicomSrReportReader::read(m_dir.filePath(QStringLiteral("none.dcm")), &error));
     QVERIFY2(error.contains(QStringLiteral("no such file")), qPrintable(error));
+}
+
+void ReportReaderTest::dispatchesByKind()
+{
+    const QString text = m_dir.filePath(QStringLiteral("dispatch/REPORT.TXT"));
+    QVERIFY(writeFile(text, "IMPRESSION: Normal."));
+    QString error;
+    auto report = lrclr::ReportReader::read(text, &error);
+    QVERIFY2(report, qPrintable(error));
+    QCOMPARE(report->source(), Report::Source::PlainText);
+    QCOMPARE(report->sentenceText(0), QStringLiteral("Normal."));
+
+    report = lrclr::ReportReader::read(dicomscopeReports + QStringLiteral("/reportsi.dcm"), &error);
+    QVERIFY2(report, qPrintable(error));
+    QCOMPARE(report->source(), Report::Source::DicomSr);
+
+    // A text file is never parsed as DICOM, nor DICOM as text.
+    QVERIFY(!lrclr::ReportReader::read(m_dir.filePath(QStringLiteral("dispatch/missing.txt")), &error));
+    QVERIFY2(error.contains(QStringLiteral("cannot open report")), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(ReportReaderTest)

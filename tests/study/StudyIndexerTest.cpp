@@ -196,7 +196,9 @@ private Q_SLOTS:
     void readsTransferSyntaxesAndFrames();
     void listsUnreadableFilesWithReasons();
     void readsHeadersOnly();
+    void refusesDeepNestingWithoutOverflow();
     void survivesSymlinkLoop();
+    void listsDuplicateInstancesOnce();
     void indexesDicomdir();
     void dicomdirCannotEscapeMediaFolder_data();
     void dicomdirCannotEscapeMediaFolder();
@@ -401,6 +403,31 @@ void StudyIndexerTest::readsHeadersOnly()
     QVERIFY2(read < 1024 * 1024, qPrintable(QStringLiteral("read %1 bytes for a header").arg(read)));
 }
 
+void StudyIndexerTest::refusesDeepNestingWithoutOverflow()
+{
+    // 10,000 nested sequences (Debian's dcmdump overflows its stack near 6,000): refused by the pre-scan.
+    QByteArray file = QByteArray(128, '\0') + "DICM";
+    file += QByteArray("\x02\x00\x10\x00UI\x14\x00", 8) + QByteArray("1.2.840.10008.1.2.1\0", 20);
+    const QByteArray sequence("\x08\x00\x40\x11SQ\x00\x00\xFF\xFF\xFF\xFF", 12); // (0008,1140), undefined length
+    const QByteArray item("\xFE\xFF\x00\xE0\xFF\xFF\xFF\xFF", 8);
+    const QByteArray itemEnd("\xFE\xFF\x0D\xE0\x00\x00\x00\x00", 8);
+    const QByteArray sequenceEnd("\xFE\xFF\xDD\xE0\x00\x00\x00\x00", 8);
+    constexpr int depth = 10000;
+    for (int i = 0; i < depth; ++i)
+        file += sequence + item;
+    for (int i = 0; i < depth; ++i)
+        file += itemEnd + sequenceEnd;
+    const QString path = m_dir.filePath(QStringLiteral("nested/deep.dcm"));
+    QVERIFY(writeBytes(path, file));
+    QString error;
+    QVERIFY(!StudyIndexHeaderReader::read(path, &error));
+    QVERIFY2(error.startsWith(path) && error.contains(QStringLiteral("nest"), Qt::CaseInsensitive), qPrintable(error));
+    const auto index = StudyIndexScanner().scan(QFileInfo(path).absolutePath());
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 0);
+    QCOMPARE(index->problems().size(), 1);
+}
+
 void StudyIndexerTest::survivesSymlinkLoop()
 {
     const QString folder = m_dir.filePath(QStringLiteral("loop"));
@@ -412,6 +439,25 @@ void StudyIndexerTest::survivesSymlinkLoop()
     const auto index = StudyIndexScanner().scan(folder);
     QVERIFY(index);
     QCOMPARE(index->instanceCount(), 1);
+}
+
+void StudyIndexerTest::listsDuplicateInstancesOnce()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("duplicates"));
+    DicomSpec spec;
+    spec.path = folder + QStringLiteral("/a/one.dcm");
+    spec.sopUid = QStringLiteral("1.2.3.800.1");
+    QVERIFY(writeDicom(spec));
+    QVERIFY(QFile::copy(spec.path, folder + QStringLiteral("/b/copy.dcm"))
+        || (QDir().mkpath(folder + QStringLiteral("/b"))
+            && QFile::copy(spec.path, folder + QStringLiteral("/b/copy.dcm"))));
+    const auto index = StudyIndexScanner().scan(folder);
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 1);
+    QCOMPARE(index->problems().size(), 1);
+    QVERIFY(index->problems()[0].filePath.endsWith(QStringLiteral("/b/copy.dcm")));
+    QVERIFY2(
+        index->problems()[0].reason.contains(QStringLiteral("/a/one.dcm")), qPrintable(index->problems()[0].reason));
 }
 
 namespace {
