@@ -5,6 +5,8 @@
 #include "app/cli/VersionCommand.h"
 // [includes: study & report]
 #include "app/cli/InfoCommand.h"
+#include "app/cli/BenchCommand.h"
+#include "app/cli/RenderCommand.h"
 // [includes: model]
 // [includes: training]
 
@@ -14,6 +16,8 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<lrclr::cli::VersionCommand>());
     // [commands: study & report]
     commandLine.add(std::make_unique<lrclr::cli::InfoCommand>());
+    commandLine.add(std::make_unique<lrclr::cli::RenderCommand>());
+    commandLine.add(std::make_unique<lrclr::cli::BenchCommand>());
     // [commands: model]
     // [commands: training]
     return commandLine.run(argc, argv);

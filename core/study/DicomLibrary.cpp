@@ -22,10 +22,32 @@ void DicomLibrary::initialize()
     std::call_once(once, [] {
         // DCMTK's own log messages can quote element values (names, IDs); keep them at ERROR and above.
         OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+        setLogVerbosity(LogVerbosity::Errors);
         DJDecoderRegistration::registerCodecs();
         DJLSDecoderRegistration::registerCodecs();
         DcmRLEDecoderRegistration::registerCodecs();
     });
+}
+
+void DicomLibrary::setLogVerbosity(LogVerbosity verbosity)
+{
+    // Every DCMTK module logs below the "dcmtk" logger; a level set there caps them all even when someone sets the
+    // root logger to TRACE (OFLog::configure only touches the root).
+    static std::mutex mutex;
+    const std::lock_guard lock(mutex);
+    OFLogger::LogLevel level = OFLogger::ERROR_LOG_LEVEL;
+    switch (verbosity) {
+    case LogVerbosity::Errors:
+        level = OFLogger::ERROR_LOG_LEVEL;
+        break;
+    case LogVerbosity::Warnings:
+        level = OFLogger::WARN_LOG_LEVEL;
+        break;
+    case LogVerbosity::Information:
+        level = OFLogger::INFO_LOG_LEVEL;
+        break;
+    }
+    OFLog::getLogger("dcmtk").setLogLevel(level);
 }
 
 std::string DicomLibrary::version()

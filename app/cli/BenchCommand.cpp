@@ -1,0 +1,355 @@
+#include "app/cli/BenchCommand.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QDir>
+#include <QTemporaryDir>
+
+#include <boost/program_options.hpp>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmimgle/dcmimage.h>
+
+#include "core/study/DicomImageReader.h"
+#include "core/study/DicomLibrary.h"
+#include "core/study/DisplayPipeline.h"
+#include "imaging/DisplayFrameWriter.h"
+
+extern char** environ;
+
+namespace lrclr::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0.0 : values[values.size() / 2];
+}
+
+/// Runs a program with stdout/stderr to /dev/null; returns its exit status (-1 when it could not start).
+int runQuietly(const std::vector<std::string>& command)
+{
+    std::vector<char*> argv;
+    for (const auto& argument : command)
+        argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t child = 0;
+    const int started = posix_spawnp(&child, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (started != 0)
+        return -1;
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// Median wall time of `runs` runs after one warm-up run; negative when the command fails.
+double timeProcess(const std::vector<std::string>& command, int runs)
+{
+    if (runQuietly(command) != 0)
+        return -1.0;
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = Clock::now();
+        if (runQuietly(command) != 0)
+            return -1.0;
+        times.push_back(millisecondsSince(start));
+    }
+    return median(times);
+}
+
+/// A chest-radiograph-like 12-bit image: soft tissue and lung fields, rib-like bands, detector noise; compresses
+/// losslessly about as well as a real CR, which matters for timing the decoders.
+bool writeSyntheticCr(const std::string& path, int size)
+{
+    DcmFileFormat file;
+    DcmDataset* dataset = file.getDataset();
+    char uid[100];
+    dataset->putAndInsertString(DCM_SOPClassUID, UID_ComputedRadiographyImageStorage);
+    dataset->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
+    dataset->putAndInsertString(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
+    dataset->putAndInsertString(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
+    dataset->putAndInsertString(DCM_Modality, "CR");
+    dataset->putAndInsertString(DCM_PatientName, "Benchmark^Synthetic");
+    dataset->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(size));
+    dataset->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(size));
+    dataset->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+    dataset->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+    dataset->putAndInsertUint16(DCM_BitsAllocated, 16);
+    dataset->putAndInsertUint16(DCM_BitsStored, 12);
+    dataset->putAndInsertUint16(DCM_HighBit, 11);
+    dataset->putAndInsertUint16(DCM_PixelRepresentation, 0);
+    dataset->putAndInsertString(DCM_WindowCenter, "2048");
+    dataset->putAndInsertString(DCM_WindowWidth, "4096");
+    std::vector<Uint16> pixels(static_cast<std::size_t>(size) * size);
+    std::uint32_t noise = 2463534242u;
+    for (int y = 0; y < size; ++y) {
+        const double v = (y - size / 2.0) / (size / 2.0);
+        for (int x = 0; x < size; ++x) {
+            const double u = (x - size / 2.0) / (size / 2.0);
+            const double body = std::exp(-std::pow(u * u / 0.7 + v * v / 0.9, 2.0));
+            const double lungs = std::exp(-(std::pow((std::abs(u) - 0.35) / 0.22, 2) + std::pow(v / 0.45, 2)));
+            const double ribs = 0.5 + 0.5 * std::sin(38.0 * v + 6.0 * u * u);
+            noise ^= noise << 13;
+            noise ^= noise >> 17;
+            noise ^= noise << 5;
+            const double value
+                = 250.0 + 2600.0 * body - 1200.0 * lungs * (1.0 - 0.25 * ribs) + static_cast<double>(noise % 33) - 16.0;
+            pixels[static_cast<std::size_t>(y) * size + x] = static_cast<Uint16>(std::clamp(value, 0.0, 4095.0));
+        }
+    }
+    dataset->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
+    return file.saveFile(path.c_str(), EXS_LittleEndianExplicit).good();
+}
+
+/// What lrclr render does, in-process.
+bool renderWithLrclr(const std::string& input, const std::string& output)
+{
+    DicomImageReader reader;
+    XrayImage image;
+    if (!reader.read(input, image))
+        return false;
+    DisplayPipeline pipeline(std::move(image));
+    pipeline.setWindow(2048.0, 4096.0);
+    return DisplayFrameWriter::write(pipeline.render(), QString::fromStdString(output));
+}
+
+/// What dcmj2pnm does, in-process: dcmimgle's DicomImage with the same window, written as raw 8-bit PGM.
+bool renderWithDcmtk(const std::string& input, const std::string& output)
+{
+    DcmFileFormat file;
+    if (file.loadFile(input.c_str()).bad())
+        return false;
+    DicomImage image(&file, file.getDataset()->getOriginalXfer(), CIF_DecompressCompletePixelData);
+    if (image.getStatus() != EIS_Normal || !image.setWindow(2048.0, 4096.0))
+        return false;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(output.c_str(), "wb"), &std::fclose);
+    return out && image.writeRawPPM(out.get(), 8) != 0;
+}
+
+double timeInProcess(
+    bool (*job)(const std::string&, const std::string&), const std::string& input, const std::string& output, int runs)
+{
+    if (!job(input, output))
+        return -1.0;
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = Clock::now();
+        if (!job(input, output))
+            return -1.0;
+        times.push_back(millisecondsSince(start));
+    }
+    return median(times);
+}
+
+/// Largest difference between the pixels (the last `pixels` bytes) of two binary PGMs; -1 when not comparable.
+int largestDifference(const std::string& first, const std::string& second, std::size_t pixels)
+{
+    std::ifstream a(first, std::ios::binary), b(second, std::ios::binary);
+    const std::string left((std::istreambuf_iterator<char>(a)), {}), right((std::istreambuf_iterator<char>(b)), {});
+    if (left.size() < pixels || right.size() < pixels)
+        return -1;
+    int worst = 0;
+    const char* l = left.data() + (left.size() - pixels);
+    const char* r = right.data() + (right.size() - pixels);
+    for (std::size_t i = 0; i < pixels; ++i)
+        worst = std::max(worst, std::abs(static_cast<unsigned char>(l[i]) - static_cast<unsigned char>(r[i])));
+    return worst;
+}
+
+std::string loadAverage()
+{
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return one + " " + five + " " + fifteen;
+}
+
+void printRow(const std::string& label, double ours, double theirs, const std::string& goal)
+{
+    std::cout << "  " << std::left << std::setw(34) << label << std::right << std::fixed << std::setprecision(1)
+              << std::setw(10) << ours << std::setw(10) << theirs << std::setw(9) << std::setprecision(2)
+              << (theirs > 0 ? ours / theirs : 0.0) << "x   " << goal << '\n';
+}
+
+int benchStudy(int size, int runs, const QString& directory)
+{
+    DicomLibrary::initialize();
+    const std::string folder = QDir(directory).absolutePath().toStdString() + '/';
+    const std::string self = QFile::symLinkTarget(QStringLiteral("/proc/self/exe")).toStdString();
+    std::cout
+        << "Study benchmark: " << size << " x " << size << " 12-bit CR, median of " << runs
+        << " runs after one warm-up; load average " << loadAverage() << "\n"
+        << "Job: DICOM file -> window 2048/4096 -> 8-bit binary PGM on disk (both sides write the same format)\n\n";
+    const std::string uncompressed = folder + "cr-uncompressed.dcm";
+    if (!writeSyntheticCr(uncompressed, size)) {
+        std::cerr << "lrclr bench: cannot write " << uncompressed << '\n';
+        return 1;
+    }
+    struct Case {
+        std::string name;
+        std::string file;
+        std::vector<std::string> encoder;
+        std::string dcmtkTool;
+        std::string goal;
+    };
+    std::vector<Case> cases = {
+        { "uncompressed", uncompressed, {}, "dcmj2pnm", "goal <= 0.50x" },
+        { "RLE", folder + "cr-rle.dcm", { "dcmcrle" }, "dcmj2pnm", "goal <= 1.00x" },
+        { "JPEG lossless SV1", folder + "cr-jpeg-lossless.dcm", { "dcmcjpeg" }, "dcmj2pnm", "goal <= 1.00x" },
+        { "JPEG-LS lossless", folder + "cr-jpeg-ls.dcm", { "dcmcjpls" }, "dcml2pnm", "goal <= 1.00x" },
+    };
+    for (auto& c : cases) {
+        if (c.encoder.empty())
+            continue;
+        std::vector<std::string> command = c.encoder;
+        command.push_back(uncompressed);
+        command.push_back(c.file);
+        if (runQuietly(command) != 0) {
+            std::cerr << "lrclr bench: " << c.encoder.front() << " failed (is dcmtk installed?)\n";
+            return 1;
+        }
+    }
+
+    const double ourStartup = timeProcess({ self, "--help" }, runs);
+    const double dcmtkStartup = timeProcess({ "dcmj2pnm", "--version" }, runs);
+    std::cout << "Process start-up alone: lrclr " << std::fixed << std::setprecision(1) << ourStartup
+              << " ms (loads LibTorch and 300+ shared libraries), dcmj2pnm " << dcmtkStartup << " ms\n\n";
+
+    std::cout << "Processes (ms, wall clock)            lrclr     DCMTK    ratio\n";
+    for (const auto& c : cases) {
+        const std::string ours = folder + "lrclr-" + std::to_string(&c - cases.data()) + ".pgm";
+        const std::string theirs = folder + "dcmtk-" + std::to_string(&c - cases.data()) + ".pgm";
+        const double lrclr = timeProcess({ self, "render", c.file, "--out", ours, "--window", "2048,4096" }, runs);
+        const double dcmtk = timeProcess({ c.dcmtkTool, "+Ww", "2048", "4096", "+op", c.file, theirs }, runs);
+        printRow("render " + c.name + " vs " + c.dcmtkTool, lrclr, dcmtk, c.goal);
+        printRow("  same, start-up subtracted", lrclr - ourStartup, dcmtk - dcmtkStartup, "");
+        std::cout << "    outputs differ by at most "
+                  << largestDifference(ours, theirs, static_cast<std::size_t>(size) * size) << " gray level(s)\n";
+    }
+
+    std::cout
+        << "\nIn-process (ms): lrclr's reader+pipeline+writer vs DCMTK's DicomImage+writeRawPPM (dcmj2pnm's code)\n";
+    for (const auto& c : cases) {
+        const double lrclr = timeInProcess(&renderWithLrclr, c.file, folder + "inprocess-lrclr.pgm", runs);
+        const double dcmtk = timeInProcess(&renderWithDcmtk, c.file, folder + "inprocess-dcmtk.pgm", runs);
+        printRow(c.name, lrclr, dcmtk, c.goal);
+    }
+
+    DicomImageReader reader;
+    XrayImage image;
+    if (!reader.read(uncompressed, image)) {
+        std::cerr << "lrclr bench: " << reader.errorString() << '\n';
+        return 1;
+    }
+    DisplayPipeline pipeline(image);
+    DisplayFrame frame;
+    pipeline.renderInto(frame);
+    const int repetitions = 30;
+    std::vector<double> renderTimes;
+    for (int i = 0; i < repetitions; ++i) {
+        const auto start = Clock::now();
+        pipeline.setWindow(1500.0 + 10.0 * i, 2000.0 + 20.0 * i); // what one mouse move of a drag does
+        pipeline.renderInto(frame);
+        renderTimes.push_back(millisecondsSince(start));
+    }
+    const auto input = image.unsigned16();
+    const std::size_t storedBytes = input.size() * sizeof(std::uint16_t);
+    std::vector<std::uint8_t> target(storedBytes, 1);
+    std::vector<double> copyTimes;
+    std::vector<double> copyOutputTimes;
+    for (int i = 0; i < repetitions; ++i) {
+        auto start = Clock::now();
+        std::memcpy(target.data(), input.data(), storedBytes);
+        copyTimes.push_back(millisecondsSince(start));
+        start = Clock::now();
+        std::memcpy(target.data(), frame.bytes.data(), frame.bytes.size());
+        copyOutputTimes.push_back(millisecondsSince(start));
+    }
+    volatile std::uint8_t sink = target[target.size() / 2] ^ frame.bytes[frame.bytes.size() / 3];
+    (void)sink;
+    std::cout << "\nWindow/level re-render of the loaded frame (ms, median of " << repetitions << ")\n";
+    printRow("re-render vs memcpy of stored 16-bit", median(renderTimes), median(copyTimes), "goal <= 2.00x");
+    printRow("re-render vs memcpy of 8-bit output", median(renderTimes), median(copyOutputTimes), "");
+    std::cout << "\nLoad average at the end: " << loadAverage() << '\n';
+    return 0;
+}
+
+} // namespace
+
+int BenchCommand::run(const std::vector<std::string>& arguments)
+{
+    namespace po = boost::program_options;
+    po::options_description options("lrclr bench study [options]");
+    options.add_options()("help,h", "show this help")("size", po::value<int>()->default_value(3000),
+        "image width and height")("runs", po::value<int>()->default_value(5), "timed runs per measurement")(
+        "directory", po::value<std::string>(), "folder for the generated files (default: a temporary one)");
+    po::options_description hidden;
+    hidden.add_options()("suite", po::value<std::string>());
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description positional;
+    positional.add("suite", 1);
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        std::cerr << "lrclr bench: " << error.what() << '\n';
+        return 2;
+    }
+    if (values.count("help") || !values.count("suite")) {
+        std::cout << options;
+        return values.count("help") ? 0 : 2;
+    }
+    if (values["suite"].as<std::string>() != "study") {
+        std::cerr << "lrclr bench: unknown suite '" << values["suite"].as<std::string>() << "' (known: study)\n";
+        return 2;
+    }
+    const int size = values["size"].as<int>();
+    const int runs = values["runs"].as<int>();
+    if (size < 16 || size > 8192 || runs < 1) {
+        std::cerr << "lrclr bench: --size must be 16..8192 and --runs at least 1\n";
+        return 2;
+    }
+    QTemporaryDir temporary;
+    const QString directory
+        = values.count("directory") ? QString::fromStdString(values["directory"].as<std::string>()) : temporary.path();
+    if (!QDir().mkpath(directory)) {
+        std::cerr << "lrclr bench: cannot create " << directory.toStdString() << '\n';
+        return 1;
+    }
+    return benchStudy(size, runs, directory);
+}
+
+} // namespace lrclr::cli
