@@ -8,6 +8,7 @@
 #include "app/cli/BenchCommand.h"
 #include "app/cli/RenderCommand.h"
 // [includes: model]
+#include "app/cli/ImportClipCommand.h"
 // [includes: training]
 
 int main(int argc, char** argv)
@@ -19,6 +20,7 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<lrclr::cli::RenderCommand>());
     commandLine.add(std::make_unique<lrclr::cli::BenchCommand>());
     // [commands: model]
+    commandLine.add(std::make_unique<lrclr::cli::ImportClipCommand>());
     // [commands: training]
     return commandLine.run(argc, argv);
 }

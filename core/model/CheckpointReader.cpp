@@ -9,38 +9,6 @@
 
 namespace lrclr {
 
-namespace {
-
-std::string dtypeName(at::ScalarType type)
-{
-    switch (type) {
-    case at::kFloat:
-        return "float32";
-    case at::kHalf:
-        return "float16";
-    case at::kBFloat16:
-        return "bfloat16";
-    case at::kDouble:
-        return "float64";
-    case at::kLong:
-        return "int64";
-    case at::kInt:
-        return "int32";
-    case at::kShort:
-        return "int16";
-    case at::kChar:
-        return "int8";
-    case at::kByte:
-        return "uint8";
-    case at::kBool:
-        return "bool";
-    default:
-        return c10::toString(type);
-    }
-}
-
-} // namespace
-
 std::map<std::string, std::vector<std::int64_t>> CheckpointReader::Contents::shapes() const
 {
     std::map<std::string, std::vector<std::int64_t>> result;
@@ -70,7 +38,7 @@ CheckpointReader::Contents CheckpointReader::inspect(const std::string& path)
     contents.sha256 = Sha256::ofFile(path);
     for (const auto& key : stateDict.keys()) {
         const auto tensor = stateDict.tensor(key);
-        contents.tensors.push_back({ key, dtypeName(tensor.scalar_type()), tensor.sizes().vec() });
+        contents.tensors.push_back({ key, internal::TorchCheckpoint::dtypeName(tensor), tensor.sizes().vec() });
     }
     return contents;
 }

@@ -302,6 +302,34 @@ private:
 
 } // namespace
 
+std::string TorchCheckpoint::dtypeName(const at::Tensor& tensor)
+{
+    switch (tensor.scalar_type()) {
+    case at::kFloat:
+        return "float32";
+    case at::kHalf:
+        return "float16";
+    case at::kBFloat16:
+        return "bfloat16";
+    case at::kDouble:
+        return "float64";
+    case at::kLong:
+        return "int64";
+    case at::kInt:
+        return "int32";
+    case at::kShort:
+        return "int16";
+    case at::kChar:
+        return "int8";
+    case at::kByte:
+        return "uint8";
+    case at::kBool:
+        return "bool";
+    default:
+        return c10::toString(tensor.scalar_type());
+    }
+}
+
 void TorchCheckpoint::write(const std::string& path, const StateDict& stateDict)
 {
     const auto keys = stateDict.keys();

@@ -20,6 +20,9 @@ public:
     /// readable by read() and by Python's torch.load. Writes to a temporary file renamed into place; throws
     /// lrclr::ModelError naming `path`.
     static void write(const std::string& path, const StateDict& stateDict);
+
+    /// The tensor's dtype as numpy and torch spell it: "float32", "float16", ...
+    static std::string dtypeName(const at::Tensor& tensor);
 };
 
 } // namespace lrclr::internal

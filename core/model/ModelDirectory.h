@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/model/ClipConfig.h"
+
+namespace lrclr {
+
+/// The manifest of a model directory (manifest.json): what the weights are, how to verify them and where they came
+/// from. JSON objects owned by other parts of the model ("lrclr", "preprocessing", "notes", "evaluation") are kept
+/// as JSON text so this header stays free of a JSON library. Value type.
+struct ModelManifest {
+    static constexpr int kFormatVersion = 1;
+
+    struct File {
+        std::string name; ///< relative to the directory
+        std::string sha256; ///< lower-case hex
+        std::uint64_t size = 0;
+    };
+
+    struct Provenance {
+        std::string sourceCheckpoint; ///< path of the imported checkpoint as given
+        std::string sourceSha256;
+        std::string command; ///< the command line that made the directory
+        std::string date; ///< ISO 8601 UTC
+        std::string toolVersion;
+    };
+
+    int formatVersion = kFormatVersion;
+    std::string name; ///< human-readable model name
+    ClipConfig clip;
+    std::string lrclrJson = "{}"; ///< LRCLR layer settings (defined by LrclrModel), a JSON object
+    std::string preprocessingJson = "{}"; ///< image preprocessing settings, a JSON object
+    File weights; ///< torch.save-compatible state dict archive
+    std::string weightsFormat = "torch-state-dict-zip";
+    File merges; ///< BPE merges file in CLIP's format
+    std::string findingsFile; ///< findings/prompt file name, may be empty
+    Provenance provenance;
+    std::string notesJson = "{}"; ///< free JSON object
+    std::string evaluationJson = "{}"; ///< free JSON object (metrics of evaluations)
+
+    /// Pretty-printed manifest.json text.
+    std::string toJson() const;
+    /// Parses manifest text; throws lrclr::ModelError naming `source` for malformed JSON, a missing field, a newer
+    /// format version, or a file name that leaves the directory.
+    static ModelManifest fromJson(const std::string& text, const std::string& source);
+};
+
+/// An opened, verified model directory: manifest.json plus the files it names. Opening checks that the weights and
+/// merges files exist and that their size and SHA-256 equal the manifest's. Value type; thread-safe to read.
+class ModelDirectory {
+public:
+    static constexpr const char* kManifestName = "manifest.json";
+
+    /// Throws lrclr::ModelError naming the file for a missing or malformed manifest, a missing file, or a file whose
+    /// size or SHA-256 does not match the manifest.
+    static ModelDirectory open(const std::string& directory);
+
+    /// Writes `manifest` as manifest.json (atomically: a temporary file renamed into place).
+    static void writeManifest(const std::string& directory, const ModelManifest& manifest);
+
+    const std::string& directory() const { return m_directory; }
+    const ModelManifest& manifest() const { return m_manifest; }
+    std::string weightsPath() const;
+    std::string mergesPath() const;
+    /// Empty when the manifest names no findings file.
+    std::string findingsPath() const;
+
+private:
+    std::string m_directory;
+    ModelManifest m_manifest;
+};
+
+} // namespace lrclr
