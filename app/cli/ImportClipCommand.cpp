@@ -110,8 +110,10 @@ int ImportClipCommand::run(const std::vector<std::string>& arguments)
               << "  text         " << config.textLayers << " layers, width " << config.textWidth << ", "
               << config.textHeads << " heads, context " << config.contextLength << ", vocabulary "
               << config.vocabularySize << "\n"
-              << "  embedding    " << config.embedDimension << "\n"
-              << "Wrote " << report.directory << "\n"
+              << "  embedding    " << config.embedDimension << "\n";
+    for (const auto& key : report.droppedKeys)
+        std::cout << "  dropped      '" << key << "' (not a weight; CLIP's build_model drops it too)\n";
+    std::cout << "Wrote " << report.directory << "\n"
               << "  weights      sha256 " << report.weightsSha256 << ", " << report.weightsSize << " bytes\n"
               << "  merges       sha256 " << report.mergesSha256 << "\n"
               << "  findings     " << (report.findingsFile.empty() ? "(none)" : report.findingsFile) << "\n"

@@ -41,8 +41,16 @@ ClipImporter::Report ClipImporter::run(const Options& options)
         && !options.overwrite)
         throw ModelError(options.outputDirectory + ": exists and is not empty; choose another directory or overwrite");
 
-    const auto stateDict = internal::TorchCheckpoint::read(options.checkpointPath);
+    const auto checkpoint = internal::TorchCheckpoint::read(options.checkpointPath);
     Report report;
+    // build_model() deletes these JIT-era attributes when a state dict carries them; they are not weights.
+    internal::StateDict stateDict;
+    for (const auto& key : checkpoint.keys()) {
+        if (key == "input_resolution" || key == "context_length" || key == "vocab_size")
+            report.droppedKeys.push_back(key);
+        else
+            stateDict.insert(key, checkpoint.tensor(key));
+    }
     try {
         report.config = ClipConfig::fromShapes(stateDict.shapes());
     } catch (const std::invalid_argument& problem) {

@@ -38,6 +38,7 @@ public:
         std::uint64_t weightsSize = 0;
         std::string mergesSha256;
         std::string findingsFile; ///< empty when none was copied
+        std::vector<std::string> droppedKeys; ///< input_resolution/context_length/vocab_size, as build_model() drops
         bool verified = false; ///< re-opened, SHA-256s and all tensors equal
     };
 

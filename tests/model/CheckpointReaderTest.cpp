@@ -426,6 +426,32 @@ private Q_SLOTS:
         } else if (kind == "big-endian") {
             writeArchive(
                 path, stateDictPickle({ good }), { { "data/0", floats({ 1, 2, 3, 4 }) }, { "byteorder", "big" } });
+        } else if (kind == "compressed" || kind == "size-claim") {
+            // Patch the central directory entry of data.pkl: method 8 (deflate), or a 3 GB uncompressed size.
+            writeArchive(path, stateDictPickle({ good }), goodData);
+            auto bytes = readFile(path);
+            const auto entry = bytes.find(std::string("PK\x01\x02", 4));
+            QVERIFY(entry != std::string::npos);
+            if (kind == "compressed") {
+                bytes[entry + 10] = 8;
+            } else {
+                for (int offset : { 20, 24 }) // compressed and uncompressed size
+                    bytes.replace(entry + offset, 4, std::string("\x00\x00\x00\xb0", 4));
+            }
+            writeFile(path, bytes);
+        } else if (kind == "duplicate-key") {
+            withPickle(stateDictPickle({ good, good }));
+        } else if (kind == "many-values") {
+            // Three lists of 900,000 empty tuples each: every tuple is a value the interpreter must hold.
+            std::string pickle = "\x80\x02";
+            for (int list = 0; list < 3; ++list) {
+                pickle += "]";
+                for (int i = 0; i < 900000; ++i)
+                    pickle += ")a";
+            }
+            withPickle(pickle + ".");
+        } else if (kind == "cycle") {
+            withPickle("\x80\x02}q\x00" + pickleString("self") + "h\x00s.");
         } else {
             QFAIL("unknown test row");
         }

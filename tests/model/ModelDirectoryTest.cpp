@@ -277,6 +277,33 @@ private Q_SLOTS:
         QVERIFY(lrclr::ClipImporter::run(options).verified);
     }
 
+    void importsFloat16CheckpointAndDropsJitAttributes()
+    {
+        // A half-precision variant of the reference checkpoint with the JIT-era `vocab_size` entry that
+        // build_model() deletes: the import keeps fp16 and drops that key.
+        const auto source = lrclr::internal::TorchCheckpoint::read(kCheckpoint);
+        StateDict half;
+        for (const auto& key : source.keys())
+            half.insert(key, source.tensor(key).to(torch::kHalf));
+        half.insert("vocab_size", torch::tensor(49408, torch::kLong));
+        const auto path = m_temporary.filePath("clip_tiny_fp16.pt").toStdString();
+        lrclr::internal::TorchCheckpoint::write(path, half);
+
+        lrclr::ClipImporter::Options options;
+        options.checkpointPath = path;
+        options.mergesPath = kMerges;
+        options.outputDirectory = freshDirectory("imported-fp16");
+        const auto report = lrclr::ClipImporter::run(options);
+        QVERIFY(report.verified);
+        QCOMPARE(report.droppedKeys, std::vector<std::string> { "vocab_size" });
+        QCOMPARE(report.dtypes, std::vector<std::string> { "float16" });
+        QCOMPARE(report.tensorCount, source.keys().size());
+        const auto imported = ModelStore::loadWeights(ModelDirectory::open(options.outputDirectory));
+        QVERIFY(!imported.contains("vocab_size"));
+        QCOMPARE(imported.tensor("token_embedding.weight").scalar_type(), torch::kHalf);
+        QVERIFY(torch::equal(imported.tensor("visual.proj"), half.tensor("visual.proj")));
+    }
+
     void importRefusesMismatchedMerges()
     {
         const auto merges = m_temporary.filePath("short-merges.txt").toStdString();

@@ -421,6 +421,10 @@ StateDict TorchCheckpoint::read(const std::string& path)
     }
     if (records.count("data.pkl") == 0)
         throw ModelError(path + ": the archive has no data.pkl, so it is not a torch.save checkpoint");
+    // A state dict's pickle holds only names and shapes (CLIP ViT-L/14: ~100 KB).
+    if (records.at("data.pkl").size > (std::uint64_t(64) << 20))
+        throw ModelError(path + ": data.pkl is " + std::to_string(records.at("data.pkl").size)
+            + " bytes, far beyond any state dict's; refusing it");
 
     std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
     try {

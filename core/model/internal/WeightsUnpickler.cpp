@@ -22,6 +22,8 @@ constexpr std::size_t kMaxStackDepth = 100000;
 constexpr std::size_t kMaxMemoEntries = 1000000;
 constexpr std::size_t kMaxContainerItems = 1000000;
 constexpr std::size_t kMaxDimensions = 16;
+// CLIP ViT-L/14's state dict pickle creates ~15,000 values; this is a hundred times more.
+constexpr std::size_t kMaxValues = 2000000;
 // Containers nest at most this deep, so that releasing them (recursively) cannot exhaust the thread's stack.
 constexpr int kMaxNesting = 100;
 
@@ -204,7 +206,13 @@ private:
         return items;
     }
 
-    void push(ValuePtr value) { m_stack.push_back(std::move(value)); }
+    void push(ValuePtr value)
+    {
+        // Every value is pushed once when created, so this bounds the interpreter's memory (~150 bytes a value).
+        if (++m_pushes > kMaxValues)
+            fail("the pickle creates more than " + std::to_string(kMaxValues) + " values; not a state dict");
+        m_stack.push_back(std::move(value));
+    }
 
     void pushString(std::string_view bytes)
     {
@@ -615,6 +623,7 @@ private:
     const std::string& m_source;
     std::size_t m_position = 0;
     std::size_t m_opcodeOffset = 0;
+    std::size_t m_pushes = 0;
     std::vector<ValuePtr> m_stack;
     std::vector<std::size_t> m_marks;
     std::unordered_map<std::uint64_t, ValuePtr> m_memo;
