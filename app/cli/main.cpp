@@ -9,6 +9,8 @@
 #include "app/cli/RenderCommand.h"
 // [includes: model]
 #include "app/cli/ImportClipCommand.h"
+#include "app/cli/AnalyzeCommand.h"
+#include "app/cli/EncodeCommand.h"
 // [includes: training]
 
 int main(int argc, char** argv)
@@ -21,6 +23,8 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<lrclr::cli::BenchCommand>());
     // [commands: model]
     commandLine.add(std::make_unique<lrclr::cli::ImportClipCommand>());
+    commandLine.add(std::make_unique<lrclr::cli::EncodeCommand>());
+    commandLine.add(std::make_unique<lrclr::cli::AnalyzeCommand>());
     // [commands: training]
     return commandLine.run(argc, argv);
 }

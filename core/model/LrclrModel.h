@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -49,6 +50,30 @@ public:
     /// reuses cached image features when `image` is the one last analysed.
     std::vector<AnalysisResult::Sentence> ground(const GrayscaleImage& image,
                                                  const std::vector<std::string>& sentences) const;
+
+    /// Embeddings of one image, unnormalised (as CLIP's encode_image returns them), for `lrclr encode` and tests.
+    struct ImageEncoding
+    {
+        std::vector<float> embedding;      ///< [E]: ln_post(CLS) @ proj
+        int tokenCount = 0;                ///< 1 + patches
+        std::vector<float> tokens;         ///< [tokenCount, E] row-major: ln_post(all tokens) @ proj, CLS first
+        AnalysisResult::Geometry geometry; ///< placement of the image (empty for already preprocessed input)
+    };
+    /// Tokens and unnormalised embedding of one text (CLIP's encode_text).
+    struct TextEncoding
+    {
+        std::string text;
+        std::vector<std::int64_t> tokens; ///< context-length ids: SOT, BPE ids, EOT, zero padding
+        std::vector<float> embedding;     ///< [E]
+    };
+
+    int embedDimension() const;
+    int inputSize() const; ///< model resolution, e.g. 224
+    /// Preprocesses (per the manifest) and encodes; throws ModelError for an invalid image.
+    ImageEncoding encodeImage(const GrayscaleImage& image) const;
+    /// Encodes already preprocessed input: 3 * inputSize² floats, channel-major; throws ModelError on a size mismatch.
+    ImageEncoding encodePreprocessed(const std::vector<float>& input) const;
+    std::vector<TextEncoding> encodeTexts(const std::vector<std::string>& texts) const;
 
     /// Upsamples a patch map to `width` x `height` original-image pixels through the exact inverse of the
     /// preprocessing in `geometry` (bicubic in model space); pixels outside the model's field of view are 0.

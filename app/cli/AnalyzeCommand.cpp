@@ -1,0 +1,161 @@
+#include "app/cli/AnalyzeCommand.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <QImage>
+#include <QString>
+
+#include <boost/program_options.hpp>
+
+#include "app/cli/ModelInput.h"
+#include "core/model/AnalysisJson.h"
+#include "core/model/LrclrModel.h"
+#include "core/model/NpyArray.h"
+
+namespace lrclr::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slug(const std::string& text)
+{
+    std::string result;
+    for (unsigned char c : text) {
+        if (std::isalnum(c))
+            result += static_cast<char>(std::tolower(c));
+        else if (!result.empty() && result.back() != '-')
+            result += '-';
+    }
+    while (!result.empty() && result.back() == '-')
+        result.pop_back();
+    return result.substr(0, 40);
+}
+
+// Writes `map` upsampled to the original pixels as <stem>.npy (float32 [H, W], raw values) and <stem>.png (8-bit,
+// min..max stretched); returns the file names relative to the output folder.
+AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
+    const fs::path& folder, const std::string& stem)
+{
+    const int width = geometry.originalWidth;
+    const int height = geometry.originalHeight;
+    const auto pixels = LrclrModel::mapToImage(map, geometry, width, height);
+    NpyArray({ height, width }, pixels).write((folder / (stem + ".npy")).string());
+
+    const auto [low, high] = std::minmax_element(map.values.begin(), map.values.end());
+    const float range = std::max(*high - *low, 1e-12f);
+    QImage image(width, height, QImage::Format_Grayscale8);
+    for (int y = 0; y < height; ++y) {
+        auto* line = image.scanLine(y);
+        for (int x = 0; x < width; ++x) {
+            const float value = (pixels[static_cast<std::size_t>(y) * width + x] - *low) / range;
+            line[x] = static_cast<uchar>(std::clamp(value, 0.0f, 1.0f) * 255.0f + 0.5f);
+        }
+    }
+    const auto png = folder / (stem + ".png");
+    if (!image.save(QString::fromStdString(png.string()), "PNG"))
+        throw std::runtime_error(png.string() + ": cannot write the heatmap");
+    return { stem + ".png", stem + ".npy" };
+}
+
+} // namespace
+
+int AnalyzeCommand::run(const std::vector<std::string>& arguments)
+{
+    namespace po = boost::program_options;
+    po::options_description options("lrclr analyze --model DIR IMAGE [--report FILE] [--text T]... --out DIR");
+    options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "model directory")(
+        "image", po::value<std::string>(), "image file (DICOM, PNG, JPEG, ...)")(
+        "report", po::value<std::string>(), "plain-text report; each sentence is grounded")(
+        "text", po::value<std::vector<std::string>>(), "extra sentence to ground (repeatable)")(
+        "out", po::value<std::string>(), "output folder (created): analysis.json, heatmap PNGs and .npy files")(
+        "no-heatmaps", "write only analysis.json")("device", po::value<std::string>()->default_value("auto"),
+        "auto, cpu or cuda")("quiet,q", "do not print the JSON");
+    po::positional_options_description positional;
+    positional.add("image", 1);
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        std::cerr << "lrclr analyze: " << error.what() << '\n' << options;
+        return 2;
+    }
+    if (values.count("help")) {
+        std::cout << options;
+        return 0;
+    }
+    if (!values.count("model") || !values.count("image") || !values.count("out")) {
+        std::cerr << "lrclr analyze: needs --model, an IMAGE and --out\n" << options;
+        return 2;
+    }
+    LrclrModel::Options modelOptions;
+    const auto device = values["device"].as<std::string>();
+    modelOptions.device = device == "cpu" ? LrclrModel::Options::Device::Cpu
+        : device == "cuda"                ? LrclrModel::Options::Device::Cuda
+                                          : LrclrModel::Options::Device::Automatic;
+    try {
+        const auto image = ModelInput::readImage(values["image"].as<std::string>());
+        std::vector<ModelInput::Sentence> sentences;
+        if (values.count("report"))
+            sentences = ModelInput::readReport(values["report"].as<std::string>());
+        if (values.count("text")) {
+            for (const auto& text : values["text"].as<std::vector<std::string>>())
+                sentences.push_back({ text, 0, 0 });
+        }
+        std::vector<std::string> texts;
+        for (const auto& sentence : sentences)
+            texts.push_back(sentence.text);
+
+        const auto model = LrclrModel::load(values["model"].as<std::string>(), modelOptions);
+        auto result = model->analyze(image, texts);
+        for (std::size_t i = 0; i < sentences.size(); ++i) {
+            result.sentences[i].begin = sentences[i].begin;
+            result.sentences[i].end = sentences[i].end;
+        }
+
+        const fs::path folder(values["out"].as<std::string>());
+        fs::create_directories(folder);
+        AnalysisJson::Attachments attachments;
+        if (!values.count("no-heatmaps")) {
+            for (std::size_t i = 0; i < result.sentences.size(); ++i) {
+                std::ostringstream stem;
+                stem << "sentence-" << std::setw(2) << std::setfill('0') << i + 1;
+                attachments.sentenceSimilarity.push_back(writeHeatmap(
+                    result.sentences[i].similarityMap, result.geometry, folder, stem.str() + "-similarity"));
+                attachments.sentenceAttention.push_back(
+                    writeHeatmap(result.sentences[i].attentionMap, result.geometry, folder, stem.str() + "-attention"));
+            }
+            for (std::size_t i = 0; i < result.findings.size(); ++i) {
+                std::ostringstream stem;
+                stem << "finding-" << std::setw(2) << std::setfill('0') << i + 1 << '-'
+                     << slug(result.findings[i].name);
+                attachments.findingMaps.push_back(
+                    writeHeatmap(result.findings[i].map, result.geometry, folder, stem.str()));
+            }
+        }
+        const auto json = AnalysisJson::toJson(result, attachments);
+        const auto jsonPath = folder / "analysis.json";
+        std::ofstream stream(jsonPath, std::ios::binary | std::ios::trunc);
+        stream << json << '\n';
+        if (!stream)
+            throw std::runtime_error(jsonPath.string() + ": cannot write");
+        if (!values.count("quiet"))
+            std::cout << json << '\n';
+        std::cerr << "lrclr analyze: " << result.findings.size() << " findings, " << result.regions.size()
+                  << " regions, " << result.sentences.size() << " sentences in " << std::fixed << std::setprecision(2)
+                  << result.seconds << " s on " << result.model.device << "; wrote " << jsonPath.string() << '\n';
+        return 0;
+    } catch (const std::exception& error) {
+        std::cerr << "lrclr analyze: " << error.what() << '\n';
+        return 1;
+    }
+}
+
+} // namespace lrclr::cli

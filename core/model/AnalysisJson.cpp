@@ -1,0 +1,153 @@
+#include "core/model/AnalysisJson.h"
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace lrclr {
+
+namespace {
+
+using nlohmann::json;
+
+json patchMap(const AnalysisResult::PatchMap& map)
+{
+    return { { "rows", map.rows }, { "columns", map.columns }, { "values", map.values } };
+}
+
+json box(const AnalysisResult::Box& value)
+{
+    return { { "x", value.x }, { "y", value.y }, { "width", value.width }, { "height", value.height } };
+}
+
+json files(const std::vector<AnalysisJson::HeatmapFiles>& list, std::size_t index)
+{
+    json result = json::object();
+    if (index < list.size()) {
+        if (!list[index].png.empty())
+            result["png"] = list[index].png;
+        if (!list[index].npy.empty())
+            result["npy"] = list[index].npy;
+    }
+    return result;
+}
+
+AnalysisResult::PatchMap readPatchMap(const json& value)
+{
+    AnalysisResult::PatchMap map;
+    map.rows = value.at("rows").get<int>();
+    map.columns = value.at("columns").get<int>();
+    map.values = value.at("values").get<std::vector<float>>();
+    if (map.rows < 0 || map.columns < 0 || map.values.size() != static_cast<std::size_t>(map.rows) * map.columns)
+        throw std::runtime_error("patch map size does not match rows x columns");
+    return map;
+}
+
+AnalysisResult::Box readBox(const json& value)
+{
+    return { value.at("x").get<double>(), value.at("y").get<double>(), value.at("width").get<double>(),
+        value.at("height").get<double>() };
+}
+
+} // namespace
+
+std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments& attachments, int indent)
+{
+    json document;
+    document["schema"] = schemaName;
+    document["version"] = schemaVersion;
+    document["model"] = { { "name", result.model.name }, { "sha256", result.model.sha256 },
+        { "device", result.model.device }, { "preprocessing", result.model.preprocessing } };
+    const auto& g = result.geometry;
+    document["geometry"]
+        = { { "originalWidth", g.originalWidth }, { "originalHeight", g.originalHeight }, { "inputSize", g.inputSize },
+              { "scale", g.scale }, { "offsetX", g.offsetX }, { "offsetY", g.offsetY }, { "mode", g.mode } };
+    document["seconds"] = result.seconds;
+    document["findings"] = json::array();
+    for (std::size_t i = 0; i < result.findings.size(); ++i) {
+        const auto& finding = result.findings[i];
+        document["findings"].push_back({ { "name", finding.name }, { "globalProbability", finding.globalProbability },
+            { "localProbability", finding.localProbability }, { "combinedProbability", finding.combinedProbability },
+            { "map", patchMap(finding.map) }, { "heatmap", files(attachments.findingMaps, i) } });
+    }
+    document["regions"] = json::array();
+    for (const auto& region : result.regions) {
+        document["regions"].push_back({ { "patchIndex", region.patchIndex }, { "row", region.row },
+            { "column", region.column }, { "score", region.score }, { "box", box(region.box) } });
+    }
+    document["sentences"] = json::array();
+    for (std::size_t i = 0; i < result.sentences.size(); ++i) {
+        const auto& sentence = result.sentences[i];
+        document["sentences"].push_back({ { "text", sentence.text }, { "begin", sentence.begin },
+            { "end", sentence.end }, { "globalSimilarity", sentence.globalSimilarity },
+            { "localSimilarity", sentence.localSimilarity }, { "regionWeights", sentence.regionWeights },
+            { "similarityMap", patchMap(sentence.similarityMap) }, { "attentionMap", patchMap(sentence.attentionMap) },
+            { "heatmaps",
+                { { "similarity", files(attachments.sentenceSimilarity, i) },
+                    { "attention", files(attachments.sentenceAttention, i) } } } });
+    }
+    // Replace invalid UTF-8 (report text is user input) instead of throwing.
+    return document.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string& origin)
+{
+    const auto document = json::parse(text, nullptr, false);
+    if (document.is_discarded() || !document.is_object())
+        throw std::runtime_error(origin + ": not a JSON object");
+    if (document.value("schema", std::string()) != schemaName || document.value("version", 0) != schemaVersion)
+        throw std::runtime_error(
+            origin + ": not an " + std::string(schemaName) + " document of version " + std::to_string(schemaVersion));
+    try {
+        AnalysisResult result;
+        const auto& model = document.at("model");
+        result.model = { model.at("name").get<std::string>(), model.at("sha256").get<std::string>(),
+            model.at("device").get<std::string>(), model.at("preprocessing").get<std::string>() };
+        const auto& g = document.at("geometry");
+        result.geometry.originalWidth = g.at("originalWidth").get<int>();
+        result.geometry.originalHeight = g.at("originalHeight").get<int>();
+        result.geometry.inputSize = g.at("inputSize").get<int>();
+        result.geometry.scale = g.at("scale").get<double>();
+        result.geometry.offsetX = g.at("offsetX").get<double>();
+        result.geometry.offsetY = g.at("offsetY").get<double>();
+        result.geometry.mode = g.at("mode").get<std::string>();
+        result.seconds = document.at("seconds").get<double>();
+        for (const auto& item : document.at("findings")) {
+            AnalysisResult::Finding finding;
+            finding.name = item.at("name").get<std::string>();
+            finding.globalProbability = item.at("globalProbability").get<float>();
+            finding.localProbability = item.at("localProbability").get<float>();
+            finding.combinedProbability = item.at("combinedProbability").get<float>();
+            finding.map = readPatchMap(item.at("map"));
+            result.findings.push_back(std::move(finding));
+        }
+        for (const auto& item : document.at("regions")) {
+            AnalysisResult::Region region;
+            region.patchIndex = item.at("patchIndex").get<int>();
+            region.row = item.at("row").get<int>();
+            region.column = item.at("column").get<int>();
+            region.score = item.at("score").get<float>();
+            region.box = readBox(item.at("box"));
+            result.regions.push_back(region);
+        }
+        for (const auto& item : document.at("sentences")) {
+            AnalysisResult::Sentence sentence;
+            sentence.text = item.at("text").get<std::string>();
+            sentence.begin = item.at("begin").get<std::size_t>();
+            sentence.end = item.at("end").get<std::size_t>();
+            sentence.globalSimilarity = item.at("globalSimilarity").get<float>();
+            sentence.localSimilarity = item.at("localSimilarity").get<float>();
+            sentence.regionWeights = item.at("regionWeights").get<std::vector<float>>();
+            sentence.similarityMap = readPatchMap(item.at("similarityMap"));
+            sentence.attentionMap = readPatchMap(item.at("attentionMap"));
+            result.sentences.push_back(std::move(sentence));
+        }
+        return result;
+    } catch (const json::exception& error) {
+        throw std::runtime_error(origin + ": " + error.what());
+    } catch (const std::runtime_error& error) {
+        throw std::runtime_error(origin + ": " + error.what());
+    }
+}
+
+} // namespace lrclr

@@ -1,0 +1,410 @@
+#include "core/model/LrclrModel.h"
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "core/model/ClipTokenizer.h"
+#include "core/model/FindingCatalog.h"
+#include "core/model/ImagePreprocessor.h"
+#include "core/model/LrclrSettings.h"
+#include "core/model/ModelDirectory.h"
+#include "core/model/TorchRuntime.h"
+#include "core/model/internal/ClipNetwork.h"
+#include "core/model/internal/CrossModalInteraction.h"
+#include "core/model/internal/RegionSelection.h"
+#include "core/model/internal/StateDict.h"
+#include "core/model/internal/TorchCheckpoint.h"
+
+namespace lrclr {
+
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor normalized(const torch::Tensor& x)
+{
+    return F::normalize(x, F::NormalizeFuncOptions().dim(-1));
+}
+
+AnalysisResult::PatchMap patchMap(const torch::Tensor& values, int grid)
+{
+    AnalysisResult::PatchMap map;
+    map.rows = grid;
+    map.columns = grid;
+    const auto cpu = values.to(torch::kCPU, torch::kFloat).contiguous();
+    map.values.assign(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
+    return map;
+}
+
+// Cheap identity of an image for the feature cache: size plus a hash of every pixel's bits.
+std::size_t imageKey(const GrayscaleImage& image)
+{
+    std::size_t hash = std::hash<int>()(image.width) * 31 + std::hash<int>()(image.height);
+    const std::string_view bytes(
+        reinterpret_cast<const char*>(image.pixels.data()), image.pixels.size() * sizeof(float));
+    return hash ^ (std::hash<std::string_view>()(bytes) + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2));
+}
+
+// Two-way softmax of (positive, negative) cosines, CheXzero's zero-shot probability (no logit_scale).
+torch::Tensor positiveProbability(const torch::Tensor& positive, const torch::Tensor& negative)
+{
+    return torch::softmax(torch::stack({ positive, negative }, -1), -1).select(-1, 0);
+}
+
+} // namespace
+
+struct LrclrModel::Private {
+    std::string directory;
+    ModelManifest manifest;
+    LrclrSettings settings;
+    ImagePreprocessor preprocessor { ImagePreprocessor::Settings {} };
+    FindingCatalog findings;
+    std::unique_ptr<ClipTokenizer> tokenizer;
+    std::unique_ptr<internal::ClipNetwork> network;
+    std::string deviceName;
+
+    // Created lazily in the calling thread (InferenceMode tensors), then reused.
+    torch::Tensor positivePrompts; // [F, E], normalised
+    torch::Tensor negativePrompts;
+
+    struct ImageFeatures {
+        std::size_t key = 0;
+        AnalysisResult::Geometry geometry;
+        torch::Tensor global; // [E], normalised
+        torch::Tensor patches; // [P, E], normalised (CLS excluded)
+        internal::SelectedRegions regions;
+    };
+    std::optional<ImageFeatures> cache;
+
+    int grid() const { return manifest.clip.gridSize(); }
+
+    torch::Tensor encodeTexts(const std::vector<std::string>& texts) const
+    {
+        const int context = manifest.clip.contextLength;
+        const auto rows = tokenizer->tokenize(texts, context);
+        auto tokens = torch::zeros({ static_cast<int64_t>(rows.size()), context }, torch::kLong);
+        auto* data = tokens.data_ptr<int64_t>();
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            std::copy(rows[i].begin(), rows[i].end(), data + i * static_cast<std::size_t>(context));
+        return network->encodeText(tokens);
+    }
+
+    // Template-averaged prompt embeddings: each template's embeddings normalised, averaged, renormalised.
+    void preparePrompts()
+    {
+        if (positivePrompts.defined())
+            return;
+        const auto embed = [&](bool positive) {
+            torch::Tensor sum;
+            for (const auto& pair : findings.templates()) {
+                std::vector<std::string> texts;
+                for (const auto& name : findings.findings())
+                    texts.push_back(FindingCatalog::fill(positive ? pair.positive : pair.negative, name));
+                const auto embedding = normalized(encodeTexts(texts));
+                sum = sum.defined() ? sum + embedding : embedding;
+            }
+            return normalized(sum);
+        };
+        positivePrompts = embed(true);
+        negativePrompts = embed(false);
+    }
+
+    const ImageFeatures& imageFeatures(const GrayscaleImage& image)
+    {
+        const auto key = imageKey(image);
+        if (cache && cache->key == key)
+            return *cache;
+        ImageFeatures features;
+        features.key = key;
+        std::vector<float> input;
+        try {
+            input = preprocessor.apply(image, &features.geometry);
+        } catch (const std::invalid_argument& error) {
+            throw ModelError(error.what());
+        }
+        const int size = manifest.clip.imageResolution;
+        const auto tensor = torch::from_blob(input.data(), { 1, 3, size, size }, torch::kFloat);
+        auto output = network->encodeImage(tensor, true);
+        features.global = normalized(output.embedding()[0]);
+        features.patches = normalized(output.tokens()[0].slice(0, 1));
+        features.regions = internal::selectRegions(output.attention(), settings.selectionMode, settings.topK)[0];
+        cache = std::move(features);
+        return *cache;
+    }
+
+    // Keys of the cross-attention for one image: the selected region tokens, or every patch token.
+    torch::Tensor interactionKeys(const ImageFeatures& features) const
+    {
+        if (settings.attendAllPatches)
+            return features.patches;
+        const auto indices = torch::tensor(
+            std::vector<int64_t>(features.regions.patchIndices.begin(), features.regions.patchIndices.end()),
+            torch::TensorOptions().dtype(torch::kLong).device(features.patches.device()));
+        return features.patches.index_select(0, indices);
+    }
+
+    std::vector<AnalysisResult::Sentence> groundSentences(
+        const ImageFeatures& features, const std::vector<std::string>& sentences)
+    {
+        std::vector<AnalysisResult::Sentence> result;
+        if (sentences.empty())
+            return result;
+        const auto text = normalized(encodeTexts(sentences)); // [S, E]
+        const auto keys = interactionKeys(features);
+        const auto [weights, local, conditioned] = network->interaction().forward(
+            text.unsqueeze(0), keys.unsqueeze(0), features.global.unsqueeze(0), torch::Tensor());
+        const auto globalSimilarity = torch::matmul(text, features.global).cpu();
+        const auto localSimilarity = torch::cosine_similarity(text, local[0], -1).cpu();
+        const auto patchSimilarity = torch::matmul(text, features.patches.t()).cpu(); // [S, P]
+        const auto sentenceWeights = weights[0].to(torch::kCPU, torch::kFloat); // [S, K]
+        const int patches = grid() * grid();
+        for (std::size_t i = 0; i < sentences.size(); ++i) {
+            const auto row = static_cast<int64_t>(i);
+            AnalysisResult::Sentence sentence;
+            sentence.text = sentences[i];
+            sentence.globalSimilarity = globalSimilarity[row].item<float>();
+            sentence.localSimilarity = localSimilarity[row].item<float>();
+            sentence.similarityMap = patchMap(patchSimilarity[row], grid());
+            auto spread = torch::zeros({ patches });
+            if (settings.attendAllPatches) {
+                spread = sentenceWeights[row];
+                for (int index : features.regions.patchIndices)
+                    sentence.regionWeights.push_back(spread[index].item<float>());
+            } else {
+                for (std::size_t k = 0; k < features.regions.patchIndices.size(); ++k) {
+                    const float weight = sentenceWeights[row][static_cast<int64_t>(k)].item<float>();
+                    sentence.regionWeights.push_back(weight);
+                    spread[features.regions.patchIndices[k]] = weight;
+                }
+            }
+            sentence.attentionMap = patchMap(spread, grid());
+            result.push_back(std::move(sentence));
+        }
+        return result;
+    }
+
+    std::vector<AnalysisResult::Finding> scoreFindings(const ImageFeatures& features)
+    {
+        preparePrompts();
+        const auto keys = interactionKeys(features).unsqueeze(0);
+        const auto global = features.global.unsqueeze(0);
+        const auto count = positivePrompts.size(0);
+        // Every prompt gets its own local (region-attended) and region-conditioned image embedding.
+        const auto prompts = torch::cat({ positivePrompts, negativePrompts }, 0).unsqueeze(0); // [1, 2F, E]
+        const auto [weights, local, conditioned]
+            = network->interaction().forward(prompts, keys, global, torch::Tensor());
+        const auto promptCosine = [&](const torch::Tensor& images) {
+            return torch::cosine_similarity(images[0], prompts[0], -1); // [2F]
+        };
+        const auto globalCosine = torch::matmul(prompts[0], features.global);
+        const auto localCosine = promptCosine(local);
+        const auto conditionedCosine = promptCosine(conditioned);
+        const auto probability = [&](const torch::Tensor& cosine) {
+            return positiveProbability(cosine.slice(0, 0, count), cosine.slice(0, count)).cpu();
+        };
+        const auto globalProbability = probability(globalCosine);
+        const auto localProbability = probability(localCosine);
+        const auto combinedProbability = probability(conditionedCosine);
+        const auto maps = torch::matmul(positivePrompts, features.patches.t()).cpu(); // [F, P]
+        std::vector<AnalysisResult::Finding> result;
+        for (int64_t i = 0; i < count; ++i) {
+            AnalysisResult::Finding finding;
+            finding.name = findings.findings()[static_cast<std::size_t>(i)];
+            finding.globalProbability = globalProbability[i].item<float>();
+            finding.localProbability = localProbability[i].item<float>();
+            finding.combinedProbability = combinedProbability[i].item<float>();
+            finding.map = patchMap(maps[i], grid());
+            result.push_back(std::move(finding));
+        }
+        return result;
+    }
+};
+
+LrclrModel::LrclrModel(std::unique_ptr<Private> d)
+    : d(std::move(d))
+{
+}
+
+LrclrModel::~LrclrModel() = default;
+
+std::unique_ptr<LrclrModel> LrclrModel::load(const std::string& directory, const Options& options)
+{
+    auto d = std::make_unique<Private>();
+    const auto opened = ModelDirectory::open(directory); // verifies sizes and SHA-256s
+    d->directory = directory;
+    d->manifest = opened.manifest();
+    const auto& config = d->manifest.clip;
+    try {
+        d->settings = LrclrSettings::fromJson(d->manifest.lrclrJson);
+        d->preprocessor = ImagePreprocessor(
+            LrclrSettings::preprocessingFromJson(d->manifest.preprocessingJson, config.imageResolution));
+        d->findings = opened.findingsPath().empty() ? FindingCatalog::chexpert()
+                                                    : FindingCatalog::fromFile(opened.findingsPath());
+    } catch (const std::exception& error) {
+        throw ModelError(directory + "/" + ModelDirectory::kManifestName + ": " + error.what());
+    }
+    d->tokenizer = std::make_unique<ClipTokenizer>(opened.mergesPath(), config.vocabularySize);
+
+    bool useCuda = false;
+    switch (options.device) {
+    case Options::Device::Automatic:
+        useCuda = torch::cuda::is_available();
+        break;
+    case Options::Device::Cuda:
+        if (!torch::cuda::is_available())
+            throw ModelError(directory + ": CUDA was requested but LibTorch sees no CUDA device");
+        useCuda = true;
+        break;
+    case Options::Device::Cpu:
+        break;
+    }
+    if (!useCuda)
+        TorchRuntime::configureThreads(options.threads);
+
+    try {
+        d->network = std::make_unique<internal::ClipNetwork>(config);
+        d->network->loadStateDict(internal::TorchCheckpoint::read(opened.weightsPath()));
+    } catch (const std::invalid_argument& error) {
+        throw ModelError(opened.weightsPath() + ": " + error.what());
+    }
+    if (useCuda) {
+        d->network->moveTo(torch::Device(torch::kCUDA), true);
+        d->deviceName = "CUDA (fp16)";
+    } else {
+        d->deviceName = "CPU (" + std::to_string(TorchRuntime::threads()) + " threads)";
+    }
+    return std::unique_ptr<LrclrModel>(new LrclrModel(std::move(d)));
+}
+
+AnalysisResult::ModelIdentity LrclrModel::identity() const
+{
+    AnalysisResult::ModelIdentity identity;
+    identity.name = d->manifest.name;
+    identity.sha256 = d->manifest.weights.sha256;
+    identity.device = d->deviceName;
+    const auto& settings = d->preprocessor.settings();
+    std::ostringstream text;
+    text << settings.mode << ' ' << settings.inputSize << ", bicubic, mean " << settings.mean << " / std "
+         << settings.standardDeviation << "; selection " << LrclrSettings::selectionModeName(d->settings.selectionMode)
+         << " top " << d->settings.topK << (d->settings.attendAllPatches ? ", attends all patches" : "");
+    identity.preprocessing = text.str();
+    return identity;
+}
+
+std::vector<std::string> LrclrModel::findingNames() const
+{
+    return d->findings.findings();
+}
+
+AnalysisResult LrclrModel::analyze(const GrayscaleImage& image, const std::vector<std::string>& sentences) const
+{
+    const auto start = std::chrono::steady_clock::now();
+    c10::InferenceMode guard;
+    const auto& features = d->imageFeatures(image);
+    AnalysisResult result;
+    result.model = identity();
+    result.geometry = features.geometry;
+    const int grid = d->grid();
+    for (std::size_t i = 0; i < features.regions.patchIndices.size(); ++i) {
+        AnalysisResult::Region region;
+        region.patchIndex = features.regions.patchIndices[i];
+        region.row = region.patchIndex / grid;
+        region.column = region.patchIndex % grid;
+        region.score = features.regions.scores[i];
+        region.box = ImagePreprocessor::patchBox(region.row, region.column, grid, features.geometry);
+        result.regions.push_back(region);
+    }
+    result.findings = d->scoreFindings(features);
+    result.sentences = d->groundSentences(features, sentences);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+std::vector<AnalysisResult::Sentence> LrclrModel::ground(
+    const GrayscaleImage& image, const std::vector<std::string>& sentences) const
+{
+    c10::InferenceMode guard;
+    const auto& features = d->imageFeatures(image);
+    return d->groundSentences(features, sentences);
+}
+
+int LrclrModel::embedDimension() const
+{
+    return d->manifest.clip.embedDimension;
+}
+
+int LrclrModel::inputSize() const
+{
+    return d->manifest.clip.imageResolution;
+}
+
+namespace {
+
+LrclrModel::ImageEncoding imageEncoding(internal::VisionOutput& output)
+{
+    LrclrModel::ImageEncoding encoding;
+    const auto embedding = output.embedding()[0].to(torch::kCPU).contiguous();
+    const auto tokens = output.tokens()[0].to(torch::kCPU).contiguous();
+    encoding.embedding.assign(embedding.data_ptr<float>(), embedding.data_ptr<float>() + embedding.numel());
+    encoding.tokenCount = static_cast<int>(tokens.size(0));
+    encoding.tokens.assign(tokens.data_ptr<float>(), tokens.data_ptr<float>() + tokens.numel());
+    return encoding;
+}
+
+} // namespace
+
+LrclrModel::ImageEncoding LrclrModel::encodeImage(const GrayscaleImage& image) const
+{
+    AnalysisResult::Geometry geometry;
+    std::vector<float> input;
+    try {
+        input = d->preprocessor.apply(image, &geometry);
+    } catch (const std::invalid_argument& error) {
+        throw ModelError(error.what());
+    }
+    auto encoding = encodePreprocessed(input);
+    encoding.geometry = geometry;
+    return encoding;
+}
+
+LrclrModel::ImageEncoding LrclrModel::encodePreprocessed(const std::vector<float>& input) const
+{
+    const int size = inputSize();
+    if (input.size() != static_cast<std::size_t>(3) * size * size)
+        throw ModelError("encode: preprocessed input must hold 3 x " + std::to_string(size) + " x "
+            + std::to_string(size) + " floats, got " + std::to_string(input.size()));
+    c10::InferenceMode guard;
+    auto data = input;
+    auto output = d->network->encodeImage(torch::from_blob(data.data(), { 1, 3, size, size }, torch::kFloat), false);
+    return imageEncoding(output);
+}
+
+std::vector<LrclrModel::TextEncoding> LrclrModel::encodeTexts(const std::vector<std::string>& texts) const
+{
+    std::vector<TextEncoding> result;
+    if (texts.empty())
+        return result;
+    c10::InferenceMode guard;
+    const auto rows = d->tokenizer->tokenize(texts, d->manifest.clip.contextLength);
+    const auto embeddings = d->encodeTexts(texts).to(torch::kCPU).contiguous();
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const auto row = embeddings[static_cast<int64_t>(i)];
+        result.push_back(
+            { texts[i], rows[i], std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()) });
+    }
+    return result;
+}
+
+std::vector<float> LrclrModel::mapToImage(
+    const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height)
+{
+    return ImagePreprocessor::mapToImage(map, geometry, width, height);
+}
+
+} // namespace lrclr

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "core/model/ImagePreprocessor.h"
+
+namespace lrclr {
+
+/// How the region-selection layer picks significant patches from the vision tower's attention.
+enum class SelectionMode {
+    /// TransFG part selection: per head, the product of the attention matrices of all layers but the last, its CLS
+    /// row over patches, the argmax patch; patches chosen by several heads are kept once (best score).
+    PartSelection,
+    /// Attention rollout: head-averaged (A + I) / 2, row-normalised, multiplied through all layers; top-k patches.
+    Rollout,
+};
+
+/// The LRCLR layer settings stored in a model manifest's "lrclr" object, and the parser of its "preprocessing"
+/// object. Both formats are documented in docs/MODEL.md. Value type.
+struct LrclrSettings {
+    SelectionMode selectionMode = SelectionMode::PartSelection;
+    int topK = 8; ///< patches kept by Rollout (PartSelection keeps at most one per head)
+    bool attendAllPatches = false; ///< cross-attention over every patch token instead of the selected regions
+
+    /// Parses the "lrclr" object ("{}" gives the defaults); throws std::runtime_error naming the bad field.
+    static LrclrSettings fromJson(const std::string& text);
+    std::string toJson() const;
+
+    /// Parses the "preprocessing" object ("{}" gives CheXzero's settings); throws std::runtime_error.
+    static ImagePreprocessor::Settings preprocessingFromJson(const std::string& text, int inputSize);
+    static std::string preprocessingToJson(const ImagePreprocessor::Settings& settings);
+
+    static std::string selectionModeName(SelectionMode mode);
+};
+
+} // namespace lrclr

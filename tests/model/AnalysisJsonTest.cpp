@@ -1,0 +1,125 @@
+// The analysis JSON schema: every field written, read back identically, and malformed documents refused.
+#include <QtTest>
+
+#include "core/model/AnalysisJson.h"
+
+using lrclr::AnalysisJson;
+using lrclr::AnalysisResult;
+
+namespace {
+
+AnalysisResult sampleResult()
+{
+    AnalysisResult result;
+    result.model = { "chexzero-test", "ab12", "CPU (2 threads)", "letterbox 224" };
+    result.geometry = { 300, 200, 224, 224.0 / 300, 0.0, 112.0 / 3, "letterbox" };
+    result.seconds = 0.25;
+    AnalysisResult::PatchMap map { 2, 2, { 0.1f, 0.2f, 0.3f, 0.4f } };
+    result.regions.push_back({ 3, 1, 1, 0.75f, { 10.5, 20.25, 42.0, 43.0 } });
+    result.regions.push_back({ 0, 0, 0, 0.5f, { 0.0, 0.0, 42.0, 7.0 } });
+    AnalysisResult::Sentence sentence;
+    sentence.text = "Kleiner Erguss links – \"ß\".";
+    sentence.begin = 4;
+    sentence.end = 31;
+    sentence.globalSimilarity = 0.21f;
+    sentence.localSimilarity = -0.05f;
+    sentence.regionWeights = { 0.6f, 0.4f };
+    sentence.similarityMap = map;
+    sentence.attentionMap = AnalysisResult::PatchMap { 2, 2, { 0.0f, 0.0f, 0.4f, 0.6f } };
+    result.sentences.push_back(sentence);
+    result.findings.push_back({ "Pleural Effusion", 0.7f, 0.6f, 0.65f, map });
+    return result;
+}
+
+} // namespace
+
+class AnalysisJsonTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripKeepsEveryField()
+    {
+        const auto original = sampleResult();
+        const auto back = AnalysisJson::fromJson(AnalysisJson::toJson(original), "memory");
+        QCOMPARE(back.model.name, original.model.name);
+        QCOMPARE(back.model.sha256, original.model.sha256);
+        QCOMPARE(back.model.preprocessing, original.model.preprocessing);
+        QCOMPARE(back.geometry.offsetY, original.geometry.offsetY);
+        QCOMPARE(back.geometry.scale, original.geometry.scale);
+        QCOMPARE(back.geometry.mode, original.geometry.mode);
+        QCOMPARE(back.seconds, original.seconds);
+        QCOMPARE(back.regions.size(), std::size_t(2));
+        QCOMPARE(back.regions[0].box.y, 20.25);
+        QCOMPARE(back.regions[1].score, 0.5f);
+        QCOMPARE(back.sentences[0].text, original.sentences[0].text);
+        QCOMPARE(back.sentences[0].end, std::size_t(31));
+        QCOMPARE(back.sentences[0].regionWeights, original.sentences[0].regionWeights);
+        QCOMPARE(back.sentences[0].attentionMap.values, original.sentences[0].attentionMap.values);
+        QCOMPARE(back.findings[0].combinedProbability, 0.65f);
+        QCOMPARE(back.findings[0].map.values, original.findings[0].map.values);
+    }
+
+    void documentFollowsTheSchema()
+    {
+        AnalysisJson::Attachments attachments;
+        attachments.findingMaps.push_back({ "finding-01.png", "finding-01.npy" });
+        attachments.sentenceAttention.push_back({ "sentence-01-attention.png", "" });
+        const auto text = AnalysisJson::toJson(sampleResult(), attachments, -1);
+        const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+        QCOMPARE(document.value("schema").toString(), QString("lrclr-analysis"));
+        QCOMPARE(document.value("version").toInt(), 1);
+        const auto finding = document.value("findings").toArray().at(0).toObject();
+        QCOMPARE(finding.value("heatmap").toObject().value("npy").toString(), QString("finding-01.npy"));
+        QCOMPARE(finding.value("map").toObject().value("values").toArray().size(), 4);
+        const auto heatmaps = document.value("sentences").toArray().at(0).toObject().value("heatmaps").toObject();
+        QCOMPARE(heatmaps.value("attention").toObject().value("png").toString(), QString("sentence-01-attention.png"));
+        QVERIFY(!heatmaps.value("attention").toObject().contains("npy"));
+        QVERIFY(heatmaps.value("similarity").toObject().isEmpty());
+        QVERIFY(!text.empty() && text.find('\n') == std::string::npos);
+    }
+
+    void invalidUtf8IsReplacedNotThrown()
+    {
+        auto result = sampleResult();
+        result.sentences[0].text = std::string("bad \xff\xfe bytes");
+        const auto text = AnalysisJson::toJson(result);
+        QVERIFY(QJsonDocument::fromJson(QByteArray::fromStdString(text)).isObject());
+    }
+
+    void refusesMalformedDocuments_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not-json") << "{"
+                                  << "not a JSON object";
+        QTest::newRow("other-schema") << R"({"schema": "x", "version": 1})"
+                                      << "lrclr-analysis";
+        QTest::newRow("newer-version") << R"({"schema": "lrclr-analysis", "version": 2})"
+                                       << "version 1";
+        QTest::newRow("missing-field") << R"({"schema": "lrclr-analysis", "version": 1})"
+                                       << "model";
+    }
+
+    void refusesMalformedDocuments()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        try {
+            AnalysisJson::fromJson(text.toStdString(), "doc.json");
+            QFAIL("accepted");
+        } catch (const std::runtime_error& error) {
+            QVERIFY2(QString(error.what()).startsWith("doc.json: "), error.what());
+            QVERIFY2(QString(error.what()).contains(message), error.what());
+        }
+    }
+
+    void refusesInconsistentPatchMap()
+    {
+        auto text = QString::fromStdString(AnalysisJson::toJson(sampleResult(), -1));
+        text.replace(R"("columns":2,"rows":2,"values":[0.1)", R"("columns":3,"rows":2,"values":[0.1)");
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, AnalysisJson::fromJson(text.toStdString(), "doc.json"));
+    }
+};
+
+QTEST_GUILESS_MAIN(AnalysisJsonTest)
+#include "AnalysisJsonTest.moc"

@@ -1,0 +1,230 @@
+// LrclrModel end to end on a model directory imported in the test from the reference CLIP checkpoint.
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/model/AnalysisJson.h"
+#include "core/model/ClipImporter.h"
+#include "core/model/ImagePreprocessor.h"
+#include "core/model/LrclrModel.h"
+#include "core/model/LrclrSettings.h"
+#include "core/model/ModelDirectory.h"
+#include "tests/model/ModelTestSupport.h"
+
+using namespace lrclr;
+
+namespace {
+
+// A synthetic chest-film-like image: a bright disc (a "heart") on a gradient, w x h.
+GrayscaleImage syntheticImage(int width, int height, double discX, double discY)
+{
+    GrayscaleImage image;
+    image.width = width;
+    image.height = height;
+    image.pixels.resize(static_cast<std::size_t>(width) * height);
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const double distance = std::hypot(x - discX * width, y - discY * height);
+            const double value = 40.0 + 120.0 * y / height + (distance < 0.15 * width ? 90.0 : 0.0);
+            image.pixels[static_cast<std::size_t>(y) * width + x] = static_cast<float>(value);
+        }
+    }
+    return image;
+}
+
+float sum(const std::vector<float>& values)
+{
+    float total = 0.0f;
+    for (float value : values)
+        total += value;
+    return total;
+}
+
+} // namespace
+
+class LrclrModelTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_folder.isValid());
+        ClipImporter::Options options;
+        options.checkpointPath = test::referenceDirectory() + "/clip_tiny_seed0.pt";
+        options.mergesPath = test::referenceDirectory() + "/bpe_simple_vocab_16e6.txt.gz";
+        options.findingsPath = std::string(LRCLR_SOURCE_DIR) + "/models/findings.json";
+        options.outputDirectory = m_folder.filePath("model").toStdString();
+        options.name = "clip-tiny-test";
+        QVERIFY2(QFile::exists(QString::fromStdString(options.checkpointPath)), options.checkpointPath.c_str());
+        const auto report = ClipImporter::run(options);
+        QVERIFY(report.verified);
+        m_directory = options.outputDirectory;
+        m_model = LrclrModel::load(m_directory, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
+    }
+
+    void identityNamesTheWeights()
+    {
+        const auto identity = m_model->identity();
+        QCOMPARE(identity.name, std::string("clip-tiny-test"));
+        QCOMPARE(identity.sha256, ModelDirectory::open(m_directory).manifest().weights.sha256);
+        QVERIFY2(identity.device.rfind("CPU", 0) == 0, identity.device.c_str());
+        QCOMPARE(m_model->findingNames().size(), std::size_t(14));
+        QCOMPARE(m_model->findingNames().front(), std::string("Atelectasis"));
+    }
+
+    void analyzeFillsTheWholeResult()
+    {
+        const auto image = syntheticImage(300, 200, 0.4, 0.6);
+        const std::vector<std::string> sentences
+            = { "The heart is enlarged.", "No pleural effusion.", "Atelectasis", "no Atelectasis" };
+        const auto result = m_model->analyze(image, sentences);
+
+        QCOMPARE(result.geometry.originalWidth, 300);
+        QCOMPARE(result.geometry.originalHeight, 200);
+        QCOMPARE(result.geometry.inputSize, 224);
+        QCOMPARE(result.geometry.mode, std::string("letterbox"));
+        QVERIFY(result.seconds > 0.0);
+
+        // Part selection: at most one region per head (2 heads in the tiny model), inside the image.
+        QVERIFY(!result.regions.empty() && result.regions.size() <= 2);
+        for (const auto& region : result.regions) {
+            QCOMPARE(region.row * 7 + region.column, region.patchIndex);
+            QVERIFY(region.score > 0.0f && region.score <= 1.0f);
+            QVERIFY(region.box.x >= 0.0 && region.box.x + region.box.width <= 300.0 + 1e-9);
+            QVERIFY(region.box.y >= 0.0 && region.box.y + region.box.height <= 200.0 + 1e-9);
+        }
+
+        QCOMPARE(result.findings.size(), std::size_t(14));
+        for (const auto& finding : result.findings) {
+            QVERIFY(finding.globalProbability > 0.0f && finding.globalProbability < 1.0f);
+            QVERIFY(finding.localProbability > 0.0f && finding.localProbability < 1.0f);
+            // Before fine-tuning the region-conditioned (combined) score is CLIP's own.
+            QVERIFY2(std::abs(finding.combinedProbability - finding.globalProbability) < 1e-6f, finding.name.c_str());
+            QCOMPARE(finding.map.values.size(), std::size_t(49));
+        }
+
+        QCOMPARE(result.sentences.size(), sentences.size());
+        for (const auto& sentence : result.sentences) {
+            QCOMPARE(sentence.regionWeights.size(), result.regions.size());
+            QVERIFY(std::abs(sum(sentence.regionWeights) - 1.0f) < 1e-5f);
+            QVERIFY(std::abs(sum(sentence.attentionMap.values) - 1.0f) < 1e-5f);
+            QCOMPARE(sentence.similarityMap.rows, 7);
+            QVERIFY(std::abs(sentence.globalSimilarity) <= 1.0f);
+            QVERIFY(std::abs(sentence.localSimilarity) <= 1.0f);
+        }
+
+        // CheXzero's score from the sentence similarities of the same prompts: softmax(cos+, cos-) without scale.
+        const double positive = result.sentences[2].globalSimilarity;
+        const double negative = result.sentences[3].globalSimilarity;
+        const double expected = std::exp(positive) / (std::exp(positive) + std::exp(negative));
+        QVERIFY2(std::abs(result.findings[0].globalProbability - expected) < 1e-5,
+            qPrintable(QString("%1 vs %2").arg(result.findings[0].globalProbability).arg(expected)));
+
+        // The public inverse mapping is the preprocessor's (tested in ImagePreprocessorTest).
+        QCOMPARE(LrclrModel::mapToImage(result.findings[0].map, result.geometry, 300, 200),
+            ImagePreprocessor::mapToImage(result.findings[0].map, result.geometry, 300, 200));
+
+        // JSON round trip through the one serializer.
+        const auto back = AnalysisJson::fromJson(AnalysisJson::toJson(result), "round trip");
+        QCOMPARE(back.sentences.size(), result.sentences.size());
+        QCOMPARE(back.findings[5].globalProbability, result.findings[5].globalProbability);
+    }
+
+    void groundReusesTheImageAndMatchesAnalyze()
+    {
+        const auto image = syntheticImage(300, 200, 0.4, 0.6);
+        const std::vector<std::string> sentences = { "Small left pleural effusion.", "Heart size normal." };
+        const auto analyzed = m_model->analyze(image, sentences).sentences;
+        const auto grounded = m_model->ground(image, sentences);
+        QCOMPARE(grounded.size(), analyzed.size());
+        for (std::size_t i = 0; i < grounded.size(); ++i) {
+            QCOMPARE(grounded[i].globalSimilarity, analyzed[i].globalSimilarity);
+            QCOMPARE(grounded[i].similarityMap.values, analyzed[i].similarityMap.values);
+        }
+        // A different image gives different grounding (the cache is keyed by the pixels).
+        const auto other = m_model->ground(syntheticImage(300, 200, 0.7, 0.3), sentences);
+        QVERIFY(other[0].similarityMap.values != analyzed[0].similarityMap.values);
+        QCOMPARE(m_model->ground(image, sentences)[0].similarityMap.values, analyzed[0].similarityMap.values);
+    }
+
+    void manifestSettingsSwitchTheLayers_data()
+    {
+        QTest::addColumn<QString>("lrclr");
+        QTest::addColumn<QString>("preprocessing");
+        QTest::addColumn<int>("regions");
+        QTest::addColumn<bool>("allPatches");
+        QTest::newRow("rollout-top5") << R"({"selection": {"mode": "rollout", "topK": 5}})"
+                                      << "{}" << 5 << false;
+        QTest::newRow("all-patches") << R"({"selection": {"mode": "rollout", "topK": 3},
+                                             "interaction": {"keys": "all-patches"}})"
+                                     << R"({"mode": "center-crop"})" << 3 << true;
+    }
+
+    void manifestSettingsSwitchTheLayers()
+    {
+        QFETCH(QString, lrclr);
+        QFETCH(QString, preprocessing);
+        QFETCH(int, regions);
+        QFETCH(bool, allPatches);
+        const auto copy = m_folder.filePath(QString("variant-%1").arg(QTest::currentDataTag())).toStdString();
+        std::filesystem::copy(m_directory, copy, std::filesystem::copy_options::recursive);
+        auto manifest = ModelDirectory::open(copy).manifest();
+        manifest.lrclrJson = lrclr.toStdString();
+        manifest.preprocessingJson = preprocessing.toStdString();
+        ModelDirectory::writeManifest(copy, manifest);
+
+        const auto model = LrclrModel::load(copy, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
+        const auto result = model->analyze(syntheticImage(300, 200, 0.5, 0.5), { "cardiomegaly" });
+        QCOMPARE(static_cast<int>(result.regions.size()), regions);
+        for (std::size_t i = 1; i < result.regions.size(); ++i)
+            QVERIFY(result.regions[i - 1].score >= result.regions[i].score);
+        const auto& attention = result.sentences[0].attentionMap.values;
+        const auto nonZero = std::count_if(attention.begin(), attention.end(), [](float v) { return v > 0.0f; });
+        QCOMPARE(static_cast<int>(nonZero), allPatches ? 49 : regions);
+        QCOMPARE(result.geometry.mode, std::string(allPatches ? "center-crop" : "letterbox"));
+    }
+
+    void refusesTamperedWeightsAndBadSettings()
+    {
+        const auto copy = m_folder.filePath("tampered").toStdString();
+        std::filesystem::copy(m_directory, copy, std::filesystem::copy_options::recursive);
+        auto manifest = ModelDirectory::open(copy).manifest();
+        manifest.lrclrJson = R"({"selection": {"mode": "magic"}})";
+        ModelDirectory::writeManifest(copy, manifest);
+        try {
+            LrclrModel::load(copy);
+            QFAIL("bad settings accepted");
+        } catch (const ModelError& error) {
+            QVERIFY2(QString(error.what()).contains("lrclr.selection.mode"), error.what());
+        }
+        {
+            const auto weights = ModelDirectory::open(m_directory).weightsPath();
+            const auto name = std::filesystem::path(weights).filename();
+            std::fstream file(copy + "/" + name.string(), std::ios::in | std::ios::out | std::ios::binary);
+            file.seekp(1000);
+            file.put('\x5a');
+        }
+        QVERIFY_THROWS_EXCEPTION(ModelError, LrclrModel::load(copy));
+    }
+
+    void invalidImageIsAModelError()
+    {
+        GrayscaleImage empty;
+        QVERIFY_THROWS_EXCEPTION(ModelError, m_model->analyze(empty, {}));
+        GrayscaleImage inconsistent;
+        inconsistent.width = 10;
+        inconsistent.height = 10;
+        inconsistent.pixels.resize(5);
+        QVERIFY_THROWS_EXCEPTION(ModelError, m_model->ground(inconsistent, { "x" }));
+    }
+
+private:
+    QTemporaryDir m_folder;
+    std::string m_directory;
+    std::unique_ptr<LrclrModel> m_model;
+};
+
+QTEST_GUILESS_MAIN(LrclrModelTest)
+#include "LrclrModelTest.moc"
