@@ -14,7 +14,9 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <QDir>
@@ -46,14 +48,29 @@ double millisecondsSince(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+/// CPU time of this process (all threads), in ms: robust against other processes competing for the cores.
+double processCpuMilliseconds()
+{
+    timespec now {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
+}
+
+/// Wall-clock and CPU time of one measurement, in ms.
+struct Timing {
+    double wall = -1.0;
+    double cpu = -1.0;
+};
+
 double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
     return values.empty() ? 0.0 : values[values.size() / 2];
 }
 
-/// Runs a program with stdout/stderr to /dev/null; returns its exit status (-1 when it could not start).
-int runQuietly(const std::vector<std::string>& command)
+/// Runs a program with stdout/stderr to /dev/null; returns its exit status (-1 when it could not start) and stores the
+/// child's user + system CPU time in `cpuMilliseconds`.
+int runQuietly(const std::vector<std::string>& command, double* cpuMilliseconds = nullptr)
 {
     std::vector<char*> argv;
     for (const auto& argument : command)
@@ -69,23 +86,29 @@ int runQuietly(const std::vector<std::string>& command)
     if (started != 0)
         return -1;
     int status = 0;
-    waitpid(child, &status, 0);
+    rusage usage {};
+    wait4(child, &status, 0, &usage);
+    if (cpuMilliseconds)
+        *cpuMilliseconds = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
+            + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/// Median wall time of `runs` runs after one warm-up run; negative when the command fails.
-double timeProcess(const std::vector<std::string>& command, int runs)
+/// Median wall and CPU time of `runs` runs after one warm-up run; negative when the command fails.
+Timing timeProcess(const std::vector<std::string>& command, int runs)
 {
     if (runQuietly(command) != 0)
-        return -1.0;
-    std::vector<double> times;
+        return {};
+    std::vector<double> walls, cpus;
     for (int i = 0; i < runs; ++i) {
         const auto start = Clock::now();
-        if (runQuietly(command) != 0)
-            return -1.0;
-        times.push_back(millisecondsSince(start));
+        double cpu = 0.0;
+        if (runQuietly(command, &cpu) != 0)
+            return {};
+        walls.push_back(millisecondsSince(start));
+        cpus.push_back(cpu);
     }
-    return median(times);
+    return { median(walls), median(cpus) };
 }
 
 /// A chest-radiograph-like 12-bit image: soft tissue and lung fields, rib-like bands, detector noise; compresses
@@ -157,19 +180,21 @@ bool renderWithDcmtk(const std::string& input, const std::string& output)
     return out && image.writeRawPPM(out.get(), 8) != 0;
 }
 
-double timeInProcess(
+Timing timeInProcess(
     bool (*job)(const std::string&, const std::string&), const std::string& input, const std::string& output, int runs)
 {
     if (!job(input, output))
-        return -1.0;
-    std::vector<double> times;
+        return {};
+    std::vector<double> walls, cpus;
     for (int i = 0; i < runs; ++i) {
         const auto start = Clock::now();
+        const double cpuStart = processCpuMilliseconds();
         if (!job(input, output))
-            return -1.0;
-        times.push_back(millisecondsSince(start));
+            return {};
+        cpus.push_back(processCpuMilliseconds() - cpuStart);
+        walls.push_back(millisecondsSince(start));
     }
-    return median(times);
+    return { median(walls), median(cpus) };
 }
 
 /// Largest difference between the pixels (the last `pixels` bytes) of two binary PGMs; -1 when not comparable.
@@ -195,11 +220,21 @@ std::string loadAverage()
     return one + " " + five + " " + fifteen;
 }
 
-void printRow(const std::string& label, double ours, double theirs, const std::string& goal)
+void printRow(const std::string& label, Timing ours, Timing theirs, const std::string& goal)
 {
     std::cout << "  " << std::left << std::setw(34) << label << std::right << std::fixed << std::setprecision(1)
-              << std::setw(10) << ours << std::setw(10) << theirs << std::setw(9) << std::setprecision(2)
-              << (theirs > 0 ? ours / theirs : 0.0) << "x   " << goal << '\n';
+              << std::setw(9) << ours.cpu << std::setw(9) << theirs.cpu << std::setw(7) << std::setprecision(2)
+              << (theirs.cpu > 0 ? ours.cpu / theirs.cpu : 0.0) << "x" << std::setprecision(1) << std::setw(9)
+              << ours.wall << std::setw(9) << theirs.wall << std::setw(7) << std::setprecision(2)
+              << (theirs.wall > 0 ? ours.wall / theirs.wall : 0.0) << "x  " << goal << '\n';
+}
+
+void printHeader(const std::string& title, const char* ours = "lrclr", const char* theirs = "DCMTK")
+{
+    std::cout << std::left << std::setw(36) << title << std::right << std::setw(9) << ours << std::setw(9) << theirs
+              << std::setw(8) << "ratio" << std::setw(9) << ours << std::setw(9) << theirs << std::setw(8) << "ratio"
+              << '\n'
+              << std::setw(36) << "" << std::setw(26) << "CPU ms (primary)" << std::setw(26) << "wall ms" << '\n';
 }
 
 int benchStudy(int size, int runs, const QString& directory)
@@ -241,28 +276,31 @@ int benchStudy(int size, int runs, const QString& directory)
         }
     }
 
-    const double ourStartup = timeProcess({ self, "--help" }, runs);
-    const double dcmtkStartup = timeProcess({ "dcmj2pnm", "--version" }, runs);
-    std::cout << "Process start-up alone: lrclr " << std::fixed << std::setprecision(1) << ourStartup
-              << " ms (loads LibTorch and 300+ shared libraries), dcmj2pnm " << dcmtkStartup << " ms\n\n";
-
-    std::cout << "Processes (ms, wall clock)            lrclr     DCMTK    ratio\n";
+    const Timing ourStartup = timeProcess({ self, "--help" }, runs);
+    const Timing dcmtkStartup = timeProcess({ "dcmj2pnm", "--version" }, runs);
+    std::cout << "CPU time is the primary measure (the machine may be shared); wall time is shown too.\n\n";
+    printHeader("Process start-up alone");
+    printRow("lrclr --help vs dcmj2pnm --version", ourStartup, dcmtkStartup, "(lrclr loads LibTorch)");
+    std::cout << '\n';
+    printHeader("Processes: file -> 8-bit PGM");
     for (const auto& c : cases) {
         const std::string ours = folder + "lrclr-" + std::to_string(&c - cases.data()) + ".pgm";
         const std::string theirs = folder + "dcmtk-" + std::to_string(&c - cases.data()) + ".pgm";
-        const double lrclr = timeProcess({ self, "render", c.file, "--out", ours, "--window", "2048,4096" }, runs);
-        const double dcmtk = timeProcess({ c.dcmtkTool, "+Ww", "2048", "4096", "+op", c.file, theirs }, runs);
-        printRow("render " + c.name + " vs " + c.dcmtkTool, lrclr, dcmtk, c.goal);
-        printRow("  same, start-up subtracted", lrclr - ourStartup, dcmtk - dcmtkStartup, "");
+        const Timing lrclr = timeProcess({ self, "render", c.file, "--out", ours, "--window", "2048,4096" }, runs);
+        const Timing dcmtk = timeProcess({ c.dcmtkTool, "+Ww", "2048", "4096", "+op", c.file, theirs }, runs);
+        printRow(c.name + " vs " + c.dcmtkTool, lrclr, dcmtk, c.goal);
+        printRow("  start-up subtracted", { lrclr.wall - ourStartup.wall, lrclr.cpu - ourStartup.cpu },
+            { dcmtk.wall - dcmtkStartup.wall, dcmtk.cpu - dcmtkStartup.cpu }, "");
         std::cout << "    outputs differ by at most "
                   << largestDifference(ours, theirs, static_cast<std::size_t>(size) * size) << " gray level(s)\n";
     }
 
     std::cout
-        << "\nIn-process (ms): lrclr's reader+pipeline+writer vs DCMTK's DicomImage+writeRawPPM (dcmj2pnm's code)\n";
+        << "\nIn-process: lrclr's reader + pipeline + writer vs DCMTK's DicomImage + writeRawPPM (dcmj2pnm's code)\n";
+    printHeader("Same job, one process");
     for (const auto& c : cases) {
-        const double lrclr = timeInProcess(&renderWithLrclr, c.file, folder + "inprocess-lrclr.pgm", runs);
-        const double dcmtk = timeInProcess(&renderWithDcmtk, c.file, folder + "inprocess-dcmtk.pgm", runs);
+        const Timing lrclr = timeInProcess(&renderWithLrclr, c.file, folder + "inprocess-lrclr.pgm", runs);
+        const Timing dcmtk = timeInProcess(&renderWithDcmtk, c.file, folder + "inprocess-dcmtk.pgm", runs);
         printRow(c.name, lrclr, dcmtk, c.goal);
     }
 
@@ -276,31 +314,39 @@ int benchStudy(int size, int runs, const QString& directory)
     DisplayFrame frame;
     pipeline.renderInto(frame);
     const int repetitions = 30;
-    std::vector<double> renderTimes;
+    std::vector<double> renderTimes, renderCpu;
     for (int i = 0; i < repetitions; ++i) {
         const auto start = Clock::now();
+        const double cpuStart = processCpuMilliseconds();
         pipeline.setWindow(1500.0 + 10.0 * i, 2000.0 + 20.0 * i); // what one mouse move of a drag does
         pipeline.renderInto(frame);
+        renderCpu.push_back(processCpuMilliseconds() - cpuStart);
         renderTimes.push_back(millisecondsSince(start));
     }
     const auto input = image.unsigned16();
     const std::size_t storedBytes = input.size() * sizeof(std::uint16_t);
     std::vector<std::uint8_t> target(storedBytes, 1);
-    std::vector<double> copyTimes;
-    std::vector<double> copyOutputTimes;
+    std::vector<double> copyTimes, copyCpu, copyOutputTimes, copyOutputCpu;
     for (int i = 0; i < repetitions; ++i) {
         auto start = Clock::now();
+        double cpuStart = processCpuMilliseconds();
         std::memcpy(target.data(), input.data(), storedBytes);
+        copyCpu.push_back(processCpuMilliseconds() - cpuStart);
         copyTimes.push_back(millisecondsSince(start));
         start = Clock::now();
+        cpuStart = processCpuMilliseconds();
         std::memcpy(target.data(), frame.bytes.data(), frame.bytes.size());
+        copyOutputCpu.push_back(processCpuMilliseconds() - cpuStart);
         copyOutputTimes.push_back(millisecondsSince(start));
     }
     volatile std::uint8_t sink = target[target.size() / 2] ^ frame.bytes[frame.bytes.size() / 3];
     (void)sink;
-    std::cout << "\nWindow/level re-render of the loaded frame (ms, median of " << repetitions << ")\n";
-    printRow("re-render vs memcpy of stored 16-bit", median(renderTimes), median(copyTimes), "goal <= 2.00x");
-    printRow("re-render vs memcpy of 8-bit output", median(renderTimes), median(copyOutputTimes), "");
+    std::cout << "\nWindow/level: setWindow + renderInto on the loaded frame vs memcpy (median of " << repetitions
+              << ")\n";
+    printHeader("Re-render of the loaded frame", "render", "memcpy");
+    const Timing render { median(renderTimes), median(renderCpu) };
+    printRow("vs memcpy of the 16-bit frame", render, { median(copyTimes), median(copyCpu) }, "goal <= 2.00x");
+    printRow("vs memcpy of the 8-bit output", render, { median(copyOutputTimes), median(copyOutputCpu) }, "");
     std::cout << "\nLoad average at the end: " << loadAverage() << '\n';
     return 0;
 }

@@ -1,11 +1,14 @@
 #include "core/study/DicomImageReader.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <new>
+#include <span>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -25,6 +28,8 @@
 #include "core/study/internal/Jpeg2000Decoder.h"
 
 namespace lrclr {
+
+static_assert(std::endian::native == std::endian::little, "pixels are read in place as little endian words");
 
 namespace {
 
@@ -110,7 +115,15 @@ std::optional<int> usOrSsOf(DcmItem& item, const DcmTagKey& tag, unsigned long p
     return signedByDefault ? static_cast<int>(static_cast<Sint16>(value)) : static_cast<int>(value);
 }
 
-std::vector<std::uint8_t> readWholeFile(const std::string& path)
+/// The file's bytes, stored as 16-bit words so that native 16-bit pixel data at an even offset can be read in place as
+/// std::uint16_t (the bytes of any object may be read as unsigned char, the other way round is not allowed).
+struct FileBytes {
+    std::unique_ptr<std::uint16_t[]> words;
+    std::size_t size = 0;
+    std::span<const std::uint8_t> bytes() const { return { reinterpret_cast<const std::uint8_t*>(words.get()), size }; }
+};
+
+FileBytes readWholeFile(const std::string& path)
 {
     std::ifstream stream(path, std::ios::binary | std::ios::ate);
     if (!stream)
@@ -120,11 +133,13 @@ std::vector<std::uint8_t> readWholeFile(const std::string& path)
         fail("cannot determine the file size");
     if (static_cast<std::uint64_t>(size) > maximumFileBytes)
         fail("the file is larger than " + std::to_string(maximumFileBytes >> 30) + " GiB");
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+    FileBytes file;
+    file.size = static_cast<std::size_t>(size);
+    file.words.reset(new std::uint16_t[(file.size + 1) / 2]); // not value-initialised: no pass over 18 MB of zeros
     stream.seekg(0);
-    if (!stream.read(reinterpret_cast<char*>(bytes.data()), size))
+    if (!stream.read(reinterpret_cast<char*>(file.words.get()), size))
         fail("cannot read the file");
-    return bytes;
+    return file;
 }
 
 struct PixelGeometry {
@@ -631,7 +646,8 @@ struct DicomImageReader::Private {
 void DicomImageReader::Private::readInto(const std::string& path, XrayImage& image, int frameIndex)
 {
     DicomLibrary::initialize();
-    const std::vector<std::uint8_t> bytes = readWholeFile(path);
+    const FileBytes fileBytes = readWholeFile(path);
+    const std::span<const std::uint8_t> bytes = fileBytes.bytes();
     if (bytes.empty())
         fail("the file is empty");
     const auto scan = internal::DicomPreScanner::scan(bytes, maximumSequenceDepth, maximumInflatedBytes);
@@ -641,22 +657,27 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
     DcmInputBufferStream stream;
     stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
     stream.setEos();
+    // Native little endian pixels at the top level are read in place from our copy of the file: DCMTK parses only the
+    // header, which spares one copy of the pixel data (the largest cost of opening an uncompressed image).
+    const bool pixelsInPlace = scan.nativePixelDataLength > 0 && scan.littleEndian;
     DcmFileFormat file;
     file.transferInit();
-    const OFCondition parsed = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    const OFCondition parsed = pixelsInPlace
+        ? file.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData)
+        : file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
     file.transferEnd();
     if (parsed.bad())
         fail(std::string("DCMTK cannot parse it: ") + parsed.text());
     DcmDataset& dataset = *file.getDataset();
 
     DcmElement* pixelElement = nullptr;
-    if (dataset.findAndGetElement(DCM_PixelData, pixelElement).bad() || !pixelElement) {
+    if (!pixelsInPlace && (dataset.findAndGetElement(DCM_PixelData, pixelElement).bad() || !pixelElement)) {
         const std::string sopClass = stringOf(dataset, DCM_SOPClassUID);
         const char* name = dcmFindNameOfUID(sopClass.c_str(), nullptr);
         fail("it contains no image (no Pixel Data element; SOP class " + (name ? std::string(name) : sopClass) + ")");
     }
     auto* pixelData = dynamic_cast<DcmPixelData*>(pixelElement);
-    if (!pixelData)
+    if (!pixelsInPlace && !pixelData)
         fail("the Pixel Data element has an unexpected type");
 
     PixelGeometry g = readGeometry(dataset);
@@ -664,9 +685,10 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
         fail("frame " + std::to_string(frameIndex + 1) + " was requested but the image has "
             + std::to_string(g.numberOfFrames) + " frame(s)");
 
-    E_TransferSyntax syntax = EXS_Unknown;
+    E_TransferSyntax syntax = EXS_LittleEndianExplicit;
     const DcmRepresentationParameter* parameter = nullptr;
-    pixelData->getOriginalRepresentationKey(syntax, parameter);
+    if (pixelData)
+        pixelData->getOriginalRepresentationKey(syntax, parameter);
     const DcmXfer pixelSyntax(syntax);
     const DcmXfer fileSyntax(dataset.getOriginalXfer());
 
@@ -685,7 +707,36 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
     result.sourcePath = path;
 
     std::string colorModel = g.photometric;
-    if (pixelSyntax.isEncapsulated()) {
+    const auto checkNativeLength = [&](std::uint64_t available) {
+        const std::uint64_t needed = static_cast<std::uint64_t>(g.frameBytes) * g.numberOfFrames;
+        if (available < needed)
+            fail("the Pixel Data holds " + std::to_string(available) + " bytes, but " + std::to_string(g.rows) + " x "
+                + std::to_string(g.columns) + " x " + std::to_string(g.samplesPerPixel) + " samples x "
+                + std::to_string(g.bitsAllocated / 8) + " bytes x " + std::to_string(g.numberOfFrames)
+                + " frame(s) need " + std::to_string(needed) + " (truncated or corrupt file)");
+    };
+    if (pixelsInPlace) {
+        checkNativeLength(scan.nativePixelDataLength);
+        const std::size_t offset = scan.nativePixelDataOffset + g.frameBytes * static_cast<std::size_t>(frameIndex);
+        const std::uint8_t* frame = bytes.data() + offset;
+        const SampleBuilder builder { g, g.highBit };
+        const bool planar = g.planarConfiguration == 1;
+        std::vector<std::uint16_t> aligned;
+        const std::uint16_t* words = nullptr;
+        if (g.bitsAllocated == 16) {
+            if (offset % 2 == 0) {
+                words = fileBytes.words.get() + offset / 2;
+            } else { // an odd offset (a malformed odd-length element before): copy to read aligned words
+                aligned.resize(g.frameBytes / 2);
+                std::memcpy(aligned.data(), frame, g.frameBytes);
+                words = aligned.data();
+            }
+        }
+        if (g.samplesPerPixel == 3)
+            builder.color(frame, words, planar, colorModel, result);
+        else
+            builder.monochrome(frame, words, result);
+    } else if (pixelSyntax.isEncapsulated()) {
         DcmPixelSequence* sequence = nullptr;
         if (pixelData->getEncapsulatedRepresentation(syntax, parameter, sequence).bad() || !sequence)
             fail("the encapsulated pixel data cannot be read");
@@ -717,13 +768,7 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
                 builder.monochrome(buffer.data(), words, result);
         }
     } else {
-        const Uint32 available = pixelData->getLength();
-        const std::uint64_t needed = static_cast<std::uint64_t>(g.frameBytes) * g.numberOfFrames;
-        if (available < needed)
-            fail("the Pixel Data holds " + std::to_string(available) + " bytes, but " + std::to_string(g.rows) + " x "
-                + std::to_string(g.columns) + " x " + std::to_string(g.samplesPerPixel) + " samples x "
-                + std::to_string(g.bitsAllocated / 8) + " bytes x " + std::to_string(g.numberOfFrames)
-                + " frame(s) need " + std::to_string(needed) + " (truncated or corrupt file)");
+        checkNativeLength(pixelData->getLength());
         const SampleBuilder builder { g, g.highBit };
         const bool planar = g.planarConfiguration == 1;
         if (g.bitsAllocated == 16) {

@@ -57,15 +57,21 @@ std::uint8_t quantize(double value)
     return static_cast<std::uint8_t>(std::clamp(std::floor(value), 0.0, outputMaximum));
 }
 
-/// Stored-value range the lookup table must cover (the whole representable range would be 64 Ki entries, which is
-/// still small, but the actual range keeps the table in L1 for typical 12-bit images).
+/// Stored-value range the lookup table covers: the whole range of the sample type, so building the pipeline never
+/// scans the pixels and no stored value can fall outside the table (64 Ki entries at most; a typical 12-bit image only
+/// touches 4 Ki of them, which stay in cache).
 std::pair<int, int> tableRange(const XrayImage& image)
 {
-    if (!image.isValid())
-        return { 0, 0 };
-    if (image.sampleFormat == SampleFormat::Rgb8 || image.sampleFormat == SampleFormat::Unsigned8)
+    switch (image.sampleFormat) {
+    case SampleFormat::Unsigned8:
+    case SampleFormat::Rgb8:
         return { 0, 255 };
-    return image.storedRange();
+    case SampleFormat::Unsigned16:
+        return { 0, 65535 };
+    case SampleFormat::Signed16:
+        return { -32768, 32767 };
+    }
+    return { 0, 0 };
 }
 
 bool isInvertedByImage(const XrayImage& image)

@@ -59,6 +59,10 @@ public:
 
     std::optional<std::string> run(int& deepest);
 
+    /// Offset (in the scanned bytes) and length of a defined-length Pixel Data element at the top level, if any.
+    std::size_t pixelDataOffset() const { return m_pixelDataOffset; }
+    std::size_t pixelDataLength() const { return m_pixelDataLength; }
+
 private:
     enum class Kind { Sequence, Item, Fragments };
     struct Frame {
@@ -95,6 +99,8 @@ private:
     bool m_explicitVr;
     int m_maximumDepth;
     std::vector<Frame> m_stack;
+    std::size_t m_pixelDataOffset = npos;
+    std::size_t m_pixelDataLength = 0;
 };
 
 std::optional<std::string> Scanner::run(int& deepest)
@@ -190,6 +196,10 @@ std::optional<std::string> Scanner::run(int& deepest)
             if (sequence && !pixelData) {
                 m_stack.push_back({ Kind::Sequence, pos + length, explicitVr });
             } else {
+                if (pixelData && m_stack.empty()) {
+                    m_pixelDataOffset = pos;
+                    m_pixelDataLength = length;
+                }
                 pos += length;
                 continue;
             }
@@ -314,6 +324,12 @@ DicomPreScanner::Result DicomPreScanner::scan(
         return result;
     }
     result.accepted = true;
+    result.littleEndian = littleEndian;
+    if (scanner.pixelDataOffset() != npos && inflated.empty()) {
+        result.nativePixelDataOffset
+            = static_cast<std::size_t>(dataset.data() - file.data()) + scanner.pixelDataOffset();
+        result.nativePixelDataLength = scanner.pixelDataLength();
+    }
     return result;
 }
 

@@ -19,6 +19,11 @@ public:
         std::string problem; ///< why the file was refused; empty when accepted
         std::string transferSyntaxUid; ///< from the meta header; empty when there is none
         int deepestNesting = 0; ///< deepest sequence nesting seen
+        bool littleEndian = true; ///< byte order of the dataset
+        /// Where a defined-length (native) Pixel Data element at the top level keeps its value in `file`, so native
+        /// pixels can be read without DCMTK copying them; length 0 when there is none (or the dataset is deflated).
+        std::size_t nativePixelDataOffset = 0;
+        std::size_t nativePixelDataLength = 0;
     };
 
     /// `maximumDepth`: deepest sequence nesting accepted; `maximumInflatedBytes`: cap for deflated datasets.
