@@ -12,6 +12,8 @@
 #include "app/cli/AnalyzeCommand.h"
 #include "app/cli/EncodeCommand.h"
 // [includes: training]
+#include "app/cli/ManifestCommand.h"
+#include "app/cli/SynthCommand.h"
 
 int main(int argc, char** argv)
 {
@@ -26,5 +28,7 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<lrclr::cli::EncodeCommand>());
     commandLine.add(std::make_unique<lrclr::cli::AnalyzeCommand>());
     // [commands: training]
+    commandLine.add(std::make_unique<lrclr::cli::SynthCommand>());
+    commandLine.add(std::make_unique<lrclr::cli::ManifestCommand>());
     return commandLine.run(argc, argv);
 }

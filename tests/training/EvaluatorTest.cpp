@@ -1,0 +1,166 @@
+// The evaluator on model outputs whose metrics are worked out by hand below.
+#include <cmath>
+
+#include <QTest>
+
+#include "training/Evaluator.h"
+
+using namespace lrclr;
+
+namespace {
+
+// An 8 x 8 heatmap from a function of (x, y).
+template<typename Function> std::vector<float> map8(Function value)
+{
+    std::vector<float> map(64);
+    for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 8; ++x)
+            map[static_cast<std::size_t>(y) * 8 + x] = static_cast<float>(value(x, y));
+    return map;
+}
+
+struct Fixture {
+    DatasetManifest manifest;
+    std::vector<Evaluator::StudyOutput> outputs;
+};
+
+Fixture fixture()
+{
+    // Pleural Effusion labels 1, 0, -1, 1, 0 with combined scores 0.9, 0.2, 0.5, 0.4, 0.6.
+    const int labels[5] = { 1, 0, -1, 1, 0 };
+    const double scores[5] = { 0.9, 0.2, 0.5, 0.4, 0.6 };
+    Fixture f;
+    for (int i = 0; i < 5; ++i) {
+        ManifestEntry entry;
+        entry.image = "images/" + std::to_string(i) + ".png";
+        entry.labels["Pleural Effusion"] = labels[i];
+        f.manifest.add(entry);
+        Evaluator::StudyOutput output;
+        output.width = 8;
+        output.height = 8;
+        // Global = combined; local = 1 - combined (ranks reversed).
+        output.findingScores["Pleural Effusion"] = { scores[i], 1.0 - scores[i], scores[i] };
+        f.outputs.push_back(output);
+    }
+    auto& entries = f.manifest.entries();
+    // Study 0: box = bottom-left quadrant; heatmap = exactly that quadrant -> hit, IoU 1 at every threshold,
+    // CNR undefined (no variance inside or outside).
+    entries[0].sentences = { { "Right effusion.", { { 0, 4, 4, 4 } } }, { "No pneumothorax.", {} } };
+    f.outputs[0].sentenceHeatmaps = { map8([](int x, int y) { return x < 4 && y >= 4 ? 1 : 0; }), {} };
+    // Study 1: box = top-right quadrant; heatmap on the top-left quadrant -> miss, IoU 0.
+    // CNR: inside all 0 (variance 0); outside 16 ones and 32 zeros: mean 1/3, variance 1/3 * 2/3 = 2/9
+    // -> (1/3) / sqrt(2/9) = 1 / sqrt(2).
+    entries[1].sentences = { { "Left effusion.", { { 4, 0, 4, 4 } } } };
+    f.outputs[1].sentenceHeatmaps = { map8([](int x, int y) { return x < 4 && y < 4 ? 1 : 0; }) };
+    // Study 3: box = top half; heatmap 3 at even x and 1 at odd x in the top half, 0 below.
+    // Pointing: the first maximum is (0, 0), inside -> hit.
+    // CNR: inside mean 2, variance 1; outside mean 0, variance 0 -> 2.
+    // IoU: normalised values 0, 1/3, 1 -> thresholds 0.1-0.3 select the top half (IoU 1), 0.4-0.5 only the 3s
+    // (16 of 32 pixels: IoU 0.5).
+    entries[3].sentences = { { "Bilateral effusions.", { { 0, 0, 8, 4 } } } };
+    f.outputs[3].sentenceHeatmaps = { map8([](int x, int y) { return y < 4 ? (x % 2 == 0 ? 3 : 1) : 0; }) };
+    return f;
+}
+
+} // namespace
+
+class EvaluatorTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void classificationUnderPolicies_data();
+    void classificationUnderPolicies();
+    void grounding();
+    void retrievalAndMismatch();
+};
+
+void EvaluatorTest::classificationUnderPolicies_data()
+{
+    QTest::addColumn<QString>("policy");
+    QTest::addColumn<int>("positives");
+    QTest::addColumn<int>("negatives");
+    QTest::addColumn<double>("auc");
+    // U-Ignore: study 2 drops out. Positives 0.9, 0.4; negatives 0.2, 0.6: 0.9 beats both, 0.4 beats 0.2 -> 3/4.
+    QTest::newRow("ignore") << "ignore" << 2 << 2 << 0.75;
+    // U-Ones: 0.5 is positive too: 0.9 -> 2, 0.5 -> 1, 0.4 -> 1 of 6 pairs -> 4/6.
+    QTest::newRow("ones") << "ones" << 3 << 2 << 4.0 / 6.0;
+    // U-Zeros: 0.5 is negative: 0.9 -> 3, 0.4 -> 1 (beats 0.2) of 6 pairs -> 4/6.
+    QTest::newRow("zeros") << "zeros" << 2 << 3 << 4.0 / 6.0;
+}
+
+void EvaluatorTest::classificationUnderPolicies()
+{
+    QFETCH(QString, policy);
+    QFETCH(int, positives);
+    QFETCH(int, negatives);
+    QFETCH(double, auc);
+    const Fixture f = fixture();
+    Evaluator::Options options;
+    options.uncertaintyPolicy = *Observations::parsePolicy(policy.toStdString());
+    options.bootstrapSamples = 200;
+    const auto run = Evaluator::evaluate("test", f.manifest, f.outputs, {}, options);
+    QCOMPARE(run.findings.size(), std::size_t(1)); // only Pleural Effusion has both classes
+    const auto& finding = run.findings.front();
+    QCOMPARE(finding.positives, positives);
+    QCOMPARE(finding.negatives, negatives);
+    QVERIFY(std::abs(finding.combined.estimate - auc) < 1e-12);
+    QVERIFY(std::abs(finding.global.estimate - auc) < 1e-12);
+    QVERIFY(std::abs(finding.local.estimate - (1.0 - auc)) < 1e-12);
+    QCOMPARE(finding.combined.samples, 200);
+    QVERIFY(finding.combined.lower <= finding.combined.estimate && finding.combined.estimate <= finding.combined.upper);
+    QVERIFY(std::abs(run.meanAuc - auc) < 1e-12);
+    QVERIFY(!finding.combinedCurve.empty());
+}
+
+void EvaluatorTest::grounding()
+{
+    const Fixture f = fixture();
+    Evaluator::Options options;
+    options.bootstrapSamples = 10;
+    const auto run = Evaluator::evaluate("test", f.manifest, f.outputs, {}, options);
+    const auto& g = run.grounding;
+    QCOMPARE(g.sentences, 3); // sentences with boxes and a heatmap
+    QVERIFY(std::abs(g.pointingGame - 2.0 / 3.0) < 1e-12);
+    // Mean of the defined CNRs: study 1's 1 / sqrt(2) and study 3's 2 (study 0's is undefined).
+    QVERIFY2(std::abs(g.contrastToNoise - (1.0 / std::sqrt(2.0) + 2.0) / 2.0) < 1e-12,
+        qPrintable(QString::number(g.contrastToNoise)));
+    // Per threshold: (1 + 0 + 1) / 3 for 0.1-0.3, (1 + 0 + 0.5) / 3 for 0.4-0.5.
+    const double expected[5] = { 2.0 / 3, 2.0 / 3, 2.0 / 3, 0.5, 0.5 };
+    QCOMPARE(g.meanIouPerThreshold.size(), std::size_t(5));
+    for (int t = 0; t < 5; ++t)
+        QVERIFY2(std::abs(g.meanIouPerThreshold[static_cast<std::size_t>(t)] - expected[t]) < 1e-12,
+            qPrintable(QString::number(g.meanIouPerThreshold[static_cast<std::size_t>(t)])));
+    QVERIFY(std::abs(g.meanIou - 0.6) < 1e-12); // (3 * 2/3 + 2 * 0.5) / 5
+    QVERIFY(run.examples.empty()); // no images were given
+}
+
+void EvaluatorTest::retrievalAndMismatch()
+{
+    Fixture f = fixture();
+    // 5 x 5: each image matches its report best, except image 4 whose report ranks second.
+    std::vector<double> similarity(25, 0.0);
+    for (int i = 0; i < 5; ++i)
+        similarity[static_cast<std::size_t>(i) * 5 + i] = 1.0;
+    similarity[4 * 5 + 0] = 2.0;
+    Evaluator::Options options;
+    options.bootstrapSamples = 10;
+    options.recallK = { 1, 2 };
+    for (auto& output : f.outputs) {
+        output.image.width = 8;
+        output.image.height = 8;
+        output.image.pixels.assign(64, 128.0f);
+    }
+    const auto run = Evaluator::evaluate("test", f.manifest, f.outputs, similarity, options);
+    QCOMPARE(run.retrieval.k, (std::vector<int> { 1, 2 }));
+    QCOMPARE(run.retrieval.imageToReport, (std::vector<double> { 0.8, 1.0 }));
+    // Column 0: image 4 scores 2 > 1 -> report 0 misses at k = 1.
+    QCOMPARE(run.retrieval.reportToImage, (std::vector<double> { 0.8, 1.0 }));
+    QCOMPARE(run.examples.size(), std::size_t(3));
+    QCOMPARE(run.examples[1].pointingHit, false);
+
+    f.outputs.pop_back();
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Evaluator::evaluate("test", f.manifest, f.outputs, {}, options));
+}
+
+QTEST_GUILESS_MAIN(EvaluatorTest)
+#include "EvaluatorTest.moc"

@@ -1,0 +1,365 @@
+#include "training/EvaluationReportWriter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <QBuffer>
+#include <QByteArray>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+
+namespace lrclr {
+
+namespace {
+
+QJsonValue number(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject intervalJson(const BootstrapInterval::Result& interval)
+{
+    return QJsonObject { { QStringLiteral("auc"), number(interval.estimate) },
+        { QStringLiteral("lower"), number(interval.lower) }, { QStringLiteral("upper"), number(interval.upper) },
+        { QStringLiteral("level"), interval.level }, { QStringLiteral("bootstrap_samples"), interval.samples },
+        { QStringLiteral("bootstrap_valid"), interval.valid } };
+}
+
+QJsonArray curveJson(const std::vector<RocAnalysis::Point>& curve)
+{
+    QJsonArray points;
+    for (const auto& point : curve)
+        points.append(QJsonArray { point.falsePositiveRate, point.truePositiveRate });
+    return points;
+}
+
+template<typename T> QJsonArray arrayJson(const std::vector<T>& values)
+{
+    QJsonArray array;
+    for (const T& value : values)
+        array.append(number(static_cast<double>(value)));
+    return array;
+}
+
+std::string escaped(const std::string& text)
+{
+    std::string result;
+    result.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+        case '&':
+            result += "&amp;";
+            break;
+        case '<':
+            result += "&lt;";
+            break;
+        case '>':
+            result += "&gt;";
+            break;
+        case '"':
+            result += "&quot;";
+            break;
+        default:
+            result += c;
+        }
+    }
+    return result;
+}
+
+std::string format(double value, const char* pattern = "%.3f")
+{
+    if (!std::isfinite(value))
+        return "–";
+    char text[64];
+    std::snprintf(text, sizeof text, pattern, value);
+    return text;
+}
+
+std::string intervalText(const BootstrapInterval::Result& interval)
+{
+    if (!std::isfinite(interval.estimate))
+        return "–";
+    return format(interval.estimate) + " <small>[" + format(interval.lower) + ", " + format(interval.upper)
+        + "]</small>";
+}
+
+const char* const palette[] = { "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b" };
+
+} // namespace
+
+std::string EvaluationReportWriter::json(const EvaluationResults& results)
+{
+    QJsonObject root;
+    root.insert(QStringLiteral("schema"), QStringLiteral("lrclr-evaluation/1"));
+    root.insert(QStringLiteral("title"), QString::fromStdString(results.title));
+    root.insert(QStringLiteral("manifest"), QString::fromStdString(results.manifest));
+    root.insert(QStringLiteral("split"), QString::fromStdString(results.split));
+    root.insert(QStringLiteral("studies"), results.studies);
+    root.insert(QStringLiteral("uncertainty_policy"), QString::fromStdString(results.uncertaintyPolicy));
+    QJsonArray notes;
+    for (const auto& note : results.notes)
+        notes.append(QString::fromStdString(note));
+    root.insert(QStringLiteral("notes"), notes);
+    QJsonArray runs;
+    for (const auto& run : results.runs) {
+        QJsonArray findings;
+        for (const auto& finding : run.findings) {
+            findings.append(QJsonObject { { QStringLiteral("name"), QString::fromStdString(finding.name) },
+                { QStringLiteral("positives"), finding.positives }, { QStringLiteral("negatives"), finding.negatives },
+                { QStringLiteral("global"), intervalJson(finding.global) },
+                { QStringLiteral("local"), intervalJson(finding.local) },
+                { QStringLiteral("combined"), intervalJson(finding.combined) },
+                { QStringLiteral("roc_global"), curveJson(finding.globalCurve) },
+                { QStringLiteral("roc_local"), curveJson(finding.localCurve) },
+                { QStringLiteral("roc_combined"), curveJson(finding.combinedCurve) } });
+        }
+        const auto& grounding = run.grounding;
+        const QJsonObject groundingJson { { QStringLiteral("sentences"), grounding.sentences },
+            { QStringLiteral("pointing_game"), number(grounding.pointingGame) },
+            { QStringLiteral("cnr"), number(grounding.contrastToNoise) },
+            { QStringLiteral("iou_thresholds"), arrayJson(grounding.iouThresholds) },
+            { QStringLiteral("miou_per_threshold"), arrayJson(grounding.meanIouPerThreshold) },
+            { QStringLiteral("miou"), number(grounding.meanIou) } };
+        const auto& retrieval = run.retrieval;
+        const QJsonObject retrievalJson { { QStringLiteral("candidates"), retrieval.candidates },
+            { QStringLiteral("k"), arrayJson(retrieval.k) },
+            { QStringLiteral("image_to_report_recall"), arrayJson(retrieval.imageToReport) },
+            { QStringLiteral("report_to_image_recall"), arrayJson(retrieval.reportToImage) } };
+        QJsonArray examples;
+        for (const auto& example : run.examples)
+            examples.append(QJsonObject { { QStringLiteral("title"), QString::fromStdString(example.title) },
+                { QStringLiteral("sentence"), QString::fromStdString(example.caption) },
+                { QStringLiteral("pointing_hit"), example.pointingHit } });
+        runs.append(QJsonObject { { QStringLiteral("name"), QString::fromStdString(run.name) },
+            { QStringLiteral("model"), QString::fromStdString(run.model) },
+            { QStringLiteral("mean_auc"), number(run.meanAuc) }, { QStringLiteral("findings"), findings },
+            { QStringLiteral("grounding"), groundingJson }, { QStringLiteral("retrieval"), retrievalJson },
+            { QStringLiteral("examples"), examples } });
+    }
+    root.insert(QStringLiteral("runs"), runs);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+}
+
+std::string EvaluationReportWriter::rocSvg(
+    const std::string& title, const std::vector<std::pair<std::string, std::vector<RocAnalysis::Point>>>& curves)
+{
+    const int size = 220;
+    const int margin = 34;
+    const auto x = [&](double rate) { return format(margin + rate * size, "%.1f"); };
+    const auto y = [&](double rate) { return format(margin / 2 + (1.0 - rate) * size, "%.1f"); };
+    std::string svg = "<svg class=\"roc\" xmlns=\"http://www.w3.org/2000/svg\" width=\""
+        + std::to_string(size + margin + 10) + "\" height=\"" + std::to_string(size + margin + 40)
+        + "\" role=\"img\" aria-label=\"ROC " + escaped(title) + "\">";
+    svg += "<title>ROC " + escaped(title) + "</title>";
+    svg += "<rect x=\"" + x(0) + "\" y=\"" + y(1) + "\" width=\"" + std::to_string(size) + "\" height=\""
+        + std::to_string(size) + "\" fill=\"#fff\" stroke=\"#888\"/>";
+    svg += "<line x1=\"" + x(0) + "\" y1=\"" + y(0) + "\" x2=\"" + x(1) + "\" y2=\"" + y(1)
+        + "\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>";
+    for (const double tick : { 0.0, 0.5, 1.0 }) {
+        svg += "<text x=\"" + x(tick) + "\" y=\"" + format(margin / 2 + size + 12, "%.0f")
+            + "\" font-size=\"9\" text-anchor=\"middle\">" + format(tick, "%.1f") + "</text>";
+        svg += "<text x=\"" + format(margin - 4, "%.0f") + "\" y=\"" + y(tick)
+            + "\" font-size=\"9\" text-anchor=\"end\" dominant-baseline=\"middle\">" + format(tick, "%.1f") + "</text>";
+    }
+    svg += "<text x=\"" + x(0.5) + "\" y=\"" + format(margin / 2 + size + 24, "%.0f")
+        + "\" font-size=\"10\" text-anchor=\"middle\">1 − specificity</text>";
+    int index = 0;
+    for (const auto& [name, curve] : curves) {
+        const char* colour = palette[index % 6];
+        if (!curve.empty()) {
+            std::string points;
+            for (const auto& point : curve)
+                points += x(point.falsePositiveRate) + "," + y(point.truePositiveRate) + " ";
+            svg += "<polyline class=\"roc-curve\" fill=\"none\" stroke-width=\"2\" stroke=\"" + std::string(colour)
+                + "\" points=\"" + points + "\"/>";
+        }
+        svg += "<text x=\"" + x(0.42) + "\" y=\"" + y(0.05 + 0.08 * (static_cast<double>(curves.size()) - 1 - index))
+            + "\" font-size=\"10\" fill=\"" + colour + "\">" + escaped(name) + "</text>";
+        ++index;
+    }
+    svg += "<text x=\"" + x(0.5) + "\" y=\"11\" font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\">"
+        + escaped(title) + "</text></svg>";
+    return svg;
+}
+
+std::string EvaluationReportWriter::overlayPng(const EvaluationResults::Example& example, int maximumSide)
+{
+    const GrayscaleImage& gray = example.image;
+    if (!gray.isValid() || example.heatmap.size() != gray.pixels.size())
+        throw std::invalid_argument("overlay: the heatmap must have one value per image pixel");
+    const auto [low, high] = std::minmax_element(example.heatmap.begin(), example.heatmap.end());
+    const double range = static_cast<double>(*high) - *low;
+    QImage image(gray.width, gray.height, QImage::Format_RGB32);
+    for (int y = 0; y < gray.height; ++y) {
+        auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
+        for (int x = 0; x < gray.width; ++x) {
+            const std::size_t p = static_cast<std::size_t>(y) * gray.width + x;
+            const double g = std::clamp(static_cast<double>(gray.pixels[p]), 0.0, 255.0);
+            const double t = range > 0 ? (example.heatmap[p] - *low) / range : 0.0;
+            // Blue (low) to red (high); low values stay almost transparent so the anatomy shows.
+            const double red = 255.0 * std::clamp(2.0 * t, 0.0, 1.0);
+            const double green = 255.0 * std::clamp(1.0 - std::abs(2.0 * t - 1.0), 0.0, 1.0);
+            const double blue = 255.0 * std::clamp(1.0 - 2.0 * t, 0.0, 1.0);
+            const double alpha = 0.55 * t;
+            line[x] = qRgb(static_cast<int>(g * (1 - alpha) + red * alpha),
+                static_cast<int>(g * (1 - alpha) + green * alpha), static_cast<int>(g * (1 - alpha) + blue * alpha));
+        }
+    }
+    const int thickness = std::max(1, std::max(gray.width, gray.height) / 256);
+    const QRgb boxColour = qRgb(0, 230, 64);
+    for (const auto& box : example.truth) {
+        const int x0 = std::clamp(static_cast<int>(box.x), 0, gray.width - 1);
+        const int y0 = std::clamp(static_cast<int>(box.y), 0, gray.height - 1);
+        const int x1 = std::clamp(static_cast<int>(box.x + box.width), 0, gray.width - 1);
+        const int y1 = std::clamp(static_cast<int>(box.y + box.height), 0, gray.height - 1);
+        for (int t = 0; t < thickness; ++t) {
+            for (int x = x0; x <= x1; ++x) {
+                image.setPixel(x, std::min(y0 + t, gray.height - 1), boxColour);
+                image.setPixel(x, std::max(y1 - t, 0), boxColour);
+            }
+            for (int y = y0; y <= y1; ++y) {
+                image.setPixel(std::min(x0 + t, gray.width - 1), y, boxColour);
+                image.setPixel(std::max(x1 - t, 0), y, boxColour);
+            }
+        }
+    }
+    if (std::max(gray.width, gray.height) > maximumSide)
+        image = image.scaled(maximumSide, maximumSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
+        throw std::runtime_error("overlay: PNG encoding failed");
+    return bytes.toStdString();
+}
+
+std::string EvaluationReportWriter::html(const EvaluationResults& results)
+{
+    std::string page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + escaped(results.title)
+        + "</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}"
+          "table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;"
+          "text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}"
+          ".note{background:#fff4d6;border:1px solid #e0c060;padding:8px;margin:8px 0}"
+          ".figures{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;width:260px}"
+          "figure img{width:256px;border:1px solid #999}figcaption{font-size:12px}"
+          ".hit{color:#187a2f}.miss{color:#b01c1c}</style></head><body>\n";
+    page += "<h1>" + escaped(results.title) + "</h1>\n";
+    for (const auto& note : results.notes)
+        page += "<p class=\"note\">" + escaped(note) + "</p>\n";
+    page += "<p>Manifest: <code>" + escaped(results.manifest) + "</code>"
+        + (results.split.empty() ? "" : ", split <code>" + escaped(results.split) + "</code>") + ", "
+        + std::to_string(results.studies) + " studies, uncertain labels: " + escaped(results.uncertaintyPolicy)
+        + ". AUCs with 95 % bootstrap intervals.</p>\n";
+
+    // Side-by-side summary.
+    page += "<h2>Summary</h2>\n<table><tr><th>Metric</th>";
+    for (const auto& run : results.runs)
+        page += "<th>" + escaped(run.name) + "</th>";
+    page += "</tr>\n";
+    const auto row = [&](const std::string& label, auto value) {
+        page += "<tr><td>" + label + "</td>";
+        for (const auto& run : results.runs)
+            page += "<td>" + value(run) + "</td>";
+        page += "</tr>\n";
+    };
+    row("Mean AUC (combined)", [](const EvaluationResults::Run& run) { return format(run.meanAuc); });
+    row("Pointing game", [](const EvaluationResults::Run& run) { return format(run.grounding.pointingGame); });
+    row("CNR", [](const EvaluationResults::Run& run) { return format(run.grounding.contrastToNoise); });
+    row("mIoU (0.1–0.5)", [](const EvaluationResults::Run& run) { return format(run.grounding.meanIou); });
+    row("Grounded sentences",
+        [](const EvaluationResults::Run& run) { return std::to_string(run.grounding.sentences); });
+    if (!results.runs.empty()) {
+        const auto& ks = results.runs.front().retrieval.k;
+        for (std::size_t i = 0; i < ks.size(); ++i) {
+            row("Image→report R@" + std::to_string(ks[i]), [i](const EvaluationResults::Run& run) {
+                return i < run.retrieval.imageToReport.size() ? format(run.retrieval.imageToReport[i]) : "–";
+            });
+            row("Report→image R@" + std::to_string(ks[i]), [i](const EvaluationResults::Run& run) {
+                return i < run.retrieval.reportToImage.size() ? format(run.retrieval.reportToImage[i]) : "–";
+            });
+        }
+    }
+    page += "</table>\n";
+
+    // Per-finding AUCs.
+    page += "<h2>Zero-shot AUC per finding</h2>\n<table><tr><th>Finding</th><th>Pos / neg</th>";
+    for (const auto& run : results.runs)
+        page += "<th>" + escaped(run.name) + " global</th><th>" + escaped(run.name) + " local</th><th>"
+            + escaped(run.name) + " combined</th>";
+    page += "</tr>\n";
+    if (!results.runs.empty()) {
+        for (std::size_t f = 0; f < results.runs.front().findings.size(); ++f) {
+            const auto& first = results.runs.front().findings[f];
+            page += "<tr><td>" + escaped(first.name) + "</td><td>" + std::to_string(first.positives) + " / "
+                + std::to_string(first.negatives) + "</td>";
+            for (const auto& run : results.runs) {
+                if (f < run.findings.size())
+                    page += "<td>" + intervalText(run.findings[f].global) + "</td><td>"
+                        + intervalText(run.findings[f].local) + "</td><td>" + intervalText(run.findings[f].combined)
+                        + "</td>";
+            }
+            page += "</tr>\n";
+        }
+    }
+    page += "</table>\n";
+
+    // ROC curves: the combined score of every run, per finding.
+    page += "<h2>ROC curves (combined score)</h2>\n<div class=\"figures\">\n";
+    if (!results.runs.empty()) {
+        for (std::size_t f = 0; f < results.runs.front().findings.size(); ++f) {
+            std::vector<std::pair<std::string, std::vector<RocAnalysis::Point>>> curves;
+            for (const auto& run : results.runs)
+                if (f < run.findings.size())
+                    curves.emplace_back(run.name + " " + format(run.findings[f].combined.estimate, "%.2f"),
+                        run.findings[f].combinedCurve);
+            page += rocSvg(results.runs.front().findings[f].name, curves) + "\n";
+        }
+    }
+    page += "</div>\n";
+
+    // Example overlays.
+    for (const auto& run : results.runs) {
+        if (run.examples.empty())
+            continue;
+        page += "<h2>Examples: " + escaped(run.name)
+            + "</h2>\n<p>Heatmap of the sentence over the image (blue low, red "
+              "high); ground-truth boxes in green.</p>\n<div class=\"figures\">\n";
+        for (const auto& example : run.examples) {
+            const QByteArray png = QByteArray::fromStdString(overlayPng(example)).toBase64();
+            page += "<figure><img alt=\"" + escaped(example.title) + "\" src=\"data:image/png;base64,"
+                + png.toStdString() + "\"><figcaption><b>" + escaped(example.title)
+                + "</b>: " + escaped(example.caption) + " <span class=\""
+                + (example.pointingHit ? "hit\">hit" : "miss\">miss") + "</span></figcaption></figure>\n";
+        }
+        page += "</div>\n";
+    }
+    page += "</body></html>\n";
+    return page;
+}
+
+void EvaluationReportWriter::write(const EvaluationResults& results, const std::string& directory)
+{
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        throw std::runtime_error(directory + ": cannot create (" + error.message() + ")");
+    for (const auto& [name, text] : { std::pair<std::string, std::string> { "results.json", json(results) },
+             std::pair<std::string, std::string> { "report.html", html(results) } }) {
+        const std::string path = (std::filesystem::path(directory) / name).string();
+        std::ofstream output(path, std::ios::binary | std::ios::trunc);
+        output << text;
+        output.flush();
+        if (!output)
+            throw std::runtime_error(path + ": cannot write");
+    }
+}
+
+} // namespace lrclr

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/model/AnalysisResult.h"
+#include "core/model/GrayscaleImage.h"
+#include "training/BootstrapInterval.h"
+#include "training/RocAnalysis.h"
+
+namespace lrclr {
+
+/// Everything an evaluation produces, for one or more runs side by side (e.g. the ablation "CLIP global-only" vs
+/// "LRCLR"): zero-shot AUCs with bootstrap intervals and ROC curves, grounding metrics, retrieval recall and example
+/// overlays. A plain value; EvaluationReportWriter turns it into JSON and HTML.
+struct EvaluationResults {
+    struct Finding {
+        std::string name;
+        int positives = 0;
+        int negatives = 0;
+        BootstrapInterval::Result global; ///< AUC of the global (CLIP) score
+        BootstrapInterval::Result local; ///< AUC of the region (LRCLR local) score
+        BootstrapInterval::Result combined; ///< AUC of the combined score
+        std::vector<RocAnalysis::Point> globalCurve;
+        std::vector<RocAnalysis::Point> localCurve;
+        std::vector<RocAnalysis::Point> combinedCurve;
+    };
+
+    struct Grounding {
+        int sentences = 0; ///< sentences with ground-truth boxes that were scored
+        double pointingGame = 0.0;
+        double contrastToNoise = 0.0;
+        std::vector<double> iouThresholds; ///< 0.1 .. 0.5
+        std::vector<double> meanIouPerThreshold; ///< mean IoU over sentences at each threshold
+        double meanIou = 0.0; ///< mean over the thresholds
+    };
+
+    struct Retrieval {
+        int candidates = 0;
+        std::vector<int> k; ///< e.g. 1, 5, 10
+        std::vector<double> imageToReport; ///< recall@k per entry of k
+        std::vector<double> reportToImage;
+    };
+
+    /// One image with a sentence's heatmap over it and the sentence's ground-truth boxes.
+    struct Example {
+        std::string title; ///< e.g. the image's file name
+        std::string caption; ///< the sentence
+        GrayscaleImage image;
+        std::vector<float> heatmap; ///< image.width * image.height values (any range; normalised for display)
+        std::vector<AnalysisResult::Box> truth;
+        bool pointingHit = false;
+    };
+
+    struct Run {
+        std::string name; ///< "LRCLR", "CLIP global-only", ...
+        std::string model;
+        std::vector<Finding> findings;
+        double meanAuc = 0.0; ///< mean of the combined AUCs that are defined
+        Grounding grounding;
+        Retrieval retrieval;
+        std::vector<Example> examples;
+    };
+
+    std::string title = "LRCLR evaluation";
+    std::string manifest;
+    std::string split;
+    int studies = 0;
+    std::string uncertaintyPolicy = "U-Ignore";
+    std::vector<std::string> notes; ///< shown at the top (e.g. "phantom data, not for clinical use")
+    std::vector<Run> runs;
+};
+
+} // namespace lrclr
