@@ -54,7 +54,9 @@ double applyVoi(double x, const VoiSettings& voi, const XrayImage& image)
 
 std::uint8_t quantize(double value)
 {
-    return static_cast<std::uint8_t>(std::clamp(std::floor(value), 0.0, outputMaximum));
+    if (!(value > 0.0)) // also NaN, whose conversion to an integer would be undefined
+        return 0;
+    return static_cast<std::uint8_t>(std::min(std::floor(value), outputMaximum));
 }
 
 /// Stored-value range the lookup table covers: the whole range of the sample type, so building the pipeline never
@@ -175,6 +177,8 @@ void DisplayPipeline::setVoi(const VoiSettings& voi)
 
 void DisplayPipeline::setWindow(double center, double width)
 {
+    if (!std::isfinite(center) || !std::isfinite(width))
+        return; // a NaN from a UI computation must not poison the table
     m_voi.center = center;
     m_voi.width = width;
     m_voi.voiLutIndex.reset();

@@ -1,5 +1,6 @@
 // DisplayPipeline: every step checked against the DICOM PS3.3 formulas written out independently here.
 #include <cmath>
+#include <limits>
 
 #include <QTest>
 
@@ -288,6 +289,11 @@ void DisplayPipelineTest::renderIntoReusesBuffer()
     pipeline.renderInto(frame);
     QCOMPARE(frame.bytes.data(), data);
     QCOMPARE(int(frame.bytes[20]), 255);
+    // Non-finite windows (a division by zero in a UI) are ignored rather than turned into undefined conversions.
+    pipeline.setWindow(std::nan(""), 5.0);
+    pipeline.setWindow(10.0, std::numeric_limits<double>::infinity());
+    QCOMPARE(pipeline.voi().center, 10.0);
+    QCOMPARE(pipeline.voi().width, 5.0);
 }
 
 void DisplayPipelineTest::copiesShareThePixels()
