@@ -2,12 +2,18 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include "app/viewer/DemoRunner.h"
 #include "app/viewer/SmokeTest.h"
+#include "core/inference/InferenceService.h"
+#include "core/inference/LrclrAnalyzer.h"
 #include "core/study/DicomLibrary.h"
+#include "ui/DarkTheme.h"
 #include "ui/MainWindow.h"
 
 int main(int argc, char** argv)
 {
+    // Fractional HiDPI scales (150 %) as the screen asks, instead of rounding fonts and images to 100 % or 200 %.
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication application(argc, argv);
     QApplication::setApplicationName(QStringLiteral("LRCLR Viewer"));
     QApplication::setOrganizationName(QStringLiteral("LRCLR"));
@@ -18,14 +24,28 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demoOption(QStringLiteral("demo"), QStringLiteral("Open the bundled demo study."));
-    const QCommandLineOption smokeOption(QStringLiteral("smoke-test"),
-                                         QStringLiteral("Check Qt, LibTorch, DCMTK, VTK and BLAS, then quit."));
+    const QCommandLineOption exportOption(QStringLiteral("export"),
+        QStringLiteral("With --demo: wait for the analysis, write DIR/overlay.png and DIR/analysis.json, quit."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption smokeOption(
+        QStringLiteral("smoke-test"), QStringLiteral("Check Qt, LibTorch, DCMTK, VTK and BLAS, then quit."));
+    const QCommandLineOption lightOption(
+        QStringLiteral("light"), QStringLiteral("Use the system theme, not the dark one."));
     parser.addOption(demoOption);
+    parser.addOption(exportOption);
     parser.addOption(smokeOption);
+    parser.addOption(lightOption);
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files, folders or DICOMDIRs to open."),
+        QStringLiteral("[paths...]"));
     parser.process(application);
 
     lrclr::DicomLibrary::initialize();
-    lrclr::MainWindow window;
+    if (!parser.isSet(lightOption))
+        lrclr::DarkTheme::apply(application);
+
+    lrclr::InferenceService service(
+        std::make_unique<lrclr::LrclrAnalyzer>(lrclr::DemoRunner::findModelDirectory().toStdString()));
+    lrclr::MainWindow window(&service);
 
     if (parser.isSet(smokeOption)) {
         lrclr::SmokeTest smokeTest(window);
@@ -33,8 +53,11 @@ int main(int argc, char** argv)
         return QApplication::exec();
     }
 
-    if (parser.isSet(demoOption))
-        window.showTestPattern();
     window.show();
+    lrclr::DemoRunner demo(window, parser.value(exportOption));
+    if (parser.isSet(demoOption))
+        demo.start();
+    for (const QString& path : parser.positionalArguments())
+        window.openPath(path);
     return QApplication::exec();
 }

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class QTimer;
+
+namespace lrclr {
+
+class MainWindow;
+
+/// `--demo`: finds the bundled demo study and model, opens the study in the window, and with `--export DIR` waits for
+/// the analysis (headless), writes DIR/overlay.png and DIR/analysis.json, and quits. Says plainly what is missing
+/// when the demo study or model is not there. GUI thread only.
+class DemoRunner : public QObject {
+    Q_OBJECT
+
+public:
+    /// The demo study folder: $LRCLR_DEMO_STUDY, else resources/demo found above the executable; empty when absent.
+    static QString findDemoStudy();
+    /// The model directory: $LRCLR_MODEL_DIR, else models/demo found above the executable; empty when absent.
+    static QString findModelDirectory();
+
+    DemoRunner(MainWindow& window, QString exportDirectory, QObject* parent = nullptr);
+
+    /// Opens the demo (or the test pattern when the study is missing). With an export directory, the process exits
+    /// when the files are written (0), or on failure or timeout (1).
+    void start();
+
+private:
+    void finish(bool analysisReady, const QString& problem);
+
+    MainWindow& m_window;
+    QString m_exportDirectory;
+    QTimer* m_timeout = nullptr;
+    bool m_finished = false;
+};
+
+} // namespace lrclr

@@ -1,0 +1,234 @@
+// The panels wired to the viewport offscreen, as MainWindow wires them: clicking a sentence in the report puts its
+// heatmap on the image (checked on grabbed pixels), hovering a region lights the sentences linked to it, clicking a
+// finding shows its map, and accept/reject decisions reach ReviewDecisions.
+#include <QApplication>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QTest>
+#include <QTextEdit>
+#include <QTreeWidget>
+
+#include "ViewerTestData.h"
+#include "imaging/Colormap.h"
+#include "ui/FindingsPanel.h"
+#include "ui/ImageViewport.h"
+#include "ui/ReportPanel.h"
+#include "ui/model/AnalysisSelection.h"
+#include "ui/model/OverlaySettings.h"
+#include "ui/model/ReportRegionLinks.h"
+#include "ui/model/ReviewDecisions.h"
+
+namespace lrclr {
+
+namespace {
+
+constexpr int imageWidth = 560;
+constexpr int imageHeight = 420;
+
+void click(QWidget* widget, QPoint position)
+{
+    QMouseEvent press(QEvent::MouseButtonPress, position, widget->mapToGlobal(position), Qt::LeftButton, Qt::LeftButton,
+        Qt::NoModifier);
+    QApplication::sendEvent(widget, &press);
+    QMouseEvent release(QEvent::MouseButtonRelease, position, widget->mapToGlobal(position), Qt::LeftButton,
+        Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &release);
+}
+
+void hover(QWidget* widget, QPointF position)
+{
+    QMouseEvent move(
+        QEvent::MouseMove, position, widget->mapToGlobal(position), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &move);
+}
+
+int channelDistance(QRgb a, QRgb b)
+{
+    return std::max({ std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)), std::abs(qBlue(a) - qBlue(b)) });
+}
+
+} // namespace
+
+class ViewerPanelsTest : public QObject {
+    Q_OBJECT
+
+    SharedAnalysisResult m_result;
+    ReportRegionLinks* m_links = nullptr;
+    AnalysisSelection* m_selection = nullptr;
+    ReviewDecisions* m_decisions = nullptr;
+    OverlaySettings* m_settings = nullptr;
+    ImageViewport* m_viewport = nullptr;
+    ReportPanel* m_report = nullptr;
+    FindingsPanel* m_findings = nullptr;
+    QRgb m_background = 0;
+
+    /// Colour of the grabbed viewport at the centre of patch (row, column).
+    QRgb colourAtPatch(int row, int column) const
+    {
+        const auto [x, y] = testing::patchCentre(m_result->geometry, row, column);
+        return m_viewport->renderToImage().pixel(m_viewport->mapToWidget(QPointF(x, y)).toPoint());
+    }
+
+    bool isHot(QRgb colour) const
+    {
+        return channelDistance(colour, Colormap(Colormap::Name::Viridis).table().back()) <= 8;
+    }
+
+    /// Clicks the middle of sentence `index` in the report text.
+    void clickSentence(int index)
+    {
+        QTextEdit* text = m_report->textView();
+        QTextCursor cursor(text->document());
+        cursor.setPosition(m_report->sentencePosition(index) + 5);
+        click(text->viewport(), text->cursorRect(cursor).center());
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_result = testing::twoSentenceAnalysis(imageWidth, imageHeight);
+        m_links = new ReportRegionLinks(this);
+        m_selection = new AnalysisSelection(m_links, this);
+        m_decisions = new ReviewDecisions(this);
+        m_settings = new OverlaySettings(this);
+        m_settings->setColormap(QStringLiteral("viridis"));
+        m_settings->setOpacity(1.0);
+        m_settings->setThreshold(0.3);
+        m_links->setResult(m_result);
+        m_decisions->setResult(m_result);
+
+        m_viewport = new ImageViewport;
+        // Wider than the image: the legend sits in the margin beside it, not over the hot patches.
+        m_viewport->resize(imageWidth + 240, imageHeight);
+        m_viewport->setOverlaySettings(m_settings);
+        m_viewport->setImage(testing::flatImage(imageWidth, imageHeight));
+        m_viewport->setWindow(128.0, 256.0);
+        const int gray = m_viewport->pipeline().displayValue(40);
+        m_background = qRgb(gray, gray, gray);
+        m_viewport->setAnalysis(m_result);
+        connect(m_selection, &AnalysisSelection::heatmapChanged, m_viewport, &ImageViewport::setHeatmap);
+        connect(m_viewport, &ImageViewport::imagePointHovered, m_selection, &AnalysisSelection::hoverAt);
+        connect(m_selection, &AnalysisSelection::hoveredRegionChanged, m_viewport, &ImageViewport::setFocusedRegion);
+
+        m_report = new ReportPanel(m_links, m_selection);
+        m_report->resize(500, 600);
+        const QString report = QString::fromLatin1(testing::twoSentenceReport());
+        QList<QPair<qsizetype, qsizetype>> spans;
+        for (const auto& sentence : m_result->sentences)
+            spans.append({ qsizetype(sentence.begin), qsizetype(sentence.end) });
+        m_report->setReport(report, spans);
+        m_report->show();
+        m_findings = new FindingsPanel(m_links, m_selection, m_decisions);
+        m_findings->resize(500, 600);
+        m_findings->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_report));
+    }
+
+    void cleanup()
+    {
+        delete m_report;
+        delete m_findings;
+        delete m_viewport;
+        delete m_selection;
+        delete m_links;
+        delete m_decisions;
+        delete m_settings;
+    }
+
+    void clickingASentenceShowsItsHeatmap()
+    {
+        QVERIFY2(colourAtPatch(1, 1) == m_background, "overlay shown before any selection");
+
+        clickSentence(1);
+        QCOMPARE(m_selection->selectedIndex(), 1);
+        QCOMPARE(m_viewport->heatmap().index, 1);
+        QVERIFY2(isHot(colourAtPatch(5, 4)), qPrintable(QString::number(colourAtPatch(5, 4), 16)));
+        QCOMPARE(colourAtPatch(1, 1), m_background);
+
+        clickSentence(0);
+        QCOMPARE(m_selection->selectedIndex(), 0);
+        QVERIFY2(isHot(colourAtPatch(1, 1)), qPrintable(QString::number(colourAtPatch(1, 1), 16)));
+        QCOMPARE(colourAtPatch(5, 4), m_background);
+
+        // The selected sentence is marked in the text (blue), the other tinted by its alignment.
+        const auto selections = m_report->textView()->extraSelections();
+        QCOMPARE(int(selections.size()), 2);
+        QCOMPARE(selections[0].format.background().color(), QColor(42, 110, 170));
+        QVERIFY(selections[1].format.background().color() != QColor(42, 110, 170));
+    }
+
+    void clickingASentenceInTheListSelectsIt()
+    {
+        QTreeWidget* list = m_report->sentenceList();
+        QCOMPARE(list->topLevelItemCount(), 2);
+        QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("0.32"));
+        const QRect row = list->visualItemRect(list->topLevelItem(1));
+        click(list->viewport(), row.center());
+        QCOMPARE(m_selection->selectedIndex(), 1);
+        QVERIFY(isHot(colourAtPatch(5, 4)));
+    }
+
+    void hoveringARegionLightsItsSentences()
+    {
+        const auto& region1 = m_result->regions[1].box;
+        hover(m_viewport,
+            m_viewport->mapToWidget(QPointF(region1.x + region1.width / 2, region1.y + region1.height / 2)));
+        QCOMPARE(m_selection->hoveredRegion(), 1);
+        QCOMPARE(m_report->litSentences(), QList<int>({ 1 }));
+        QCOMPARE(m_report->sentenceList()->topLevelItem(1)->text(2), QStringLiteral("0.90"));
+        QCOMPARE(m_report->sentenceList()->topLevelItem(0)->text(2), QString());
+        QVERIFY(m_viewport->scene().regions[1].focused);
+        // The lit sentence is marked yellow in the text.
+        const auto selections = m_report->textView()->extraSelections();
+        QCOMPARE(selections[1].format.background().color().rgb(), QColor(255, 214, 0).rgb());
+
+        const auto& region0 = m_result->regions[0].box;
+        hover(m_viewport,
+            m_viewport->mapToWidget(QPointF(region0.x + region0.width / 2, region0.y + region0.height / 2)));
+        QCOMPARE(m_report->litSentences(), QList<int>({ 0 }));
+
+        // Away from every region nothing is lit.
+        const auto [x, y] = testing::patchCentre(m_result->geometry, 6, 6);
+        hover(m_viewport, m_viewport->mapToWidget(QPointF(x, y)));
+        QCOMPARE(m_report->litSentences(), QList<int>());
+    }
+
+    void auditFlagsShowUnexplainedRegions()
+    {
+        // Region 2 has weights 0.1 and 0.05: below the 0.2 threshold for both sentences.
+        QVERIFY2(
+            m_report->auditLabel()->text().contains(QStringLiteral("R3")), qPrintable(m_report->auditLabel()->text()));
+    }
+
+    void clickingAFindingShowsItsMap()
+    {
+        QTreeWidget* list = m_findings->findingsList();
+        QCOMPARE(list->topLevelItemCount(), 1);
+        QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("Consolidation"));
+        click(list->viewport(), list->visualItemRect(list->topLevelItem(0)).center());
+        QCOMPARE(m_selection->kind(), AnalysisSelection::Kind::Finding);
+        QVERIFY2(isHot(colourAtPatch(3, 5)), qPrintable(QString::number(colourAtPatch(3, 5), 16) + QStringLiteral(" heatmap %1 %2..%3").arg(m_viewport->heatmap().label).arg(m_viewport->heatmap().minimum).arg(m_viewport->heatmap().maximum)));
+        QCOMPARE(colourAtPatch(1, 1), m_background);
+    }
+
+    void acceptAndRejectPairs()
+    {
+        QTreeWidget* pairs = m_findings->pairsList();
+        // Above the 0.2 threshold: sentence 0 - region 0 (0.8), sentence 1 - region 1 (0.9).
+        QCOMPARE(pairs->topLevelItemCount(), 2);
+        pairs->setCurrentItem(pairs->topLevelItem(0));
+        m_findings->acceptCurrentPair();
+        QCOMPARE(m_decisions->decision(0, 0), ReviewDecisions::Decision::Accepted);
+        QCOMPARE(pairs->currentItem(), pairs->topLevelItem(1));
+        m_findings->rejectCurrentPair();
+        QCOMPARE(m_decisions->decision(1, 1), ReviewDecisions::Decision::Rejected);
+        QVERIFY(pairs->topLevelItem(0)->text(3).contains(QStringLiteral("accepted")));
+        QVERIFY(pairs->topLevelItem(1)->text(3).contains(QStringLiteral("rejected")));
+        QVERIFY(m_decisions->isModified());
+    }
+};
+
+} // namespace lrclr
+
+QTEST_MAIN(lrclr::ViewerPanelsTest)
+#include "ViewerPanelsTest.moc"

@@ -1,0 +1,84 @@
+#include "ui/OverlayControls.h"
+
+#include <cmath>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+
+#include "imaging/Colormap.h"
+#include "ui/model/OverlaySettings.h"
+
+namespace lrclr {
+
+OverlayControls::OverlayControls(OverlaySettings* settings, QWidget* parent)
+    : QWidget(parent)
+    , m_settings(settings)
+    , m_visible(new QCheckBox(tr("Overlay"), this))
+    , m_opacity(new QSlider(Qt::Horizontal, this))
+    , m_colormap(new QComboBox(this))
+    , m_threshold(new QSlider(Qt::Horizontal, this))
+    , m_contours(new QCheckBox(tr("Contours"), this))
+    , m_boxes(new QCheckBox(tr("Regions"), this))
+{
+    m_visible->setToolTip(tr("Show the heatmap overlay (H)"));
+    m_opacity->setRange(0, 100);
+    m_opacity->setMaximumWidth(120);
+    m_opacity->setToolTip(tr("Overlay opacity"));
+    m_threshold->setRange(0, 100);
+    m_threshold->setMaximumWidth(120);
+    m_threshold->setToolTip(tr("Hide scores below this fraction of the heatmap's range"));
+    m_colormap->setToolTip(tr("Colormap"));
+    for (const QString& name : OverlaySettings::availableColormaps()) {
+        const auto key = Colormap::fromKey(name);
+        const QImage swatch = key ? Colormap(*key).colorBar(QSize(48, 12), Qt::Horizontal) : QImage();
+        m_colormap->addItem(QIcon(QPixmap::fromImage(swatch)), name, name);
+    }
+    m_colormap->setIconSize(QSize(48, 12));
+    m_contours->setToolTip(tr("Isolines at the contour levels (C)"));
+    m_boxes->setToolTip(tr("Selected regions with their scores (B)"));
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 0, 4, 0);
+    layout->addWidget(m_visible);
+    layout->addWidget(new QLabel(tr("Opacity"), this));
+    layout->addWidget(m_opacity);
+    layout->addWidget(m_colormap);
+    layout->addWidget(new QLabel(tr("Threshold"), this));
+    layout->addWidget(m_threshold);
+    layout->addWidget(m_contours);
+    layout->addWidget(m_boxes);
+
+    if (!settings)
+        return;
+    connect(m_visible, &QCheckBox::toggled, settings, &OverlaySettings::setVisible);
+    connect(
+        m_opacity, &QSlider::valueChanged, settings, [settings](int value) { settings->setOpacity(value / 100.0); });
+    connect(m_threshold, &QSlider::valueChanged, settings,
+        [settings](int value) { settings->setThreshold(value / 100.0); });
+    connect(m_colormap, &QComboBox::currentIndexChanged, settings,
+        [this, settings](int index) { settings->setColormap(m_colormap->itemData(index).toString()); });
+    connect(m_contours, &QCheckBox::toggled, settings, &OverlaySettings::setContoursVisible);
+    connect(m_boxes, &QCheckBox::toggled, settings, &OverlaySettings::setRegionBoxesVisible);
+    connect(settings, &OverlaySettings::changed, this, &OverlayControls::syncFromSettings);
+    syncFromSettings();
+}
+
+void OverlayControls::syncFromSettings()
+{
+    if (!m_settings)
+        return;
+    const QSignalBlocker blockers[] = { QSignalBlocker(m_visible), QSignalBlocker(m_opacity),
+        QSignalBlocker(m_colormap), QSignalBlocker(m_threshold), QSignalBlocker(m_contours), QSignalBlocker(m_boxes) };
+    m_visible->setChecked(m_settings->isVisible());
+    m_opacity->setValue(int(std::lround(m_settings->opacity() * 100)));
+    m_threshold->setValue(int(std::lround(m_settings->threshold() * 100)));
+    m_colormap->setCurrentIndex(std::max(0, m_colormap->findData(m_settings->colormap())));
+    m_contours->setChecked(m_settings->contoursVisible());
+    m_boxes->setChecked(m_settings->regionBoxesVisible());
+}
+
+} // namespace lrclr

@@ -1,0 +1,186 @@
+#include "ui/StudyBrowser.h"
+
+#include <QApplication>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPointer>
+#include <QThreadPool>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include "core/study/DisplayPipeline.h"
+#include "core/study/StudyIndexer.h"
+#include "imaging/RasterImageReader.h"
+#include "ui/StudyLoader.h"
+
+namespace lrclr {
+
+namespace {
+
+constexpr int pathRole = Qt::UserRole + 1;
+constexpr int reportRole = Qt::UserRole + 2;
+constexpr int thumbnailSide = 64;
+constexpr int maximumThumbnails = 200;
+
+QString patientLabel(const StudyIndexPatient& patient)
+{
+    QString name = patient.patientName;
+    name.replace(QLatin1Char('^'), QStringLiteral(", "));
+    if (name.isEmpty())
+        name = patient.patientId.isEmpty() ? QObject::tr("(no patient name)") : patient.patientId;
+    return patient.patientId.isEmpty() || name == patient.patientId
+        ? name
+        : QStringLiteral("%1  [%2]").arg(name, patient.patientId);
+}
+
+QImage thumbnailOf(const QString& path)
+{
+    const auto image = StudyLoader::loadImage(path);
+    if (!image)
+        return {};
+    DisplayPipeline pipeline(*image);
+    const DisplayFrame frame = pipeline.render();
+    if (!frame.isValid())
+        return {};
+    const QImage wrapped(frame.bytes.data(), frame.width, frame.height, frame.bytesPerLine(),
+        frame.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
+    return wrapped.scaled(thumbnailSide, thumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+}
+
+} // namespace
+
+StudyBrowser::StudyBrowser(QWidget* parent)
+    : QWidget(parent)
+    , m_indexer(new StudyIndexer(std::make_shared<RasterImageReader>(), this))
+    , m_tree(new QTreeWidget(this))
+    , m_status(new QLabel(this))
+{
+    m_tree->setHeaderHidden(true);
+    m_tree->setIconSize(QSize(thumbnailSide, thumbnailSide));
+    m_tree->setUniformRowHeights(false);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_tree);
+    layout->addWidget(m_status);
+
+    connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+        const QString path = item->data(0, pathRole).toString();
+        if (!path.isEmpty())
+            Q_EMIT imageActivated(path, item->data(0, reportRole).toString());
+    });
+    connect(m_indexer, &StudyIndexer::progress, this,
+        [this](int done, int total) { m_status->setText(tr("Indexing %1 / %2 files").arg(done).arg(total)); });
+    connect(m_indexer, &StudyIndexer::finished, this, &StudyBrowser::populate);
+    connect(m_indexer, &StudyIndexer::failed, this, [this](const QString& message) {
+        m_status->setText(message);
+        Q_EMIT this->message(message);
+    });
+}
+
+StudyBrowser::~StudyBrowser()
+{
+    if (m_thumbnailsCanceled)
+        m_thumbnailsCanceled->store(true);
+}
+
+void StudyBrowser::index(const QString& path)
+{
+    m_status->setText(tr("Indexing %1").arg(path));
+    m_indexer->start(path);
+}
+
+void StudyBrowser::populate(const StudyIndex& index)
+{
+    m_index = index;
+    m_tree->clear();
+    QString firstImage;
+    QString firstReport;
+    int images = 0;
+    for (const auto& patient : index.patients()) {
+        auto* patientItem = new QTreeWidgetItem(m_tree, { patientLabel(patient) });
+        for (const auto& study : patient.studies) {
+            const QString report = study.reportPaths.value(0);
+            QString label = study.date.isValid() ? study.date.toString(Qt::ISODate) : tr("(no date)");
+            if (!study.description.isEmpty())
+                label += QStringLiteral("  ") + study.description;
+            if (!study.reportPaths.isEmpty())
+                label += tr("  \u2022 report");
+            auto* studyItem = new QTreeWidgetItem(patientItem, { label });
+            for (const auto& series : study.series) {
+                auto* seriesItem = new QTreeWidgetItem(studyItem,
+                    { tr("Series %1 %2 %3").arg(series.seriesNumber).arg(series.modality, series.description) });
+                for (const auto& instance : series.instances) {
+                    if (instance.kind != StudyIndexInstance::Kind::DicomImage
+                        && instance.kind != StudyIndexInstance::Kind::Raster)
+                        continue;
+                    QString text = instance.viewPosition.isEmpty() ? tr("Image %1").arg(instance.instanceNumber)
+                                                                   : instance.viewPosition;
+                    if (instance.rows > 0)
+                        text += QStringLiteral("  %1\u00D7%2").arg(instance.columns).arg(instance.rows);
+                    auto* item = new QTreeWidgetItem(seriesItem, { text });
+                    item->setData(0, pathRole, instance.filePath);
+                    item->setData(0, reportRole, report);
+                    item->setToolTip(0, instance.filePath);
+                    ++images;
+                    if (firstImage.isEmpty()) {
+                        firstImage = instance.filePath;
+                        firstReport = report;
+                    }
+                }
+            }
+        }
+    }
+    m_tree->expandAll();
+    QString status = tr("%n image(s)", nullptr, images);
+    if (!index.problems().isEmpty())
+        status += tr(", %n file(s) not indexed", nullptr, int(index.problems().size()));
+    m_status->setText(status);
+    renderThumbnails();
+    Q_EMIT indexed(firstImage, firstReport);
+}
+
+void StudyBrowser::renderThumbnails()
+{
+    if (m_thumbnailsCanceled)
+        m_thumbnailsCanceled->store(true);
+    m_thumbnailsCanceled = std::make_shared<std::atomic<bool>>(false);
+    QList<QTreeWidgetItem*> items;
+    QTreeWidgetItemIterator it(m_tree);
+    while (*it && items.size() < maximumThumbnails) {
+        if (!(*it)->data(0, pathRole).toString().isEmpty())
+            items << *it;
+        ++it;
+    }
+    const QPointer<StudyBrowser> self(this);
+    for (int k = 0; k < items.size(); ++k) {
+        const QString path = items[k]->data(0, pathRole).toString();
+        auto canceled = m_thumbnailsCanceled;
+        QThreadPool::globalInstance()->start([self, path, canceled, k] {
+            if (canceled->load())
+                return;
+            const QImage thumbnail = thumbnailOf(path);
+            if (thumbnail.isNull() || canceled->load())
+                return;
+            QMetaObject::invokeMethod(
+                qApp,
+                [self, thumbnail, canceled, k] {
+                    if (!self || canceled->load())
+                        return;
+                    int seen = 0;
+                    QTreeWidgetItemIterator iterator(self->m_tree);
+                    while (*iterator) {
+                        if (!(*iterator)->data(0, pathRole).toString().isEmpty() && seen++ == k) {
+                            (*iterator)->setIcon(0, QIcon(QPixmap::fromImage(thumbnail)));
+                            return;
+                        }
+                        ++iterator;
+                    }
+                },
+                Qt::QueuedConnection);
+        });
+    }
+}
+
+} // namespace lrclr

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <QWidget>
+
+#include "core/study/StudyIndex.h"
+
+class QLabel;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace lrclr {
+
+class StudyIndexer;
+
+/// The study browser: patient -> study -> series -> image thumbnails of a folder or DICOMDIR, indexed in the
+/// background by StudyIndexer; thumbnails are rendered off the GUI thread. Activating an image (double-click or
+/// Enter) asks the window to open it with the study's report. GUI thread only.
+class StudyBrowser : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit StudyBrowser(QWidget* parent = nullptr);
+    ~StudyBrowser() override;
+
+    /// Indexes `path` (folder or DICOMDIR) in the background; the tree fills when done.
+    void index(const QString& path);
+    const StudyIndex& studyIndex() const { return m_index; }
+    QTreeWidget* tree() const { return m_tree; }
+
+Q_SIGNALS:
+    /// An image was activated: its file and the study's first report file (empty when none).
+    void imageActivated(const QString& imagePath, const QString& reportPath);
+    /// Indexing finished; `firstImage` is the first image of the first study (empty when none).
+    void indexed(const QString& firstImage, const QString& firstReport);
+    void message(const QString& text);
+
+private:
+    void populate(const StudyIndex& index);
+    void renderThumbnails();
+
+    StudyIndexer* m_indexer = nullptr;
+    StudyIndex m_index;
+    QTreeWidget* m_tree = nullptr;
+    QLabel* m_status = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_thumbnailsCanceled;
+};
+
+} // namespace lrclr

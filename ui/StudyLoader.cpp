@@ -1,0 +1,60 @@
+#include "ui/StudyLoader.h"
+
+#include <QFileInfo>
+
+#include "core/report/DicomSrReportReader.h"
+#include "core/report/PlainTextReportReader.h"
+#include "core/study/DicomImageReader.h"
+#include "imaging/RasterImageReader.h"
+
+namespace lrclr {
+
+bool StudyLoader::isRasterFile(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("png") || suffix == QLatin1String("jpg") || suffix == QLatin1String("jpeg")
+        || suffix == QLatin1String("tif") || suffix == QLatin1String("tiff");
+}
+
+std::optional<Report> StudyLoader::loadReport(const QString& reportPath, QString* error)
+{
+    if (reportPath.isEmpty())
+        return std::nullopt;
+    if (reportPath.endsWith(QLatin1String(".txt"), Qt::CaseInsensitive))
+        return PlainTextReportReader::read(reportPath, error);
+    return DicomSrReportReader::read(reportPath, error);
+}
+
+std::optional<XrayImage> StudyLoader::loadImage(const QString& imagePath, QString* error)
+{
+    if (isRasterFile(imagePath))
+        return RasterImageReader::read(imagePath, error);
+    XrayImage image;
+    DicomImageReader reader;
+    if (!reader.read(imagePath.toStdString(), image)) {
+        if (error)
+            *error = QString::fromStdString(reader.errorString());
+        return std::nullopt;
+    }
+    return image;
+}
+
+std::optional<StudyLoader::Loaded> StudyLoader::load(
+    const QString& imagePath, const QString& reportPath, QString* error)
+{
+    Loaded loaded;
+    auto image = loadImage(imagePath, error);
+    if (!image)
+        return std::nullopt;
+    loaded.image = std::move(*image);
+    const QString report = reportPath.isEmpty() ? PlainTextReportReader::findReportFor(imagePath) : reportPath;
+    if (!report.isEmpty()) {
+        QString problem;
+        loaded.report = loadReport(report, &problem);
+        if (!loaded.report)
+            loaded.reportProblem = problem;
+    }
+    return loaded;
+}
+
+} // namespace lrclr
