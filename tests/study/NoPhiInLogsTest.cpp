@@ -1,6 +1,6 @@
-// No PHI in logs: with every logger at its most verbose (DCMTK's TRACE, all Qt categories at debug), opening and
-// rendering a file whose PatientName, PatientID and AccessionNumber carry a unique marker must leave the marker in no
-// log output (stdout, stderr, Qt messages), no error text and no temporary file.
+// No PHI in logs: with every logger at its most verbose (DCMTK's TRACE, all Qt categories at debug), opening,
+// indexing and rendering files whose PatientName, PatientID and AccessionNumber carry a unique marker must leave the
+// marker in no log output (stdout, stderr, Qt messages), no error text and no temporary file.
 #include <cstdio>
 
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include "core/study/DicomImageReader.h"
 #include "core/study/DicomLibrary.h"
 #include "core/study/DisplayPipeline.h"
+#include "core/study/StudyIndexScanner.h"
 #include "imaging/DisplayFrameWriter.h"
 #include "tests/study/TestDicomFiles.h"
 
@@ -128,6 +129,7 @@ void NoPhiInLogsTest::openAndRenderLeaveNoPhi()
     const QString capturePath = outputs.filePath("captured-output.txt");
     QStringList errors;
     int opened = 0;
+    int indexed = 0;
     {
         const QtMessageHandler previous = qInstallMessageHandler(collectMessage);
         OutputCapture capture(capturePath);
@@ -148,7 +150,13 @@ void NoPhiInLogsTest::openAndRenderLeaveNoPhi()
                 errors << error;
             (void)DisplayPipeline::modelInput(image);
         }
-        // TODO(lead): run B2's StudyIndexer over `inputs` here once it has landed (indexing is part of issue 3 item 8).
+        // Indexing reads the same headers (helper B2's scanner); the raster probe is not needed for DICOM files.
+        StudyIndexScanner scanner;
+        QString indexError;
+        const auto index = scanner.scan(inputs.path(), {}, {}, &indexError);
+        indexed = index ? index->patientCount() : -1;
+        if (!indexError.isEmpty())
+            errors << indexError;
         qInstallMessageHandler(previous);
     }
     OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
@@ -160,6 +168,7 @@ void NoPhiInLogsTest::openAndRenderLeaveNoPhi()
         qputenv("TMPDIR", previousTemporary);
 
     QCOMPARE(opened, 2);
+    QCOMPARE(indexed, 1); // both good files are one patient
     QVERIFY2(errors.size() == 1, qPrintable(errors.join(" / "))); // the cut file, refused
     if (fileContains(capturePath, marker)) {
         QFile captured(capturePath);
