@@ -82,6 +82,24 @@ private Q_SLOTS:
         QCOMPARE(states.size(), 2); // Analyzing, Ready
     }
 
+    void studyFromAParsedReport()
+    {
+        const Report parsed = Report::fromText(QStringLiteral("FINDINGS: Small left effusion. No pneumothorax.\n\n"
+                                                              "IMPRESSION: Effusion."));
+        QVERIFY(parsed.sentences().size() >= 3);
+        const auto study = ViewerSession::studyFrom(
+            m_directory.filePath("r.dcm"), QStringLiteral("R"), lrclr::testing::makeImage(64, 64, 1.0f), parsed);
+        QCOMPARE(study.sentences.size(), parsed.sentences().size());
+        for (const auto& sentence : study.sentences)
+            QCOMPARE(study.reportText.mid(sentence.begin, sentence.end - sentence.begin), sentence.text);
+        QCOMPARE(study.sentences.first().text, QStringLiteral("Small left effusion."));
+
+        m_session->openStudy(study);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QCOMPARE(m_session->result()->sentences.size(), static_cast<std::size_t>(parsed.sentences().size()));
+        QCOMPARE(static_cast<qsizetype>(m_session->result()->sentences[1].begin), parsed.sentences()[1].begin);
+    }
+
     void openingAnotherStudyCancelsTheRunningJob()
     {
         m_control->stageMilliseconds = 40;

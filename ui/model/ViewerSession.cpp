@@ -22,6 +22,21 @@ ViewerSession::ViewerSession(InferenceService* service, QObject* parent)
     connect(service, &InferenceService::progress, this, &ViewerSession::onProgress);
 }
 
+ViewerSession::Study ViewerSession::studyFrom(
+    const QString& path, const QString& title, std::shared_ptr<const GrayscaleImage> image, const Report& report)
+{
+    Study study;
+    study.path = path;
+    study.title = title;
+    study.image = std::move(image);
+    study.reportText = report.text();
+    for (qsizetype index = 0; index < report.sentences().size(); ++index) {
+        const ReportSentence& sentence = report.sentences()[index];
+        study.sentences.append({ report.sentenceText(index), sentence.begin, sentence.end });
+    }
+    return study;
+}
+
 ViewerSession::~ViewerSession()
 {
     // Nobody will read the results of this session's jobs any more.

@@ -10,6 +10,7 @@
 #include "core/inference/InferenceService.h"
 #include "core/inference/InferenceTypes.h"
 #include "core/model/GrayscaleImage.h"
+#include "core/report/Report.h"
 #include "ui/model/ReportRegionLinks.h"
 
 namespace lrclr {
@@ -31,7 +32,8 @@ public:
     enum class State { Empty, Analyzing, Ready, Failed, Canceled };
     Q_ENUM(State)
 
-    /// A report sentence with its character span in the report text (begin == end for typed text).
+    /// A report sentence with its span in the report text, in UTF-16 code units (QString indices, as Report uses);
+    /// begin == end for typed text. The result's AnalysisResult::Sentence begin/end carry the same units.
     struct Sentence {
         QString text;
         qsizetype begin = 0;
@@ -48,6 +50,10 @@ public:
     };
 
     explicit ViewerSession(InferenceService* service, QObject* parent = nullptr);
+
+    /// A Study from a parsed report: every sentence of `report`, in report order, with its span in report.text().
+    static Study studyFrom(
+        const QString& path, const QString& title, std::shared_ptr<const GrayscaleImage> image, const Report& report);
     ~ViewerSession() override;
 
     const Study& study() const { return m_study; }
