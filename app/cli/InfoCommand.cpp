@@ -65,6 +65,16 @@ QJsonObject reportJson(const QString& path)
     }
     object.insert(QStringLiteral("sections"), sections);
     object.insert(QStringLiteral("sentences"), static_cast<int>(report->sentences().size()));
+    // Offsets are UTF-16 code units into the report text (Report's convention), for checking the splitter.
+    QJsonArray sentences;
+    for (qsizetype i = 0; i < report->sentences().size(); ++i) {
+        const ReportSentence& sentence = report->sentences()[i];
+        sentences.append(QJsonObject { { QStringLiteral("text"), report->sentenceText(i) },
+            { QStringLiteral("begin"), static_cast<qint64>(sentence.begin) },
+            { QStringLiteral("end"), static_cast<qint64>(sentence.end) },
+            { QStringLiteral("section"), sentence.section } });
+    }
+    object.insert(QStringLiteral("sentenceList"), sentences);
     return object;
 }
 

@@ -169,7 +169,14 @@ void StudyIndexInfoCommandTest::describesSingleFiles()
 
     run = runInfo({ m_folder + QStringLiteral("/pa.txt"), QStringLiteral("--json") });
     QCOMPARE(run.exitCode, 0);
-    QCOMPARE(QJsonDocument::fromJson(run.out).object()[QStringLiteral("sentences")].toInt(), 3);
+    const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(report[QStringLiteral("sentences")].toInt(), 3);
+    const QJsonObject second = report[QStringLiteral("sentenceList")].toArray()[1].toObject();
+    QCOMPARE(second[QStringLiteral("text")].toString(), QStringLiteral("No effusion."));
+    // "FINDINGS: Lungs are clear. No effusion." : "No effusion." spans [27, 39).
+    QCOMPARE(second[QStringLiteral("begin")].toInt(), 27);
+    QCOMPARE(second[QStringLiteral("end")].toInt(), 39);
+    QCOMPARE(second[QStringLiteral("section")].toInt(), 0);
 }
 
 void StudyIndexInfoCommandTest::failsClearly()
