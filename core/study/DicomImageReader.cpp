@@ -34,7 +34,12 @@ static_assert(std::endian::native == std::endian::little, "pixels are read in pl
 namespace {
 
 constexpr std::uint64_t maximumFileBytes = 2ULL << 30;
-constexpr std::size_t maximumInflatedBytes = 1ULL << 30;
+/// A deflated dataset may inflate to at most this much (deflate reaches ~1000:1 on zeros; real DICOM rarely 20:1),
+/// so a small "deflate bomb" is refused after a bounded allocation.
+std::size_t maximumInflatedBytes(std::size_t compressedBytes)
+{
+    return std::min<std::size_t>(std::size_t { 1 } << 30, (std::size_t { 64 } << 20) + 256 * compressedBytes);
+}
 
 /// Thrown inside the reader only; read() turns it into errorString().
 struct ReadError {
@@ -650,7 +655,7 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
     const std::span<const std::uint8_t> bytes = fileBytes.bytes();
     if (bytes.empty())
         fail("the file is empty");
-    const auto scan = internal::DicomPreScanner::scan(bytes, maximumSequenceDepth, maximumInflatedBytes);
+    const auto scan = internal::DicomPreScanner::scan(bytes, maximumSequenceDepth, maximumInflatedBytes(bytes.size()));
     if (!scan.accepted)
         fail(scan.problem);
 

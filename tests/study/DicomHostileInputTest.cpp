@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <zlib.h>
+
 #include "core/study/DicomImageReader.h"
 #include "tests/study/TestDicomFiles.h"
 
@@ -147,6 +149,7 @@ private Q_SLOTS:
     void thirdPartyFiles();
     void generated_data();
     void generated();
+    void deflateBomb();
     void truncatedAnywhere_data();
     void truncatedAnywhere();
     void moderateNestingStillOpens();
@@ -355,6 +358,33 @@ void DicomHostileInputTest::generated()
     QVERIFY2(message.startsWith(path) && message.contains(expectedMessage), qPrintable(message));
     QVERIFY2(largest < allocationCeiling + static_cast<std::size_t>(bytes.size()),
         qPrintable(QStringLiteral("largest allocation %1 bytes").arg(largest)));
+}
+
+void DicomHostileInputTest::deflateBomb()
+{
+    // 100 MB of zeros deflate to about 100 KB: the inflated size is capped relative to the file, so this is refused
+    // without inflating it all (and long before DCMTK would inflate it again).
+    const std::vector<std::uint8_t> zeros(100u << 20, 0);
+    std::vector<std::uint8_t> compressed(compressBound(static_cast<uLong>(zeros.size())));
+    z_stream stream {};
+    QCOMPARE(deflateInit2(&stream, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    stream.next_in = const_cast<Bytef*>(zeros.data());
+    stream.avail_in = static_cast<uInt>(zeros.size());
+    stream.next_out = compressed.data();
+    stream.avail_out = static_cast<uInt>(compressed.size());
+    QCOMPARE(deflate(&stream, Z_FINISH), Z_STREAM_END);
+    compressed.resize(stream.total_out);
+    deflateEnd(&stream);
+    const RawDicomBuilder builder = RawDicomBuilder("1.2.840.10008.1.2.1.99").raw(compressed);
+    const QString path = m_directory.filePath("deflate-bomb.dcm");
+    QVERIFY(builder.save(path.toStdString()));
+    DicomImageReader reader;
+    XrayImage image;
+    largestAllocation = 0;
+    QVERIFY(!reader.read(path.toStdString(), image));
+    QVERIFY2(
+        QString::fromStdString(reader.errorString()).contains("inflates to more than"), reader.errorString().c_str());
+    QVERIFY2(largestAllocation < (256u << 20), qPrintable(QString::number(largestAllocation)));
 }
 
 void DicomHostileInputTest::truncatedAnywhere_data()
