@@ -86,8 +86,12 @@ struct LrclrModel::Private {
 
     torch::Tensor encodeTexts(const std::vector<std::string>& texts) const
     {
+        return encodeTokens(tokenizer->tokenize(texts, manifest.clip.contextLength));
+    }
+
+    torch::Tensor encodeTokens(const std::vector<std::vector<std::int64_t>>& rows) const
+    {
         const int context = manifest.clip.contextLength;
-        const auto rows = tokenizer->tokenize(texts, context);
         auto tokens = torch::zeros({ static_cast<int64_t>(rows.size()), context }, torch::kLong);
         auto* data = tokens.data_ptr<int64_t>();
         for (std::size_t i = 0; i < rows.size(); ++i)
@@ -392,7 +396,7 @@ std::vector<LrclrModel::TextEncoding> LrclrModel::encodeTexts(const std::vector<
         return result;
     c10::InferenceMode guard;
     const auto rows = d->tokenizer->tokenize(texts, d->manifest.clip.contextLength);
-    const auto embeddings = d->encodeTexts(texts).to(torch::kCPU).contiguous();
+    const auto embeddings = d->encodeTokens(rows).to(torch::kCPU).contiguous();
     for (std::size_t i = 0; i < texts.size(); ++i) {
         const auto row = embeddings[static_cast<int64_t>(i)];
         result.push_back(

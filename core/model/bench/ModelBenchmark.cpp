@@ -252,7 +252,7 @@ int main(int argc, char** argv)
 
     const double gemmSquare = gemmRate(1024, 1024, 1024, options.cuda);
     const double gemmMlp = gemmRate(400, 768, 3072, options.cuda);
-    const double cutLength = tokens.argmax(-1).max().item<int64_t>() + 1;
+    const int64_t cutLength = tokens.argmax(-1).max().item<int64_t>() + 1;
 
     const auto blas = lrclr::TorchRuntime::loadedBlas();
     std::cout << std::fixed;
@@ -280,7 +280,7 @@ int main(int argc, char** argv)
     row("image, batch 1", python["image_batch1_s"].get<double>(), image1, imageFlops(config), "<=0.50");
     row("image, batch 8", python["image_batch8_s"].get<double>(), image8, 8 * imageFlops(config), "<=0.50");
     row("report text, 10 sentences", python["text_s"].get<double>(), text,
-        textFlops(config, static_cast<double>(reportSentences.size()), cutLength), "<=0.25");
+        textFlops(config, static_cast<double>(reportSentences.size()), static_cast<double>(cutLength)), "<=0.25");
     row("  (lrclr without the EOT cut)", python["text_s"].get<double>(), textFull,
         textFlops(config, static_cast<double>(reportSentences.size()), 77), "");
     row("  (image b1 + attention maps)", python["image_batch1_s"].get<double>(), imageWithAttention, imageFlops(config),
@@ -291,7 +291,7 @@ int main(int argc, char** argv)
         row("image, batch 1", python["image_batch1_s_default"].get<double>(), image1, imageFlops(config), "<=0.50");
         row("image, batch 8", python["image_batch8_s_default"].get<double>(), image8, 8 * imageFlops(config), "<=0.50");
         row("report text, 10 sentences", python["text_s_default"].get<double>(), text,
-            textFlops(config, static_cast<double>(reportSentences.size()), cutLength), "<=0.25");
+            textFlops(config, static_cast<double>(reportSentences.size()), static_cast<double>(cutLength)), "<=0.25");
     }
     std::cout << std::scientific << std::setprecision(2) << "\noutputs vs Python: image embedding max abs error "
               << imageError << ", text embedding max abs error " << textError << '\n';
