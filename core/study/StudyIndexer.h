@@ -35,6 +35,7 @@ public Q_SLOTS:
     void cancel();
 
 Q_SIGNALS:
+    /// Files done out of total: once at 0, at most ~30 times a second while scanning, and once at total.
     void progress(int done, int total);
     void finished(const lrclr::StudyIndex& index);
     void failed(const QString& message);

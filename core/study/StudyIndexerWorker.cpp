@@ -1,5 +1,7 @@
 #include "core/study/StudyIndexerWorker.h"
 
+#include <QElapsedTimer>
+
 #include "core/study/StudyIndexRasterProbe.h"
 #include "core/study/StudyIndexScanner.h"
 
@@ -21,9 +23,19 @@ void StudyIndexerWorker::run(const QString& path, quint64 jobId)
 {
     const StudyIndexScanner scanner(m_rasterProbe);
     QString error;
+    // A folder of 100,000 files must not queue 100,000 signals on the GUI thread: at most ~30 updates a second,
+    // plus the first and the last.
+    QElapsedTimer sinceLastUpdate;
+    sinceLastUpdate.start();
+    const auto reportProgress = [&](int done, int total) {
+        if (done == 0 || done == total || sinceLastUpdate.elapsed() >= 33) {
+            sinceLastUpdate.restart();
+            Q_EMIT progress(jobId, done, total);
+        }
+    };
     const auto index = scanner.scan(
-        path, [this, jobId] { return m_cancelledUpTo.load(std::memory_order_relaxed) >= jobId; },
-        [&](int done, int total) { Q_EMIT progress(jobId, done, total); }, &error);
+        path, [this, jobId] { return m_cancelledUpTo.load(std::memory_order_relaxed) >= jobId; }, reportProgress,
+        &error);
     if (index)
         Q_EMIT finished(jobId, *index);
     else

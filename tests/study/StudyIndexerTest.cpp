@@ -605,10 +605,14 @@ void StudyIndexerTest::facadeRunsOnWorkerWithProgress()
     QVERIFY(!indexer.isRunning());
     QCOMPARE(failed.size(), 0);
     QVERIFY(probe->thread.load() != nullptr && probe->thread.load() != QThread::currentThread());
-    QCOMPARE(progress.size(), 6); // 0 of 5, then after each file
+    // Throttled to ~30 Hz, but always the start and the end, in order.
+    QVERIFY(progress.size() >= 2 && progress.size() <= 6);
+    QCOMPARE(progress.first()[0].toInt(), 0);
+    QCOMPARE(progress.last()[0].toInt(), 5);
     for (int i = 0; i < progress.size(); ++i) {
-        QCOMPARE(progress[i][0].toInt(), i);
         QCOMPARE(progress[i][1].toInt(), 5);
+        if (i > 0)
+            QVERIFY(progress[i][0].toInt() > progress[i - 1][0].toInt());
     }
     const auto index = finished[0][0].value<StudyIndex>();
     QCOMPARE(index.instanceCount(), 5);
