@@ -1,8 +1,10 @@
 #include "core/model/LrclrModel.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <optional>
 #include <sstream>
 
@@ -89,14 +91,37 @@ struct LrclrModel::Private {
         return encodeTokens(tokenizer->tokenize(texts, manifest.clip.contextLength));
     }
 
+    // Rows are encoded in batches of similar length (sorted by their EOT position), so each batch is cut short
+    // (see ClipNetwork::encodeText) and a long report never needs more than one batch of activations at a time.
     torch::Tensor encodeTokens(const std::vector<std::vector<std::int64_t>>& rows) const
     {
+        constexpr std::size_t batchSize = 32;
+        if (rows.empty())
+            return torch::empty({ 0, manifest.clip.embedDimension });
         const int context = manifest.clip.contextLength;
-        auto tokens = torch::zeros({ static_cast<int64_t>(rows.size()), context }, torch::kLong);
-        auto* data = tokens.data_ptr<int64_t>();
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            std::copy(rows[i].begin(), rows[i].end(), data + i * static_cast<std::size_t>(context));
-        return network->encodeText(tokens);
+        const auto length = [](const std::vector<std::int64_t>& row) {
+            return std::max_element(row.begin(), row.end()) - row.begin();
+        };
+        std::vector<std::size_t> order(rows.size());
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        std::stable_sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return length(rows[a]) < length(rows[b]); });
+        torch::Tensor result;
+        for (std::size_t start = 0; start < order.size(); start += batchSize) {
+            const auto count = std::min(batchSize, order.size() - start);
+            auto tokens = torch::zeros({ static_cast<int64_t>(count), context }, torch::kLong);
+            auto* data = tokens.data_ptr<int64_t>();
+            for (std::size_t i = 0; i < count; ++i) {
+                const auto& row = rows[order[start + i]];
+                std::copy(row.begin(), row.end(), data + i * static_cast<std::size_t>(context));
+            }
+            const auto embeddings = network->encodeText(tokens);
+            if (!result.defined())
+                result = torch::empty({ static_cast<int64_t>(rows.size()), embeddings.size(1) }, embeddings.options());
+            for (std::size_t i = 0; i < count; ++i)
+                result[static_cast<int64_t>(order[start + i])].copy_(embeddings[static_cast<int64_t>(i)]);
+        }
+        return result;
     }
 
     // Template-averaged prompt embeddings: each template's embeddings normalised, averaged, renormalised.

@@ -149,6 +149,28 @@ private Q_SLOTS:
         QCOMPARE(m_model->ground(image, sentences)[0].similarityMap.values, analyzed[0].similarityMap.values);
     }
 
+    void longReportsAreBatchedWithoutChangingResults()
+    {
+        // 40 sentences of very different lengths: sorted into length batches of 32, then put back in order.
+        const auto image = syntheticImage(300, 200, 0.4, 0.6);
+        std::vector<std::string> sentences;
+        for (int i = 0; i < 40; ++i) {
+            std::string text = "finding " + std::to_string(i);
+            for (int word = 0; word < (i * 7) % 23; ++word)
+                text += " opacity";
+            sentences.push_back(text);
+        }
+        const auto together = m_model->ground(image, sentences);
+        QCOMPARE(together.size(), sentences.size());
+        for (const int i : { 0, 5, 17, 31, 32, 39 }) {
+            const auto alone = m_model->ground(image, { sentences[static_cast<std::size_t>(i)] });
+            QCOMPARE(together[static_cast<std::size_t>(i)].text, sentences[static_cast<std::size_t>(i)]);
+            QVERIFY2(
+                std::abs(alone[0].globalSimilarity - together[static_cast<std::size_t>(i)].globalSimilarity) < 1e-5f,
+                qPrintable(QString("sentence %1").arg(i)));
+        }
+    }
+
     void manifestSettingsSwitchTheLayers_data()
     {
         QTest::addColumn<QString>("lrclr");
