@@ -23,7 +23,9 @@ void setError(QString* errorMessage, const QString& message)
 bool checkHeader(QImageReader& reader, const QString& path, QString* errorMessage)
 {
     if (!QFileInfo(path).isFile()) {
-        setError(errorMessage, QStringLiteral("%1: no such file").arg(path));
+        setError(errorMessage,
+            QStringLiteral("%1: %2").arg(
+                path, QFileInfo::exists(path) ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
         return false;
     }
     if (!reader.canRead()) {

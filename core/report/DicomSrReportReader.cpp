@@ -51,7 +51,9 @@ std::optional<Report> DicomSrReportReader::read(const QString& path, QString* er
     DicomLibrary::initialize();
     const QFileInfo info(path);
     if (!info.isFile()) {
-        setError(errorMessage, QStringLiteral("%1: no such file").arg(path));
+        setError(errorMessage,
+            QStringLiteral("%1: %2").arg(
+                path, info.exists() ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
         return std::nullopt;
     }
     {

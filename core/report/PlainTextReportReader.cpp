@@ -20,6 +20,14 @@ void setError(QString* errorMessage, const QString& message)
 
 std::optional<Report> PlainTextReportReader::read(const QString& path, QString* errorMessage)
 {
+    if (!QFileInfo(path).isFile()) {
+        // Opening a FIFO would block; a folder or device is no report either.
+        setError(errorMessage,
+            QStringLiteral("%1: cannot open report: %2")
+                .arg(path,
+                    QFileInfo::exists(path) ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+        return std::nullopt;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         setError(errorMessage, QStringLiteral("%1: cannot open report: %2").arg(path, file.errorString()));

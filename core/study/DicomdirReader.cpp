@@ -108,6 +108,10 @@ QString DicomdirReader::resolve(const QString& mediaFolder, const QStringList& c
 std::optional<DicomdirReader::Result> DicomdirReader::read(const QString& dicomdirPath, QString* errorMessage)
 {
     DicomLibrary::initialize();
+    if (!QFileInfo(dicomdirPath).isFile()) {
+        setError(errorMessage, QStringLiteral("%1: not a regular file").arg(dicomdirPath));
+        return std::nullopt;
+    }
     QFile file(dicomdirPath);
     if (!file.open(QIODevice::ReadOnly)) {
         setError(errorMessage, QStringLiteral("%1: cannot open DICOMDIR: %2").arg(dicomdirPath, file.errorString()));

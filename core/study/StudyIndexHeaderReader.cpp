@@ -91,6 +91,8 @@ QString StudyIndexHeaderReader::mediaStorageDirectorySopClass()
 
 bool StudyIndexHeaderReader::hasDicomPreamble(const QString& path)
 {
+    if (!QFileInfo(path).isFile())
+        return false;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return false;
@@ -101,6 +103,12 @@ bool StudyIndexHeaderReader::hasDicomPreamble(const QString& path)
 std::optional<StudyIndexRecord> StudyIndexHeaderReader::read(const QString& path, QString* errorMessage)
 {
     DicomLibrary::initialize();
+    if (!QFileInfo(path).isFile()) {
+        setError(errorMessage,
+            QStringLiteral("%1: %2").arg(
+                path, QFileInfo::exists(path) ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+        return std::nullopt;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         setError(errorMessage, QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));

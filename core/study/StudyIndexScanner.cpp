@@ -57,7 +57,14 @@ Collected collectFolder(const QString& folder, const StudyIndexScanner::CancelCh
                     .arg(StudyIndexScanner::maximumFileCount) });
             break;
         }
-        collected.files.append(QFileInfo(file).absoluteFilePath());
+        const QFileInfo info(file);
+        if (!info.isFile()) {
+            // Opening a FIFO blocks until someone writes to it; devices and sockets are no images either.
+            collected.problems.append({ StudyIndexProblem::Kind::Ignored, info.absoluteFilePath(),
+                QStringLiteral("not a regular file (FIFO, device, socket or broken link)") });
+            continue;
+        }
+        collected.files.append(info.absoluteFilePath());
     }
     collected.files.sort();
     return collected;
@@ -88,6 +95,10 @@ std::optional<StudyIndex> StudyIndexScanner::scan(
     const QFileInfo root(path);
     if (!root.exists()) {
         setError(errorMessage, QStringLiteral("%1: no such file or folder").arg(path));
+        return std::nullopt;
+    }
+    if (!root.isDir() && !root.isFile()) {
+        setError(errorMessage, QStringLiteral("%1: not a regular file or folder").arg(path));
         return std::nullopt;
     }
     StudyIndex index;

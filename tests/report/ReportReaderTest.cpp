@@ -2,6 +2,8 @@
 // (generated here with DCMTK's dcmsr, and DICOMscope's sample reports used in place).
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -170,6 +172,13 @@ void ReportReaderTest::refusesBinaryAndHugeFiles()
     QVERIFY(writeFile(huge, QByteArray(PlainTextReportReader::maximumFileSize + 1, 'a')));
     QVERIFY(!PlainTextReportReader::read(huge, &error));
     QVERIFY2(error.contains(huge) && error.contains(QStringLiteral("too large")), qPrintable(error));
+
+    // A FIFO would block a reader that opened it.
+    const QString fifo = m_dir.filePath(QStringLiteral("fifo.txt"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(!PlainTextReportReader::read(fifo, &error));
+    QVERIFY2(error.contains(QStringLiteral("not a regular file")), qPrintable(error));
+    QVERIFY(!DicomSrReportReader::read(fifo, &error));
 
     const QString missing = m_dir.filePath(QStringLiteral("missing.txt"));
     QVERIFY(!PlainTextReportReader::read(missing, &error));

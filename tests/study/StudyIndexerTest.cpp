@@ -5,6 +5,8 @@
 
 #include <atomic>
 
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QFile>
 #include <QSemaphore>
@@ -199,6 +201,7 @@ private Q_SLOTS:
     void refusesDeepNestingWithoutOverflow();
     void survivesSymlinkLoop();
     void listsDuplicateInstancesOnce();
+    void skipsFifosWithoutBlocking();
     void indexesDicomdir();
     void dicomdirCannotEscapeMediaFolder_data();
     void dicomdirCannotEscapeMediaFolder();
@@ -439,6 +442,27 @@ void StudyIndexerTest::survivesSymlinkLoop()
     const auto index = StudyIndexScanner().scan(folder);
     QVERIFY(index);
     QCOMPARE(index->instanceCount(), 1);
+}
+
+void StudyIndexerTest::skipsFifosWithoutBlocking()
+{
+    // Opening a FIFO for reading blocks until a writer appears: the scan must not even try.
+    const QString folder = m_dir.filePath(QStringLiteral("fifo"));
+    QVERIFY(QDir().mkpath(folder));
+    const QString fifo = folder + QStringLiteral("/pipe.dcm");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const auto index = StudyIndexScanner().scan(folder);
+    QVERIFY(index);
+    QCOMPARE(index->problems().size(), 1);
+    QCOMPARE(index->problems()[0].filePath, QFileInfo(fifo).absoluteFilePath());
+    QVERIFY2(index->problems()[0].reason.contains(QStringLiteral("not a regular file")),
+        qPrintable(index->problems()[0].reason));
+    QString error;
+    QVERIFY(!StudyIndexScanner().scan(fifo, {}, {}, &error));
+    QVERIFY2(error.contains(fifo), qPrintable(error));
+    QVERIFY(!StudyIndexHeaderReader::read(fifo, &error));
+    QVERIFY2(error.contains(QStringLiteral("not a regular file")), qPrintable(error));
+    QVERIFY(!DicomdirReader::read(fifo, &error));
 }
 
 void StudyIndexerTest::listsDuplicateInstancesOnce()
