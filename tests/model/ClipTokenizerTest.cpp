@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <thread>
 
 #include <zlib.h>
 
@@ -81,6 +82,29 @@ private Q_SLOTS:
             QCOMPARE(batch[i].size(), std::size_t(77));
             QCOMPARE(batch[i][5], ids.at(static_cast<int>(i)).toArray().at(5).toInteger());
         }
+    }
+
+    void concurrentTokenizationIsConsistent()
+    {
+        // The BPE cache is shared; four threads tokenizing the same texts must all get the reference ids.
+        std::vector<std::string> texts;
+        for (const auto value : m_reference.value("texts").toArray())
+            texts.push_back(value.toString().toStdString());
+        const auto expected = m_tokenizer->tokenize(texts, 77);
+        ClipTokenizer fresh(kMergesPath, ClipTokenizer::kClipVocabularySize); // empty cache: threads race to fill it
+        std::vector<int> mismatches(4, 0);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 10; ++round) {
+                    if (fresh.tokenize(texts, 77) != expected)
+                        ++mismatches[static_cast<std::size_t>(t)];
+                }
+            });
+        }
+        for (auto& thread : threads)
+            thread.join();
+        QCOMPARE(mismatches, std::vector<int>(4, 0));
     }
 
     void truncationForcesEndOfText()
