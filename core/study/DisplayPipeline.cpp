@@ -116,7 +116,7 @@ DisplayPipeline::DisplayPipeline(XrayImage image)
     m_lookupOffset = low;
     m_lookupTable.assign(static_cast<std::size_t>(high - low + 1), 0);
     m_voi = defaultVoi(m_image);
-    rebuildLookupTable();
+    m_lookupDirty = true;
 }
 
 VoiSettings DisplayPipeline::defaultVoi(const XrayImage& image)
@@ -172,7 +172,7 @@ VoiSettings DisplayPipeline::defaultVoi(const XrayImage& image)
 void DisplayPipeline::setVoi(const VoiSettings& voi)
 {
     m_voi = voi;
-    rebuildLookupTable();
+    m_lookupDirty = true;
 }
 
 void DisplayPipeline::setWindow(double center, double width)
@@ -182,7 +182,7 @@ void DisplayPipeline::setWindow(double center, double width)
     m_voi.center = center;
     m_voi.width = width;
     m_voi.voiLutIndex.reset();
-    rebuildLookupTable();
+    m_lookupDirty = true;
 }
 
 bool DisplayPipeline::selectWindowPreset(int index)
@@ -194,7 +194,7 @@ bool DisplayPipeline::selectWindowPreset(int index)
     m_voi.width = preset.width;
     m_voi.function = m_image.voiLutFunction;
     m_voi.voiLutIndex.reset();
-    rebuildLookupTable();
+    m_lookupDirty = true;
     return true;
 }
 
@@ -203,20 +203,20 @@ bool DisplayPipeline::selectVoiLut(int index)
     if (index < 0 || index >= static_cast<int>(m_image.voiLuts.size()))
         return false;
     m_voi.voiLutIndex = index;
-    rebuildLookupTable();
+    m_lookupDirty = true;
     return true;
 }
 
 void DisplayPipeline::resetVoi()
 {
     m_voi = defaultVoi(m_image);
-    rebuildLookupTable();
+    m_lookupDirty = true;
 }
 
 void DisplayPipeline::setUserInverted(bool inverted)
 {
     m_userInverted = inverted;
-    rebuildLookupTable();
+    m_lookupDirty = true;
 }
 
 bool DisplayPipeline::effectiveInversion() const
@@ -226,8 +226,9 @@ bool DisplayPipeline::effectiveInversion() const
     return isInvertedByImage(m_image) != m_userInverted;
 }
 
-void DisplayPipeline::rebuildLookupTable()
+void DisplayPipeline::rebuildLookupTable() const
 {
+    m_lookupDirty = false;
     const bool invert = effectiveInversion();
     const bool color = m_image.sampleFormat == SampleFormat::Rgb8;
     for (std::size_t i = 0; i < m_lookupTable.size(); ++i) {
@@ -240,6 +241,8 @@ void DisplayPipeline::rebuildLookupTable()
 
 std::uint8_t DisplayPipeline::displayValue(int storedValue) const
 {
+    if (m_lookupDirty)
+        rebuildLookupTable();
     if (m_lookupTable.empty())
         return 0;
     const int index = std::clamp(storedValue - m_lookupOffset, 0, static_cast<int>(m_lookupTable.size()) - 1);
@@ -286,6 +289,8 @@ void DisplayPipeline::renderInto(DisplayFrame& frame) const
     frame.channels = m_image.sampleFormat == SampleFormat::Rgb8 ? 3 : 1;
     const std::size_t count = m_image.pixelCount() * static_cast<std::size_t>(frame.channels);
     frame.bytes.resize(count);
+    if (m_lookupDirty)
+        rebuildLookupTable();
     const std::uint8_t* table = m_lookupTable.data();
     switch (m_image.sampleFormat) {
     case SampleFormat::Unsigned8:

@@ -37,7 +37,8 @@ struct VoiSettings {
 /// sigmoid, or VOI LUT) -> presentation (MONOCHROME1 and Presentation LUT INVERSE invert, plus a user inversion) ->
 /// 8-bit frame. All three steps are folded into one lookup table over the stored value range, rebuilt only when the
 /// settings change, so re-rendering during a window/level drag costs one table lookup per pixel.
-/// Not thread-safe: use one pipeline per thread (copies are cheap: the image's pixels are shared).
+/// Not thread-safe, not even for concurrent const calls (the table is rebuilt lazily): use one pipeline per thread
+/// (copies are cheap: the image's pixels are shared).
 class DisplayPipeline {
 public:
     DisplayPipeline() = default;
@@ -79,13 +80,15 @@ public:
     static GrayscaleImage modelInput(const XrayImage& image);
 
 private:
-    void rebuildLookupTable();
+    /// Settings changes only mark the table stale; it is rebuilt once, on the next render or lookup.
+    void rebuildLookupTable() const;
 
     XrayImage m_image;
     VoiSettings m_voi;
     bool m_userInverted = false;
     int m_lookupOffset = 0; ///< stored value that maps to m_lookupTable[0]
-    std::vector<std::uint8_t> m_lookupTable;
+    mutable std::vector<std::uint8_t> m_lookupTable;
+    mutable bool m_lookupDirty = true;
 };
 
 } // namespace lrclr
