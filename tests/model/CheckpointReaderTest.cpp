@@ -277,6 +277,13 @@ private Q_SLOTS:
         QVERIFY(torch::equal(halfTensor.to(at::kFloat), torch::tensor({ 1.0f, 2.0f, 3.0f })));
         // storage [0..5], offset 1, stride (1, 2): [[1, 3], [2, 4]]
         QVERIFY(torch::equal(stateDict.tensor("b.view"), torch::tensor({ 1.0f, 3.0f, 2.0f, 4.0f }).reshape({ 2, 2 })));
+        // The torch-free view reports the same names, dtypes and shapes.
+        const auto contents = CheckpointReader::inspect(path);
+        QCOMPARE(contents.tensors.size(), std::size_t(2));
+        QCOMPARE(contents.tensors[0].dtype, std::string("float16"));
+        QCOMPARE(contents.tensors[1].dtype, std::string("float32"));
+        QCOMPARE(contents.tensors[1].shape, (std::vector<std::int64_t> { 2, 2 }));
+        QCOMPARE(contents.parameterCount(), std::int64_t(7));
     }
 
     void hostileFilesAreRefused_data()
