@@ -375,7 +375,7 @@ void ImageViewport::recolorOverlay()
             Colormap::fromKey(m_settings ? m_settings->colormap() : QString()).value_or(Colormap::Name::Inferno));
         m_scene.overlay = colormap.colorize(m_field, minimum, maximum, threshold);
         const qreal ratio = devicePixelRatioF();
-        QImage legend = colormap.legend(QSize(96, 220) * ratio, minimum, maximum,
+        QImage legend = colormap.legend(QSize(116, 220) * ratio, minimum, maximum,
             m_heatmap.scoreName.isEmpty() ? QStringLiteral("score") : m_heatmap.scoreName, threshold);
         legend.setDevicePixelRatio(ratio);
         m_scene.legend = legend;

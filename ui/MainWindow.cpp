@@ -439,7 +439,11 @@ bool MainWindow::openPath(const QString& path)
         m_browser->index(info.absoluteFilePath());
         return true;
     }
-    return openImageFile(info.absoluteFilePath());
+    if (!openImageFile(info.absoluteFilePath()))
+        return false;
+    // Show the file's neighbours (other views, prior studies in the same folder) in the browser.
+    m_browser->index(info.absolutePath(), false);
+    return true;
 }
 
 bool MainWindow::openImageFile(const QString& imagePath, const QString& reportPath)

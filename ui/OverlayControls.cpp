@@ -51,6 +51,7 @@ OverlayControls::OverlayControls(OverlaySettings* settings, QWidget* parent)
     layout->addWidget(m_threshold);
     layout->addWidget(m_contours);
     layout->addWidget(m_boxes);
+    layout->addStretch(1);
 
     if (!settings)
         return;

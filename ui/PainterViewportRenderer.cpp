@@ -127,8 +127,11 @@ void PainterViewportRenderer::render(
             QString label = QStringLiteral("R%1 %2").arg(region.index + 1).arg(region.score, 0, 'f', 2);
             if (region.linkWeight)
                 label += QStringLiteral("  w %1").arg(*region.linkWeight, 0, 'f', 2);
-            const QRectF labelRect(box.left(), box.top() - metrics.height() - 2, metrics.horizontalAdvance(label) + 6,
+            QRectF labelRect(box.left(), box.top() - metrics.height() - 2, metrics.horizontalAdvance(label) + 6,
                 metrics.height() + 2);
+            // A box at the top edge would have its label clipped away: put the label inside the box instead.
+            if (labelRect.top() < painter.clipBoundingRect().top())
+                labelRect.moveTop(box.top() + 1);
             painter.fillRect(labelRect, QColor(0, 0, 0, 170));
             painter.setPen(color);
             painter.drawText(labelRect, Qt::AlignCenter, label);

@@ -85,8 +85,9 @@ StudyBrowser::~StudyBrowser()
         m_thumbnailsCanceled->store(true);
 }
 
-void StudyBrowser::index(const QString& path)
+void StudyBrowser::index(const QString& path, bool openFirst)
 {
+    m_openFirst = openFirst;
     m_status->setText(tr("Indexing %1").arg(path));
     m_indexer->start(path);
 }
@@ -138,7 +139,8 @@ void StudyBrowser::populate(const StudyIndex& index)
         status += tr(", %n file(s) not indexed", nullptr, int(index.problems().size()));
     m_status->setText(status);
     renderThumbnails();
-    Q_EMIT indexed(firstImage, firstReport);
+    if (m_openFirst)
+        Q_EMIT indexed(firstImage, firstReport);
 }
 
 void StudyBrowser::renderThumbnails()

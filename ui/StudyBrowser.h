@@ -25,8 +25,9 @@ public:
     explicit StudyBrowser(QWidget* parent = nullptr);
     ~StudyBrowser() override;
 
-    /// Indexes `path` (folder or DICOMDIR) in the background; the tree fills when done.
-    void index(const QString& path);
+    /// Indexes `path` (folder or DICOMDIR) in the background; the tree fills when done, and with `openFirst` the
+    /// indexed() signal asks for the first image to be opened.
+    void index(const QString& path, bool openFirst = true);
     const StudyIndex& studyIndex() const { return m_index; }
     QTreeWidget* tree() const { return m_tree; }
 
@@ -46,6 +47,7 @@ private:
     QTreeWidget* m_tree = nullptr;
     QLabel* m_status = nullptr;
     std::shared_ptr<std::atomic<bool>> m_thumbnailsCanceled;
+    bool m_openFirst = true;
 };
 
 } // namespace lrclr
