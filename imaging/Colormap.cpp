@@ -307,7 +307,7 @@ Colormap::Colormap(Name name)
 
 std::vector<Colormap::Name> Colormap::all()
 {
-    return { Name::Viridis, Name::Inferno, Name::Turbo, Name::Jet, Name::Gray };
+    return { Name::Viridis, Name::Inferno, Name::Magma, Name::Plasma, Name::Turbo, Name::Jet, Name::Hot, Name::Gray };
 }
 
 QString Colormap::key(Name name)

@@ -115,6 +115,9 @@ private Q_SLOTS:
             QCOMPARE(int(*parsed), int(name));
         }
         QVERIFY(!Colormap::fromKey(QStringLiteral("rainbow-unicorn")).has_value());
+        QCOMPARE(int(Colormap::all().size()), 8);
+        for (const char* key : { "viridis", "inferno", "magma", "plasma", "turbo", "jet", "hot", "gray" })
+            QVERIFY2(Colormap::fromKey(QString::fromLatin1(key)).has_value(), key);
         QCOMPARE(int(*Colormap::fromKey(QStringLiteral("Turbo"))), int(Colormap::Name::Turbo));
     }
 

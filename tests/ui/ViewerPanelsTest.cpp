@@ -2,8 +2,11 @@
 // heatmap on the image (checked on grabbed pixels), hovering a region lights the sentences linked to it, clicking a
 // finding shows its map, and accept/reject decisions reach ReviewDecisions.
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QSlider>
 #include <QTest>
 #include <QTextEdit>
 #include <QTreeWidget>
@@ -12,6 +15,7 @@
 #include "imaging/Colormap.h"
 #include "ui/FindingsPanel.h"
 #include "ui/ImageViewport.h"
+#include "ui/OverlayControls.h"
 #include "ui/ReportPanel.h"
 #include "ui/model/AnalysisSelection.h"
 #include "ui/model/OverlaySettings.h"
@@ -207,8 +211,45 @@ private Q_SLOTS:
         QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("Consolidation"));
         click(list->viewport(), list->visualItemRect(list->topLevelItem(0)).center());
         QCOMPARE(m_selection->kind(), AnalysisSelection::Kind::Finding);
-        QVERIFY2(isHot(colourAtPatch(3, 5)), qPrintable(QString::number(colourAtPatch(3, 5), 16) + QStringLiteral(" heatmap %1 %2..%3").arg(m_viewport->heatmap().label).arg(m_viewport->heatmap().minimum).arg(m_viewport->heatmap().maximum)));
+        QVERIFY2(isHot(colourAtPatch(3, 5)),
+            qPrintable(QString::number(colourAtPatch(3, 5), 16)
+                + QStringLiteral(" heatmap %1 %2..%3")
+                      .arg(m_viewport->heatmap().label)
+                      .arg(m_viewport->heatmap().minimum)
+                      .arg(m_viewport->heatmap().maximum)));
         QCOMPARE(colourAtPatch(1, 1), m_background);
+    }
+
+    void everyOfferedColormapHasATable()
+    {
+        for (const QString& name : OverlaySettings::availableColormaps())
+            QVERIFY2(Colormap::fromKey(name).has_value(), qPrintable(name));
+    }
+
+    void overlayControlsAreBoundBothWays()
+    {
+        OverlayControls controls(m_settings);
+        QCOMPARE(controls.colormapBox()->count(), int(OverlaySettings::availableColormaps().size()));
+        controls.opacitySlider()->setValue(35);
+        QCOMPARE(m_settings->opacity(), 0.35);
+        controls.thresholdSlider()->setValue(60);
+        QCOMPARE(m_settings->threshold(), 0.6);
+        controls.colormapBox()->setCurrentIndex(controls.colormapBox()->findData(QStringLiteral("turbo")));
+        QCOMPARE(m_settings->colormap(), QStringLiteral("turbo"));
+        controls.contoursBox()->setChecked(false);
+        QVERIFY(!m_settings->contoursVisible());
+        m_settings->toggleVisible();
+        QCOMPARE(controls.visibleBox()->isChecked(), m_settings->isVisible());
+        m_settings->setOpacity(0.8);
+        QCOMPARE(controls.opacitySlider()->value(), 80);
+        // The viewport recoloured with the new map: the hot patch now shows turbo's top colour, blended at 0.8.
+        m_settings->setVisible(true);
+        m_settings->setThreshold(0.3);
+        m_selection->selectSentence(0);
+        const QRgb top = Colormap(Colormap::Name::Turbo).table().back();
+        const QRgb shown = colourAtPatch(1, 1);
+        QVERIFY2(std::abs(qRed(shown) - int(0.8 * qRed(top) + 0.2 * qRed(m_background))) <= 8,
+            qPrintable(QString::number(shown, 16)));
     }
 
     void acceptAndRejectPairs()
