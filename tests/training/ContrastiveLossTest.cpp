@@ -38,7 +38,8 @@ void ContrastiveLossTest::localMultiPositive()
     // Sentences 0 and 1 belong to study 0, sentence 2 to study 1. similarity = [[1, 0], [1, 0], [0, 1]], scale 1.
     // Sentence -> image: every row is a 2-way softmax with 1 on the target: log(1 + 1/e) = 0.3132617.
     // Image -> sentence: study 0's column [1, 1, 0]: own mass 2e / (2e + 1) -> -log = log(1 + 1/(2e)) = 0.1688476;
-    //                    study 1's column [0, 0, 1]: own mass e / (e + 2) -> -log = log(1 + 2/e) = 0.5514447; mean 0.3601462.
+    //                    study 1's column [0, 0, 1]: own mass e / (e + 2) -> -log = log(1 + 2/e) = 0.5514447; mean
+    //                    0.3601462.
     // Total (0.3132617 + 0.3601462) / 2 = 0.3367039.
     const auto similarity = torch::tensor({ { 1.0, 0.0 }, { 1.0, 0.0 }, { 0.0, 1.0 } });
     const auto owners = torch::tensor({ 0, 0, 1 }, torch::kLong);
