@@ -122,12 +122,13 @@ void StudyBrowser::populate(const StudyIndex& index)
                         text += QStringLiteral("  %1\u00D7%2").arg(instance.columns).arg(instance.rows);
                     auto* item = new QTreeWidgetItem(seriesItem, { text });
                     item->setData(0, pathRole, instance.filePath);
-                    item->setData(0, reportRole, report);
+                    item->setData(
+                        0, reportRole, report.isEmpty() ? StudyLoader::findReportFor(instance.filePath) : report);
                     item->setToolTip(0, instance.filePath);
                     ++images;
                     if (firstImage.isEmpty()) {
                         firstImage = instance.filePath;
-                        firstReport = report;
+                        firstReport = item->data(0, reportRole).toString();
                     }
                 }
             }

@@ -1,5 +1,6 @@
 #include "ui/StudyLoader.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include "core/report/DicomSrReportReader.h"
@@ -25,6 +26,18 @@ std::optional<Report> StudyLoader::loadReport(const QString& reportPath, QString
     return DicomSrReportReader::read(reportPath, error);
 }
 
+QString StudyLoader::findReportFor(const QString& imagePath)
+{
+    const QString sidecar = PlainTextReportReader::findReportFor(imagePath);
+    if (!sidecar.isEmpty())
+        return sidecar;
+    // The layout `lrclr synth` writes and resources/demo uses: images/<stem>.dcm beside reports/<stem>.txt.
+    const QFileInfo image(imagePath);
+    const QFileInfo report(
+        image.dir().filePath(QStringLiteral("../reports/") + image.completeBaseName() + QStringLiteral(".txt")));
+    return report.isFile() ? report.absoluteFilePath() : QString();
+}
+
 std::optional<XrayImage> StudyLoader::loadImage(const QString& imagePath, QString* error)
 {
     if (isRasterFile(imagePath))
@@ -47,7 +60,7 @@ std::optional<StudyLoader::Loaded> StudyLoader::load(
     if (!image)
         return std::nullopt;
     loaded.image = std::move(*image);
-    const QString report = reportPath.isEmpty() ? PlainTextReportReader::findReportFor(imagePath) : reportPath;
+    const QString report = reportPath.isEmpty() ? findReportFor(imagePath) : reportPath;
     if (!report.isEmpty()) {
         QString problem;
         loaded.report = loadReport(report, &problem);

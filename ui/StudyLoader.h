@@ -26,6 +26,9 @@ public:
     /// The image alone (thumbnails).
     static std::optional<XrayImage> loadImage(const QString& imagePath, QString* error = nullptr);
     static std::optional<Report> loadReport(const QString& reportPath, QString* error = nullptr);
+    /// The report of an image: a sidecar (PlainTextReportReader::findReportFor), else ../reports/<stem>.txt (the
+    /// phantom layout of `lrclr synth` and resources/demo); empty when there is none.
+    static QString findReportFor(const QString& imagePath);
     /// True for names the raster reader handles (.png, .jpg, .jpeg, .tif, .tiff).
     static bool isRasterFile(const QString& path);
 };

@@ -43,8 +43,11 @@ int main(int argc, char** argv)
     if (!parser.isSet(lightOption))
         lrclr::DarkTheme::apply(application);
 
-    lrclr::InferenceService service(
-        std::make_unique<lrclr::LrclrAnalyzer>(lrclr::DemoRunner::findModelDirectory().toStdString()));
+    // Without a model the analysis fails with a message naming where the model was expected.
+    QString modelDirectory = lrclr::DemoRunner::findModelDirectory();
+    if (modelDirectory.isEmpty())
+        modelDirectory = QStringLiteral("models/demo");
+    lrclr::InferenceService service(std::make_unique<lrclr::LrclrAnalyzer>(modelDirectory.toStdString()));
     lrclr::MainWindow window(&service);
 
     if (parser.isSet(smokeOption)) {
