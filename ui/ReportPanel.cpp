@@ -139,6 +139,16 @@ void ReportPanel::refresh()
     const QList<int> unsupported = m_links ? m_links->unsupportedSentences() : QList<int>();
 
     m_list->clear();
+    // Before an analysis arrives, the report's sentences are listed without scores, so the reader sees what will
+    // be grounded.
+    const QString reportText = m_text->toPlainText();
+    for (int k = count; k < m_spans.size(); ++k) {
+        auto* item = new QTreeWidgetItem(m_list);
+        item->setData(IndexColumn, Qt::UserRole, k);
+        item->setText(IndexColumn, QString::number(k + 1));
+        item->setText(ScoreColumn, QStringLiteral("–"));
+        item->setText(TextColumn, reportText.mid(m_spans[k].first, m_spans[k].second - m_spans[k].first));
+    }
     for (int k = 0; k < count; ++k) {
         const QString text = QString::fromStdString(result->sentences[static_cast<std::size_t>(k)].text);
         auto* item = new QTreeWidgetItem(m_list);

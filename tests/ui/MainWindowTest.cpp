@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
+#include <QTreeWidget>
 
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
@@ -88,6 +89,9 @@ private Q_SLOTS:
         QCOMPARE(window.viewport()->image().columns, 300);
         QCOMPARE(window.reportPanel()->textView()->toPlainText(), reportText);
         QCOMPARE(window.session()->study().sentences.size(), 2);
+        // Listed before any analysis, without scores.
+        QCOMPARE(window.reportPanel()->sentenceList()->topLevelItemCount(), 2);
+        QCOMPARE(window.reportPanel()->sentenceList()->topLevelItem(1)->text(3), QStringLiteral("No pneumothorax."));
         QVERIFY(window.recentStudies().contains(QFileInfo(image).absoluteFilePath()));
 
         // No model there: the analysis fails with a message naming the problem, and the window stays usable.
