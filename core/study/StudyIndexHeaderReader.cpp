@@ -100,8 +100,11 @@ bool StudyIndexHeaderReader::hasDicomPreamble(const QString& path)
     return head.size() == 132 && head.mid(128, 4) == "DICM";
 }
 
-std::optional<StudyIndexRecord> StudyIndexHeaderReader::read(const QString& path, QString* errorMessage)
+std::optional<StudyIndexRecord> StudyIndexHeaderReader::read(
+    const QString& path, QString* errorMessage, bool* isDicomdir)
 {
+    if (isDicomdir)
+        *isDicomdir = false;
     DicomLibrary::initialize();
     if (!QFileInfo(path).isFile()) {
         setError(errorMessage,
@@ -197,6 +200,8 @@ std::optional<StudyIndexRecord> StudyIndexHeaderReader::read(const QString& path
     }
 
     if (instance.sopClassUid == mediaStorageDirectorySopClass()) {
+        if (isDicomdir)
+            *isDicomdir = true;
         setError(errorMessage, QStringLiteral("%1: a DICOMDIR, not an instance").arg(path));
         return std::nullopt;
     }

@@ -24,8 +24,10 @@ public:
     /// True when `path` starts with a DICOM Part 10 preamble ("DICM" at byte 128).
     static bool hasDicomPreamble(const QString& path);
 
-    /// Returns std::nullopt and sets `errorMessage` when `path` is not readable DICOM.
-    static std::optional<StudyIndexRecord> read(const QString& path, QString* errorMessage = nullptr);
+    /// Returns std::nullopt and sets `errorMessage` when `path` is not readable DICOM, or is a DICOMDIR (then
+    /// `isDicomdir` is set to true: a directory of other files, not an instance).
+    static std::optional<StudyIndexRecord> read(
+        const QString& path, QString* errorMessage = nullptr, bool* isDicomdir = nullptr);
 
     /// SOP Class UID of the DICOMDIR (Media Storage Directory Storage).
     static QString mediaStorageDirectorySopClass();

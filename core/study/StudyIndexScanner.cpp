@@ -105,7 +105,10 @@ std::optional<StudyIndex> StudyIndexScanner::scan(
     index.setRootPath(root.absoluteFilePath());
 
     Collected collected;
-    const bool dicomdirMode = root.isFile() && DicomdirReader::isDicomdirFileName(path);
+    // A DICOMDIR given on its own is used as one whatever its name (pydicom ships "DICOMDIR-implicit" and the like).
+    bool dicomdirMode = root.isFile() && DicomdirReader::isDicomdirFileName(path);
+    if (root.isFile() && !dicomdirMode && StudyIndexHeaderReader::hasDicomPreamble(path))
+        StudyIndexHeaderReader::read(root.absoluteFilePath(), nullptr, &dicomdirMode);
     if (root.isDir()) {
         collected = collectFolder(root.absoluteFilePath(), cancel);
     } else if (dicomdirMode) {
@@ -186,8 +189,12 @@ std::optional<StudyIndex> StudyIndexScanner::scan(
                     QStringLiteral("DICOMDIR: the folder's files are indexed directly") });
             } else {
                 QString error;
-                auto record = StudyIndexHeaderReader::read(file, &error);
-                if (!record) {
+                bool isDicomdir = false;
+                auto record = StudyIndexHeaderReader::read(file, &error, &isDicomdir);
+                if (!record && isDicomdir) {
+                    index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
+                        QStringLiteral("a DICOMDIR under another name; index it on its own to use its references") });
+                } else if (!record) {
                     index.addProblem({ StudyIndexProblem::Kind::Unreadable, file, error });
                 } else {
                     const QString report = record->instance.kind == StudyIndexInstance::Kind::DicomSr

@@ -549,6 +549,22 @@ void StudyIndexerTest::indexesDicomdir()
     QCOMPARE(listed->files.size(), 2);
     QVERIFY(listed->problems.isEmpty());
 
+    // In a folder scan the DICOMDIR is listed as ignored (its files are found by the walk), also under another name.
+    QVERIFY(QFile::copy(dicomdir, root + QStringLiteral("/media/DIRCOPY.dcm")));
+    const auto folderIndex = StudyIndexScanner().scan(root + QStringLiteral("/media"));
+    QVERIFY(folderIndex);
+    QCOMPARE(folderIndex->instanceCount(), 2);
+    QCOMPARE(folderIndex->problems().size(), 2);
+    for (const StudyIndexProblem& problem : folderIndex->problems())
+        QVERIFY2(
+            problem.kind == StudyIndexProblem::Kind::Ignored && problem.reason.contains(QStringLiteral("DICOMDIR")),
+            qPrintable(problem.filePath + QStringLiteral(": ") + problem.reason));
+    // Given on its own, a DICOMDIR under another name is still used as one.
+    const auto copyIndex = StudyIndexScanner().scan(root + QStringLiteral("/media/DIRCOPY.dcm"));
+    QVERIFY(copyIndex);
+    QCOMPARE(copyIndex->instanceCount(), 2);
+    QVERIFY(QFile::remove(root + QStringLiteral("/media/DIRCOPY.dcm")));
+
     // Media written on a case-insensitive system: the folder is lower-case on disk, upper-case in the DICOMDIR.
     QVERIFY(QDir(root + QStringLiteral("/media")).rename(QStringLiteral("IMAGES"), QStringLiteral("images")));
     const auto index = StudyIndexScanner().scan(dicomdir);
