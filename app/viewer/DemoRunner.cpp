@@ -74,7 +74,8 @@ void DemoRunner::start()
 {
     const QString study = findDemoStudy();
     const QString model = findModelDirectory();
-    if (model.isEmpty())
+    m_modelMissing = model.isEmpty();
+    if (m_modelMissing)
         say(QStringLiteral("MISSING demo model (models/demo or $LRCLR_MODEL_DIR): no analysis, no overlay"));
     else
         say(QStringLiteral("model: %1").arg(model));
@@ -129,7 +130,10 @@ void DemoRunner::finish(bool analysisReady, const QString& problem)
     } else {
         say(QStringLiteral("INCOMPLETE: %1; analysis.json not written").arg(problem));
     }
-    quitLater(wroteOverlay && wroteJson ? 0 : 1);
+    const bool studyOnlyAsExpected = !analysisReady && m_modelMissing && wroteOverlay;
+    if (studyOnlyAsExpected)
+        say(QStringLiteral("exported the study without analysis: install a model in models/demo for overlays"));
+    quitLater((wroteOverlay && wroteJson) || studyOnlyAsExpected ? 0 : 1);
 }
 
 } // namespace lrclr

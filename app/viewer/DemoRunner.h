@@ -24,7 +24,9 @@ public:
     DemoRunner(MainWindow& window, QString exportDirectory, QObject* parent = nullptr);
 
     /// Opens the demo (or the test pattern when the study is missing). With an export directory, the process exits
-    /// when the files are written (0), or on failure or timeout (1).
+    /// when the files are written (0), or on failure or timeout (1). While no demo model is installed, the study alone
+    /// is exported (overlay.png without an overlay) and the exit code is 0: that is the repository's known state,
+    /// announced on stdout, not a failure of the demo.
     void start();
 
 private:
@@ -34,6 +36,7 @@ private:
     QString m_exportDirectory;
     QTimer* m_timeout = nullptr;
     bool m_finished = false;
+    bool m_modelMissing = false;
 };
 
 } // namespace lrclr
