@@ -9,8 +9,7 @@
 namespace lrclr::cli {
 
 /// Dispatches `lrclr <subcommand> ...` to the registered commands and prints the overview for --help.
-class CommandLine
-{
+class CommandLine {
 public:
     void add(std::unique_ptr<ICommand> command);
     int run(int argc, char** argv);

@@ -7,8 +7,7 @@ namespace lrclr::cli {
 
 /// One `lrclr` subcommand. Implementations parse their own options (Boost.Program_options) and return an exit code:
 /// 0 success, 1 failure of the work, 2 bad usage.
-class ICommand
-{
+class ICommand {
 public:
     ICommand() = default;
     ICommand(const ICommand&) = delete;

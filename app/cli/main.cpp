@@ -4,13 +4,13 @@
 #include "app/cli/CommandLine.h"
 #include "app/cli/VersionCommand.h"
 // [includes: study & report]
-#include "app/cli/InfoCommand.h"
 #include "app/cli/BenchCommand.h"
+#include "app/cli/InfoCommand.h"
 #include "app/cli/RenderCommand.h"
 // [includes: model]
-#include "app/cli/ImportClipCommand.h"
 #include "app/cli/AnalyzeCommand.h"
 #include "app/cli/EncodeCommand.h"
+#include "app/cli/ImportClipCommand.h"
 // [includes: training]
 #include "app/cli/ManifestCommand.h"
 #include "app/cli/SynthCommand.h"

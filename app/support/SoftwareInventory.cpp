@@ -14,15 +14,16 @@ std::vector<SoftwareVersion> SoftwareInventory::collect()
 {
     const auto blas = TorchRuntime::loadedBlas();
     return {
-        {"LRCLR Viewer", LRCLR_VERSION_STRING},
-        {"Qt", qVersion()},
-        {"LibTorch", TorchRuntime::version()},
-        {"DCMTK", DicomLibrary::version()},
-        {"VTK", ImagingLibrary::vtkVersion()},
-        {"Boost", std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "."
-                      + std::to_string(BOOST_VERSION % 100)},
-        {"BLAS", blas.name + " (" + (blas.libraryPath.empty() ? "not loaded" : blas.libraryPath) + ")"},
-        {"Device", TorchRuntime::deviceDescription()},
+        { "LRCLR Viewer", LRCLR_VERSION_STRING },
+        { "Qt", qVersion() },
+        { "LibTorch", TorchRuntime::version() },
+        { "DCMTK", DicomLibrary::version() },
+        { "VTK", ImagingLibrary::vtkVersion() },
+        { "Boost",
+            std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "."
+                + std::to_string(BOOST_VERSION % 100) },
+        { "BLAS", blas.name + " (" + (blas.libraryPath.empty() ? "not loaded" : blas.libraryPath) + ")" },
+        { "Device", TorchRuntime::deviceDescription() },
     };
 }
 

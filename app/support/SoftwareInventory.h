@@ -8,8 +8,7 @@ namespace lrclr {
 
 /// Lists the versions of every library this build uses, the BLAS actually loaded and the compute device,
 /// for `lrclr --version`, the viewer's About box and the smoke test. Thread-safe.
-class SoftwareInventory
-{
+class SoftwareInventory {
 public:
     static std::vector<SoftwareVersion> collect();
 };

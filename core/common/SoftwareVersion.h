@@ -5,8 +5,7 @@
 namespace lrclr {
 
 /// One named component and its version, as listed by `lrclr --version` and the viewer's About box.
-struct SoftwareVersion
-{
+struct SoftwareVersion {
     std::string component;
     std::string version;
 };

@@ -9,11 +9,9 @@ namespace lrclr {
 /// Everything one LRCLR analysis of an image (and optionally its report) produces, as plain values: safe to copy
 /// between threads, serialise to JSON, and keep after the model is gone. Coordinates are in original image pixels
 /// unless a name says otherwise.
-struct AnalysisResult
-{
+struct AnalysisResult {
     /// A map over the model's patch grid (e.g. 7x7 for ViT-B/32 at 224), row-major, patch (row, col).
-    struct PatchMap
-    {
+    struct PatchMap {
         int rows = 0;
         int columns = 0;
         std::vector<float> values;
@@ -22,20 +20,18 @@ struct AnalysisResult
 
     /// How the original image was placed into the model's square input; its inverse maps model space back to pixels:
     /// original x = (input u - offsetX) / scale, original y = (input v - offsetY) / scale.
-    struct Geometry
-    {
+    struct Geometry {
         int originalWidth = 0;
         int originalHeight = 0;
-        int inputSize = 0;     ///< model input side in pixels (224 for ViT-B/32)
-        double scale = 1.0;    ///< input pixels per original pixel
-        double offsetX = 0.0;  ///< input-space position of the original image's left edge
-        double offsetY = 0.0;  ///< input-space position of the original image's top edge
-        std::string mode;      ///< "center-crop" or "letterbox"
+        int inputSize = 0; ///< model input side in pixels (224 for ViT-B/32)
+        double scale = 1.0; ///< input pixels per original pixel
+        double offsetX = 0.0; ///< input-space position of the original image's left edge
+        double offsetY = 0.0; ///< input-space position of the original image's top edge
+        std::string mode; ///< "center-crop" or "letterbox"
     };
 
     /// An axis-aligned box in original image pixels.
-    struct Box
-    {
+    struct Box {
         double x = 0.0;
         double y = 0.0;
         double width = 0.0;
@@ -43,31 +39,28 @@ struct AnalysisResult
     };
 
     /// A patch chosen by the region-selection layer.
-    struct Region
-    {
+    struct Region {
         int patchIndex = 0; ///< row * columns + col on the patch grid
         int row = 0;
         int column = 0;
         float score = 0.0f; ///< selection score (attention mass), larger is more significant
-        Box box;            ///< the patch's footprint in original pixels, clipped to the image
+        Box box; ///< the patch's footprint in original pixels, clipped to the image
     };
 
     /// One report sentence (or typed text) grounded in the image.
-    struct Sentence
-    {
+    struct Sentence {
         std::string text;
         std::size_t begin = 0; ///< character offset of the sentence in the report (0 when typed alone)
         std::size_t end = 0;
-        float globalSimilarity = 0.0f;    ///< cosine(sentence, global image embedding)
-        float localSimilarity = 0.0f;     ///< cosine(sentence, its region-attended local image embedding)
+        float globalSimilarity = 0.0f; ///< cosine(sentence, global image embedding)
+        float localSimilarity = 0.0f; ///< cosine(sentence, its region-attended local image embedding)
         std::vector<float> regionWeights; ///< cross-attention weight per entry of AnalysisResult::regions (sums to 1)
-        PatchMap similarityMap;           ///< cosine(sentence, each patch token)
-        PatchMap attentionMap;            ///< cross-attention weights spread on the patch grid
+        PatchMap similarityMap; ///< cosine(sentence, each patch token)
+        PatchMap attentionMap; ///< cross-attention weights spread on the patch grid
     };
 
     /// Zero-shot probability of one finding (CheXzero: softmax over "{finding}" vs "no {finding}").
-    struct Finding
-    {
+    struct Finding {
         std::string name;
         float globalProbability = 0.0f;
         float localProbability = 0.0f;
@@ -76,8 +69,7 @@ struct AnalysisResult
     };
 
     /// Which model produced this, so that saved decisions can be traced to weights and settings.
-    struct ModelIdentity
-    {
+    struct ModelIdentity {
         std::string name;
         std::string sha256;
         std::string device;

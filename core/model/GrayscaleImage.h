@@ -7,8 +7,7 @@ namespace lrclr {
 
 /// A single-channel image as the model consumes it: row-major floats on the display scale 0–255 (the default
 /// window of the study already applied, MONOCHROME1 already inverted), at the original resolution.
-struct GrayscaleImage
-{
+struct GrayscaleImage {
     int width = 0;
     int height = 0;
     std::vector<float> pixels; ///< width * height values, row-major

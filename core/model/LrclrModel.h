@@ -12,19 +12,16 @@
 namespace lrclr {
 
 /// Thrown for a model directory or checkpoint that cannot be used; the message names the file and the problem.
-class ModelError : public std::runtime_error
-{
+class ModelError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
 
 /// A loaded LRCLR model (CLIP backbone + region selection + cross-modal interaction) ready for inference.
 /// Not thread-safe: create it and call it from one worker thread (InferenceMode and device state are per thread).
-class LrclrModel
-{
+class LrclrModel {
 public:
-    struct Options
-    {
+    struct Options {
         enum class Device { Automatic, Cpu, Cuda };
         Device device = Device::Automatic;
         int threads = 0; ///< CPU intra-op threads; 0 = one per core
@@ -32,7 +29,7 @@ public:
 
     /// Loads a model directory (manifest.json + weights + merges + findings.json); verifies the manifest's sha256.
     static std::unique_ptr<LrclrModel> load(const std::string& directory, const Options& options);
-    static std::unique_ptr<LrclrModel> load(const std::string& directory) { return load(directory, Options{}); }
+    static std::unique_ptr<LrclrModel> load(const std::string& directory) { return load(directory, Options {}); }
     ~LrclrModel();
 
     LrclrModel(const LrclrModel&) = delete;
@@ -48,23 +45,21 @@ public:
 
     /// Re-grounds only `sentences` against the image of an earlier analysis (live re-grounding of edited text):
     /// reuses cached image features when `image` is the one last analysed.
-    std::vector<AnalysisResult::Sentence> ground(const GrayscaleImage& image,
-                                                 const std::vector<std::string>& sentences) const;
+    std::vector<AnalysisResult::Sentence> ground(
+        const GrayscaleImage& image, const std::vector<std::string>& sentences) const;
 
     /// Embeddings of one image, unnormalised (as CLIP's encode_image returns them), for `lrclr encode` and tests.
-    struct ImageEncoding
-    {
-        std::vector<float> embedding;      ///< [E]: ln_post(CLS) @ proj
-        int tokenCount = 0;                ///< 1 + patches
-        std::vector<float> tokens;         ///< [tokenCount, E] row-major: ln_post(all tokens) @ proj, CLS first
+    struct ImageEncoding {
+        std::vector<float> embedding; ///< [E]: ln_post(CLS) @ proj
+        int tokenCount = 0; ///< 1 + patches
+        std::vector<float> tokens; ///< [tokenCount, E] row-major: ln_post(all tokens) @ proj, CLS first
         AnalysisResult::Geometry geometry; ///< placement of the image (empty for already preprocessed input)
     };
     /// Tokens and unnormalised embedding of one text (CLIP's encode_text).
-    struct TextEncoding
-    {
+    struct TextEncoding {
         std::string text;
         std::vector<std::int64_t> tokens; ///< context-length ids: SOT, BPE ids, EOT, zero padding
-        std::vector<float> embedding;     ///< [E]
+        std::vector<float> embedding; ///< [E]
     };
 
     int embedDimension() const;
@@ -77,8 +72,8 @@ public:
 
     /// Upsamples a patch map to `width` x `height` original-image pixels through the exact inverse of the
     /// preprocessing in `geometry` (bicubic in model space); pixels outside the model's field of view are 0.
-    static std::vector<float> mapToImage(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
-                                         int width, int height);
+    static std::vector<float> mapToImage(
+        const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height);
 
 private:
     struct Private;

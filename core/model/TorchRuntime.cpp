@@ -122,7 +122,7 @@ int TorchRuntime::threads()
 double TorchRuntime::smokeCompute()
 {
     c10::InferenceMode guard;
-    const auto a = torch::arange(64 * 64, torch::kFloat32).reshape({64, 64}) / 4096.0;
+    const auto a = torch::arange(64 * 64, torch::kFloat32).reshape({ 64, 64 }) / 4096.0;
     const auto product = torch::matmul(a, a.transpose(0, 1));
     return product.sum().item<double>();
 }

@@ -6,14 +6,12 @@ namespace lrclr {
 
 /// Facts about, and settings of, the LibTorch runtime of this process (BLAS, threads, device).
 /// Thread-safe: every function may be called from any thread.
-class TorchRuntime
-{
+class TorchRuntime {
 public:
     /// The BLAS library the process actually loaded, found from the loaded objects rather than from a timing.
-    struct BlasInfo
-    {
+    struct BlasInfo {
         std::string libraryPath; ///< resolved path of the loaded libblas.so.3 (or the optimised BLAS)
-        std::string name;        ///< e.g. "OpenBLAS 0.3.21 (openmp)", or "reference BLAS (netlib)"
+        std::string name; ///< e.g. "OpenBLAS 0.3.21 (openmp)", or "reference BLAS (netlib)"
         bool isReference = true; ///< true for Debian's unoptimised reference BLAS
     };
 

@@ -6,8 +6,7 @@ namespace lrclr {
 
 /// Process-wide set-up of DCMTK: decoder registration (JPEG, JPEG-LS, RLE) and a logger that never prints PHI.
 /// Thread-safe: initialize() may be called from any thread, any number of times; it runs once.
-class DicomLibrary
-{
+class DicomLibrary {
 public:
     static void initialize();
 

@@ -2,8 +2,7 @@
 
 #include "core/study/DicomLibrary.h"
 
-class DicomLibraryTest : public QObject
-{
+class DicomLibraryTest : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -12,7 +11,6 @@ private Q_SLOTS:
         const QString version = QString::fromStdString(lrclr::DicomLibrary::version());
         QVERIFY2(version.startsWith(QStringLiteral("3.6.")), qPrintable(version));
     }
-
 };
 
 QTEST_GUILESS_MAIN(DicomLibraryTest)

@@ -4,8 +4,7 @@
 
 using lrclr::TorchRuntime;
 
-class TorchRuntimeTest : public QObject
-{
+class TorchRuntimeTest : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -28,8 +27,8 @@ private Q_SLOTS:
     void versionLooksLikeASemanticVersion()
     {
         const QString version = QString::fromStdString(TorchRuntime::version());
-        QVERIFY2(QRegularExpression(QStringLiteral("^\\d+\\.\\d+\\.\\d+")).match(version).hasMatch(),
-                 qPrintable(version));
+        QVERIFY2(
+            QRegularExpression(QStringLiteral("^\\d+\\.\\d+\\.\\d+")).match(version).hasMatch(), qPrintable(version));
     }
 
     void smokeComputeMatchesClosedForm()

@@ -71,9 +71,9 @@ QByteArray chunk(const QByteArray& type, const QByteArray& data)
 /// A well-formed PNG (valid CRCs) claiming width x height 8-bit gray, whose image data is empty.
 QByteArray forgedPngHeader(quint32 width, quint32 height)
 {
-    return QByteArray("\x89PNG\r\n\x1a\n", 8) +
-           chunk("IHDR", bigEndian32(width) + bigEndian32(height) + QByteArray("\x08\x00\x00\x00\x00", 5)) +
-           chunk("IDAT", {}) + chunk("IEND", {});
+    return QByteArray("\x89PNG\r\n\x1a\n", 8)
+        + chunk("IHDR", bigEndian32(width) + bigEndian32(height) + QByteArray("\x08\x00\x00\x00\x00", 5))
+        + chunk("IDAT", {}) + chunk("IEND", {});
 }
 
 } // namespace

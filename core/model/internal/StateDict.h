@@ -14,8 +14,7 @@ namespace lrclr::internal {
 
 /// Tensors by name, as in a PyTorch state dict. Internal to lrclr::model (LibTorch types appear only as forward
 /// declarations here; callers include <torch/...> in their .cpp). Not thread-safe for concurrent mutation.
-class StateDict
-{
+class StateDict {
 public:
     StateDict();
     ~StateDict();
