@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git clang-format
   # Qt 6 (Widgets + Test + image plugins for TIFF)
   qt6-base-dev libqt6opengl6-dev qt6-image-formats-plugins libgl-dev
   # LibTorch and a fast BLAS (without libopenblas0-openmp, torch falls back to reference BLAS: ~15x slower)
