@@ -3,8 +3,8 @@
 #include <QDir>
 #include <QFileInfo>
 
-#include "core/report/DicomSrReportReader.h"
 #include "core/report/PlainTextReportReader.h"
+#include "core/report/ReportReader.h"
 #include "core/study/DicomImageReader.h"
 #include "imaging/RasterImageReader.h"
 
@@ -21,9 +21,7 @@ std::optional<Report> StudyLoader::loadReport(const QString& reportPath, QString
 {
     if (reportPath.isEmpty())
         return std::nullopt;
-    if (reportPath.endsWith(QLatin1String(".txt"), Qt::CaseInsensitive))
-        return PlainTextReportReader::read(reportPath, error);
-    return DicomSrReportReader::read(reportPath, error);
+    return ReportReader::read(reportPath, error);
 }
 
 QString StudyLoader::findReportFor(const QString& imagePath)
