@@ -12,6 +12,10 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#ifdef LRCLR_TORCH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#endif
+
 namespace lrclr {
 
 namespace {
@@ -101,8 +105,13 @@ bool TorchRuntime::cudaAvailable()
 std::string TorchRuntime::deviceDescription()
 {
     if (cudaAvailable()) {
-        // The device name needs the CUDA runtime API, which a CPU LibTorch lacks; report the count portably.
+#ifdef LRCLR_TORCH_CUDA
+        const auto* properties = at::cuda::getDeviceProperties(0);
+        return std::string("CUDA: ") + properties->name + " (" + std::to_string(torch::cuda::device_count())
+            + " device(s), " + std::to_string(properties->totalGlobalMem >> 20) + " MiB)";
+#else
         return "CUDA (" + std::to_string(torch::cuda::device_count()) + " device(s))";
+#endif
     }
     return "CPU (" + std::to_string(threads()) + " threads)";
 }
