@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/cli/ICommand.h"
+#include "app/cli/ModelCommands.h"
 
 namespace lrclr::cli {
 
@@ -10,10 +11,7 @@ namespace lrclr::cli {
 class AnalyzeCommand : public ICommand {
 public:
     std::string name() const override { return "analyze"; }
-    std::string summary() const override
-    {
-        return "Analyse an image (and report): findings, regions, sentence heatmaps as JSON + PNG/.npy";
-    }
+    std::string summary() const override { return std::string(modelCommandSummary(name())); }
     int run(const std::vector<std::string>& arguments) override;
 };
 

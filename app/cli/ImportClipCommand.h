@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/cli/ICommand.h"
+#include "app/cli/ModelCommands.h"
 
 namespace lrclr::cli {
 
@@ -9,7 +10,7 @@ namespace lrclr::cli {
 class ImportClipCommand : public ICommand {
 public:
     std::string name() const override { return "import-clip"; }
-    std::string summary() const override { return "Import a CLIP/CheXzero checkpoint into a verified model directory"; }
+    std::string summary() const override { return std::string(modelCommandSummary(name())); }
     int run(const std::vector<std::string>& arguments) override;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/cli/ICommand.h"
+#include "app/cli/ModelCommands.h"
 
 namespace lrclr::cli {
 
@@ -8,7 +9,7 @@ namespace lrclr::cli {
 class VersionCommand : public ICommand {
 public:
     std::string name() const override { return "version"; }
-    std::string summary() const override { return "Print versions of the libraries, the BLAS in use and the device"; }
+    std::string summary() const override { return std::string(modelCommandSummary(name())); }
     int run(const std::vector<std::string>& arguments) override;
 };
 

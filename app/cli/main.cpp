@@ -1,34 +1,34 @@
 // lrclr: the command-line front end. Each subcommand is one ICommand; this file only registers them.
+// Commands that need LibTorch run in the sibling executable lrclr-model (see ModelCommands.h), so that
+// `lrclr render`, `lrclr info` and the others start without loading LibTorch.
 #include <memory>
+#include <string>
 
 #include "app/cli/CommandLine.h"
-#include "app/cli/VersionCommand.h"
+#include "app/cli/DelegatedCommand.h"
+#include "app/cli/ModelCommands.h"
 // [includes: study & report]
 #include "app/cli/BenchCommand.h"
 #include "app/cli/InfoCommand.h"
 #include "app/cli/RenderCommand.h"
-// [includes: model]
-#include "app/cli/AnalyzeCommand.h"
-#include "app/cli/EncodeCommand.h"
-#include "app/cli/ImportClipCommand.h"
 // [includes: training]
 #include "app/cli/ManifestCommand.h"
 #include "app/cli/SynthCommand.h"
 
 int main(int argc, char** argv)
 {
-    lrclr::cli::CommandLine commandLine;
-    commandLine.add(std::make_unique<lrclr::cli::VersionCommand>());
+    using namespace lrclr::cli;
+    CommandLine commandLine;
+    for (const auto& command : modelCommands) {
+        commandLine.add(std::make_unique<DelegatedCommand>(
+            std::string(command.name), std::string(command.summary), std::string(modelCommandsExecutable)));
+    }
     // [commands: study & report]
-    commandLine.add(std::make_unique<lrclr::cli::InfoCommand>());
-    commandLine.add(std::make_unique<lrclr::cli::RenderCommand>());
-    commandLine.add(std::make_unique<lrclr::cli::BenchCommand>());
-    // [commands: model]
-    commandLine.add(std::make_unique<lrclr::cli::ImportClipCommand>());
-    commandLine.add(std::make_unique<lrclr::cli::EncodeCommand>());
-    commandLine.add(std::make_unique<lrclr::cli::AnalyzeCommand>());
+    commandLine.add(std::make_unique<InfoCommand>());
+    commandLine.add(std::make_unique<RenderCommand>());
+    commandLine.add(std::make_unique<BenchCommand>());
     // [commands: training]
-    commandLine.add(std::make_unique<lrclr::cli::SynthCommand>());
-    commandLine.add(std::make_unique<lrclr::cli::ManifestCommand>());
+    commandLine.add(std::make_unique<SynthCommand>());
+    commandLine.add(std::make_unique<ManifestCommand>());
     return commandLine.run(argc, argv);
 }

@@ -1,0 +1,20 @@
+// lrclr-model: the `lrclr` subcommands that need LibTorch (ModelCommands.h lists them). `lrclr` execs this
+// executable for them; it can also be run directly with the same arguments.
+#include <memory>
+
+#include "app/cli/AnalyzeCommand.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/EncodeCommand.h"
+#include "app/cli/ImportClipCommand.h"
+#include "app/cli/VersionCommand.h"
+
+int main(int argc, char** argv)
+{
+    using namespace lrclr::cli;
+    CommandLine commandLine;
+    commandLine.add(std::make_unique<VersionCommand>());
+    commandLine.add(std::make_unique<ImportClipCommand>());
+    commandLine.add(std::make_unique<EncodeCommand>());
+    commandLine.add(std::make_unique<AnalyzeCommand>());
+    return commandLine.run(argc, argv);
+}
