@@ -280,7 +280,7 @@ int benchStudy(int size, int runs, const QString& directory)
     const Timing dcmtkStartup = timeProcess({ "dcmj2pnm", "--version" }, runs);
     std::cout << "CPU time is the primary measure (the machine may be shared); wall time is shown too.\n\n";
     printHeader("Process start-up alone");
-    printRow("lrclr --help vs dcmj2pnm --version", ourStartup, dcmtkStartup, "(lrclr loads LibTorch)");
+    printRow("lrclr --help vs dcmj2pnm --version", ourStartup, dcmtkStartup, "(Qt, DCMTK; no LibTorch)");
     std::cout << '\n';
     printHeader("Processes: file -> 8-bit PGM");
     for (const auto& c : cases) {
