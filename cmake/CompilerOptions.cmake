@@ -16,7 +16,12 @@ add_library(lrclr::options ALIAS lrclr_options)
 
 # Qt's slots/signals/emit macros collide with identifiers in LibTorch headers.
 target_compile_definitions(lrclr_options INTERFACE QT_NO_KEYWORDS)
+# Nothing of ours is exported from a shared object, and LibTorch loads Qt 5 into the process (through OpenCV):
+# an exported weak copy of a Qt 6 inline such as QByteArray::append(const char*) (emitted at -O0) shares its
+# mangled name with Qt 5's and captures Qt 5's calls, which crashed every widget executable of the debug and asan
+# builds in Qt5Widgets' static initialisers. Hidden visibility keeps our copies to ourselves.
 target_compile_options(lrclr_options INTERFACE
+  -fvisibility=hidden -fvisibility-inlines-hidden
   -Wall -Wextra -Wpedantic
   $<$<BOOL:${LRCLR_WERROR}>:-Werror>)
 
