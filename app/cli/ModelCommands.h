@@ -14,11 +14,14 @@ struct ModelCommandInfo {
 
 inline constexpr std::string_view modelCommandsExecutable = "lrclr-model";
 
-inline constexpr std::array<ModelCommandInfo, 4> modelCommands { {
+inline constexpr std::array<ModelCommandInfo, 7> modelCommands { {
     { "version", "Print versions of the libraries, the BLAS in use and the device" },
     { "import-clip", "Import a CLIP/CheXzero checkpoint into a verified model directory" },
     { "encode", "Embed an image and texts with a model (JSON: embeddings, tokens)" },
     { "analyze", "Analyse an image (and report): findings, regions, sentence heatmaps as JSON + PNG/.npy" },
+    { "train", "Fine-tune (or train from scratch) an LRCLR model on a dataset manifest" },
+    { "train-bpe", "Train a CLIP-format BPE merges file from a report corpus" },
+    { "evaluate", "Evaluate a model on a manifest: zero-shot AUC, grounding, retrieval; JSON + HTML report" },
 } };
 
 /// The summary of a model command by name; empty when unknown.
