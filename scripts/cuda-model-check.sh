@@ -35,6 +35,8 @@ if [[ -n "${LRCLR_DEPS_ARCHIVE:-}" ]]; then
   prefixes="$prefixes;$deps/usr"
   extra+=(-DICU_ROOT="$deps/usr" -DOPENSSL_ROOT_DIR="$deps/usr" -DZLIB_ROOT="$deps/usr"
           -Dnlohmann_json_DIR="$deps/usr/share/cmake/nlohmann_json")
+  # The build RPATH names the libraries linked directly; ICU's own dependency (libicudata) needs the path too.
+  export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 generator=()
 command -v ninja > /dev/null && generator=(-G Ninja)

@@ -165,7 +165,11 @@ def main():
     images = torch.from_numpy(np.load(args.images))
     tokens = torch.from_numpy(np.load(args.tokens)).long()
     if args.device == "cuda":
+        # As clip.load does on CUDA (convert_weights): fp16 weights, LayerNorm kept in fp32 (it computes in fp32).
         model = model.cuda().half()
+        for module in model.modules():
+            if isinstance(module, nn.LayerNorm):
+                module.float()
         images = images.cuda().half()
         tokens = tokens.cuda()
     result = {"torch": torch.__version__, "threads": args.threads, "default_threads": default_threads}

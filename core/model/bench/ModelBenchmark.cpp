@@ -59,6 +59,16 @@ struct Options {
     bool cuda = false;
 };
 
+// Deletes the benchmark's own four files and its folder. Not std::filesystem::remove_all: PyTorch's pip wheels
+// export libstdc++'s filesystem symbols from libtorch.so, and their remove_all jumps to a null pointer when
+// called from a program built against that LibTorch (seen with PyTorch 2.11 on CUDA).
+void removeWorkFolder(const fs::path& folder)
+{
+    for (const char* name : { "weights.pt", "images.npy", "tokens.npy", "result.json" })
+        std::remove((folder / name).c_str());
+    ::rmdir(folder.c_str());
+}
+
 double bestSeconds(const std::function<void()>& work, int runs, bool cuda)
 {
     const auto timed = [&] {
@@ -207,13 +217,14 @@ int main(int argc, char** argv)
     std::cerr << "running the Python reference: " << command.str() << '\n';
     if (std::system(command.str().c_str()) != 0) {
         std::cerr << "lrclr-model-bench: the Python reference failed (python3-torch installed?)\n";
-        fs::remove_all(folder);
+        removeWorkFolder(folder);
         return 1;
     }
     nlohmann::json python;
     std::ifstream(resultPath) >> python;
 
     // The same weights through the weights-only importer.
+    std::cerr << "reading the Python reference's checkpoint\n";
     const auto state = lrclr::internal::TorchCheckpoint::read(weights.string());
     if (!(ClipConfig::fromShapes(state.shapes()).visionWidth == config.visionWidth)) {
         std::cerr << "lrclr-model-bench: unexpected configuration in the Python checkpoint\n";
@@ -223,8 +234,9 @@ int main(int argc, char** argv)
     network.loadStateDict(state);
     if (options.cuda)
         network.moveTo(torch::Device(torch::kCUDA), true);
-    fs::remove_all(folder);
+    removeWorkFolder(folder);
 
+    std::cerr << "timing lrclr\n";
     c10::InferenceMode guard;
     const auto device = options.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     const auto input = images.to(device);

@@ -1,5 +1,7 @@
 #include "core/model/internal/HtmlText.h"
 
+#include <cstdint>
+
 #include <unicode/unistr.h>
 
 #include "core/model/internal/HtmlEntityTable.h"
