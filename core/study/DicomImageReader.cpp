@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 
 #include <dcmtk/config/osconfig.h>
@@ -158,12 +159,22 @@ struct PixelGeometry {
     int planarConfiguration = 0;
     int numberOfFrames = 1;
     std::string photometric;
-    std::size_t frameBytes = 0; ///< bytes of one uncompressed frame as stored
+    bool floatingPoint = false; ///< Float Pixel Data (32-bit) or Double Float Pixel Data (64-bit)
+    std::size_t frameBytes = 0; ///< bytes of one uncompressed frame as stored (1-bit: rounded up)
+
+    /// Bytes all frames need as stored; 1-bit frames are packed without padding between them (PS3.5 8.1.1).
+    std::uint64_t totalBytes() const
+    {
+        if (bitsAllocated == 1)
+            return (static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(columns) * numberOfFrames + 7) / 8;
+        return static_cast<std::uint64_t>(frameBytes) * static_cast<std::uint64_t>(numberOfFrames);
+    }
 };
 
-PixelGeometry readGeometry(DcmItem& dataset)
+PixelGeometry readGeometry(DcmItem& dataset, bool floatingPoint)
 {
     PixelGeometry g;
+    g.floatingPoint = floatingPoint;
     g.rows = unsignedOf(dataset, DCM_Rows, 0);
     g.columns = unsignedOf(dataset, DCM_Columns, 0);
     g.samplesPerPixel = unsignedOf(dataset, DCM_SamplesPerPixel, 1);
@@ -182,8 +193,18 @@ PixelGeometry readGeometry(DcmItem& dataset)
 
     if (g.rows <= 0 || g.columns <= 0)
         fail("Rows or Columns is missing or zero");
-    if (g.bitsAllocated != 8 && g.bitsAllocated != 16)
-        fail("BitsAllocated " + std::to_string(g.bitsAllocated) + " is not supported (8 and 16 are)");
+    if (floatingPoint) {
+        // Float Pixel Data has no BitsStored, HighBit or PixelRepresentation (PS3.3 C.7.6.24).
+        g.bitsStored = g.bitsAllocated;
+        g.highBit = g.bitsAllocated - 1;
+        g.pixelRepresentation = 0;
+        if (g.bitsAllocated != 32 && g.bitsAllocated != 64)
+            fail("BitsAllocated " + std::to_string(g.bitsAllocated) + " does not fit floating point pixel data");
+    } else if (g.bitsAllocated != 1 && g.bitsAllocated != 8 && g.bitsAllocated != 16 && g.bitsAllocated != 32) {
+        fail("BitsAllocated " + std::to_string(g.bitsAllocated) + " is not supported (1, 8, 16 and 32 are)");
+    }
+    if (g.bitsAllocated == 1 && g.samplesPerPixel != 1)
+        fail("BitsAllocated 1 needs one sample per pixel");
     if (g.bitsStored < 1 || g.bitsStored > g.bitsAllocated)
         fail("BitsStored " + std::to_string(g.bitsStored) + " does not fit BitsAllocated "
             + std::to_string(g.bitsAllocated));
@@ -200,8 +221,9 @@ PixelGeometry readGeometry(DcmItem& dataset)
     if (pixels > DicomImageReader::maximumFramePixels)
         fail("Rows x Columns = " + std::to_string(g.rows) + " x " + std::to_string(g.columns)
             + " exceeds the supported " + std::to_string(DicomImageReader::maximumFramePixels) + " pixels per frame");
-    g.frameBytes = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(g.samplesPerPixel)
-        * static_cast<std::size_t>(g.bitsAllocated / 8);
+    g.frameBytes = g.bitsAllocated == 1 ? (static_cast<std::size_t>(pixels) + 7) / 8
+                                        : static_cast<std::size_t>(pixels) * static_cast<std::size_t>(g.samplesPerPixel)
+            * static_cast<std::size_t>(g.bitsAllocated / 8);
     if (g.samplesPerPixel == 3 && g.photometric == "YBR_FULL_422")
         g.frameBytes = g.frameBytes * 2 / 3; // two luma + one pair of chroma per two pixels
     return g;
@@ -318,19 +340,105 @@ void convertYbrFullToRgb(std::vector<std::uint8_t>& rgb)
     }
 }
 
+/// How 32-bit samples were stored in 16 bits: value = stored * scale + offset.
+struct Requantization {
+    double scale = 1.0;
+    double offset = 0.0;
+    bool isIdentity() const { return scale == 1.0 && offset == 0.0; }
+};
+
 /// Builds the XrayImage's samples from one uncompressed frame in local byte order.
 struct SampleBuilder {
     const PixelGeometry& g;
     int highBit;
 
-    std::int32_t normalize(std::uint32_t raw) const
+    std::int64_t normalize(std::uint32_t raw) const
     {
         const int shift = highBit + 1 - g.bitsStored;
         const std::uint32_t mask = g.bitsStored >= 32 ? 0xFFFFFFFFu : ((1u << g.bitsStored) - 1u);
-        std::uint32_t value = (raw >> shift) & mask;
+        const std::uint32_t value = (raw >> shift) & mask;
         if (g.pixelRepresentation == 1 && (value & (1u << (g.bitsStored - 1))))
-            return static_cast<std::int32_t>(value) - (1 << g.bitsStored);
-        return static_cast<std::int32_t>(value);
+            return static_cast<std::int64_t>(value) - (std::int64_t { 1 } << g.bitsStored);
+        return static_cast<std::int64_t>(value);
+    }
+
+    /// Sample `index` of a 32-bit frame in local byte order (the frame need not be aligned).
+    static std::uint32_t raw32(const std::uint8_t* bytes, std::size_t index)
+    {
+        std::uint32_t value = 0;
+        std::memcpy(&value, bytes + 4 * index, 4);
+        return value;
+    }
+
+    /// One frame of 1-bit samples (a bit-packed mask or segmentation), starting at bit `firstBit`, as 0 / 1.
+    void bitPacked(const std::uint8_t* bytes, std::uint64_t firstBit, XrayImage& image) const
+    {
+        auto buffer = std::make_shared<XrayImage::PixelBuffer>();
+        buffer->unsigned8.resize(image.pixelCount());
+        for (std::size_t i = 0; i < buffer->unsigned8.size(); ++i) {
+            const std::uint64_t bit = firstBit + i; // PS3.5 D.2: the first pixel is the least significant bit
+            buffer->unsigned8[i] = static_cast<std::uint8_t>((bytes[bit >> 3] >> (bit & 7)) & 1u);
+        }
+        image.sampleFormat = SampleFormat::Unsigned8;
+        image.pixels = std::move(buffer);
+    }
+
+    /// A 32-bit integer or floating point frame. The display chain and the model work on 16-bit samples, so the
+    /// values are stored as 16-bit samples plus a linear map folded into the rescale afterwards (Requantization):
+    /// exact when the values span at most 65536 consecutive integers, else rounded to 1/65535 of their range.
+    Requantization wide(const std::uint8_t* bytes, XrayImage& image) const
+    {
+        const std::size_t count = image.pixelCount();
+        const auto valueAt = [&](std::size_t i) -> double {
+            if (g.floatingPoint && g.bitsAllocated == 64) {
+                double value = 0;
+                std::memcpy(&value, bytes + 8 * i, 8);
+                return value;
+            }
+            const std::uint32_t raw = raw32(bytes, i);
+            if (g.floatingPoint) {
+                float value = 0;
+                std::memcpy(&value, &raw, 4);
+                return value;
+            }
+            return static_cast<double>(normalize(raw));
+        };
+        double low = std::numeric_limits<double>::max();
+        double high = std::numeric_limits<double>::lowest();
+        bool integral = !g.floatingPoint;
+        for (std::size_t i = 0; i < count; ++i) {
+            const double value = valueAt(i);
+            if (!std::isfinite(value))
+                fail("the floating point pixel data holds NaN or infinite values");
+            low = std::min(low, value);
+            high = std::max(high, value);
+            integral = integral && value == std::floor(value);
+        }
+        Requantization map;
+        auto buffer = std::make_shared<XrayImage::PixelBuffer>();
+        if (integral && low >= -32768.0 && high <= 32767.0 && low < 0.0) {
+            buffer->signed16.resize(count);
+            for (std::size_t i = 0; i < count; ++i)
+                buffer->signed16[i] = static_cast<std::int16_t>(valueAt(i));
+            image.sampleFormat = SampleFormat::Signed16;
+            image.pixels = std::move(buffer);
+            return map;
+        }
+        if (integral && low >= 0.0 && high <= 65535.0) {
+            map.offset = 0.0;
+        } else if (integral && high - low <= 65535.0) {
+            map.offset = low;
+        } else {
+            map.offset = low;
+            map.scale = high > low ? (high - low) / 65535.0 : 1.0;
+        }
+        buffer->unsigned16.resize(count);
+        for (std::size_t i = 0; i < count; ++i)
+            buffer->unsigned16[i] = static_cast<std::uint16_t>(
+                std::clamp(std::lround((valueAt(i) - map.offset) / map.scale), 0L, 65535L));
+        image.sampleFormat = SampleFormat::Unsigned16;
+        image.pixels = std::move(buffer);
+        return map;
     }
 
     void monochrome(const std::uint8_t* bytes, const std::uint16_t* words, XrayImage& image) const
@@ -363,6 +471,20 @@ struct SampleBuilder {
         image.pixels = std::move(buffer);
     }
 
+    /// One monochrome frame of any supported depth; `firstBit` is where a 1-bit frame starts in `bytes`.
+    Requantization anyMonochrome(
+        const std::uint8_t* bytes, const std::uint16_t* words, std::uint64_t firstBit, XrayImage& image) const
+    {
+        if (g.bitsAllocated == 1) {
+            bitPacked(bytes, firstBit, image);
+            return {};
+        }
+        if (g.bitsAllocated >= 32)
+            return wide(bytes, image);
+        monochrome(bytes, words, image);
+        return {};
+    }
+
     /// Colour frame to interleaved 8-bit RGB; `planar` follows the decoded data, not necessarily the header.
     void color(const std::uint8_t* bytes, const std::uint16_t* words, bool planar, const std::string& model,
         XrayImage& image) const
@@ -372,10 +494,10 @@ struct SampleBuilder {
         buffer->unsigned8.resize(count * 3);
         const int downShift = std::max(0, g.bitsStored - 8);
         const auto sample = [&](std::size_t index) {
-            const std::uint32_t raw = words ? words[index] : bytes[index];
-            return static_cast<std::uint8_t>(std::clamp(normalize(raw) >> downShift, 0, 255));
+            const std::uint32_t raw = g.bitsAllocated == 32 ? raw32(bytes, index) : words ? words[index] : bytes[index];
+            return static_cast<std::uint8_t>(std::clamp<std::int64_t>(normalize(raw) >> downShift, 0, 255));
         };
-        if (model == "YBR_FULL_422" && !words && !planar) {
+        if (model == "YBR_FULL_422" && g.bitsAllocated == 8 && !planar) {
             // Native 4:2:2: Y1 Y2 Cb Cr per pair of pixels along a row.
             const std::size_t columns = static_cast<std::size_t>(g.columns);
             std::size_t in = 0;
@@ -465,6 +587,33 @@ void applyPalette(DcmItem& dataset, const PixelGeometry& g, XrayImage& image)
     image.sampleFormat = SampleFormat::Rgb8;
 }
 
+/// One LUT item (LUT Descriptor + LUT Data), as the VOI LUT and Modality LUT Sequences hold them; nullopt when the
+/// descriptor and the data disagree. 8-bit entries may come packed two per 16-bit word (PS3.3 C.11.1.1.1).
+std::optional<ModalityLut> readLutItem(DcmItem& item, bool signedFirstValue)
+{
+    const auto entries = usOrSsOf(item, DCM_LUTDescriptor, 0, false);
+    const auto first = usOrSsOf(item, DCM_LUTDescriptor, 1, signedFirstValue);
+    const auto bits = usOrSsOf(item, DCM_LUTDescriptor, 2, false);
+    const Uint16* data = nullptr;
+    unsigned long words = 0;
+    if (!entries || !first || !bits || *bits < 1 || *bits > 16
+        || item.findAndGetUint16Array(DCM_LUTData, data, &words).bad() || !data)
+        return std::nullopt;
+    const std::size_t count = *entries == 0 ? 65536 : static_cast<std::size_t>(*entries);
+    ModalityLut lut;
+    lut.firstMappedValue = *first;
+    lut.bitsPerEntry = *bits;
+    if (*bits <= 8 && words * 2 == count) {
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
+        lut.data.assign(bytes, bytes + count);
+    } else if (words == count) {
+        lut.data.assign(data, data + count);
+    } else {
+        return std::nullopt;
+    }
+    return lut;
+}
+
 /// Turns attribute bytes into UTF-8: DCMTK has converted the dataset already, except for the ISO 2022 Japanese sets
 /// its iconv build cannot handle, which are decoded here.
 struct TextDecoder {
@@ -520,32 +669,35 @@ void readDisplayAttributes(DcmItem& dataset, XrayImage& image, const TextDecoder
             DcmItem* item = voiSequence->getItem(i);
             if (!item)
                 continue;
-            const auto entries = usOrSsOf(*item, DCM_LUTDescriptor, 0, false);
-            const auto first = usOrSsOf(*item, DCM_LUTDescriptor, 1, image.pixelRepresentation == 1);
-            const auto bits = usOrSsOf(*item, DCM_LUTDescriptor, 2, false);
-            const Uint16* data = nullptr;
-            unsigned long words = 0;
-            if (!entries || !first || !bits || *bits < 1 || *bits > 16
-                || item->findAndGetUint16Array(DCM_LUTData, data, &words).bad() || !data)
+            auto table = readLutItem(*item, image.pixelRepresentation == 1);
+            if (!table)
                 continue; // a broken VOI LUT is skipped, the windows still work
-            const std::size_t count = *entries == 0 ? 65536 : static_cast<std::size_t>(*entries);
             VoiLut lut;
-            lut.firstMappedValue = *first;
-            lut.bitsPerEntry = *bits;
-            if (*bits <= 8 && words * 2 == count) {
-                const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
-                lut.data.assign(bytes, bytes + count);
-            } else if (words == count) {
-                lut.data.assign(data, data + count);
-            } else {
-                continue;
-            }
+            lut.firstMappedValue = table->firstMappedValue;
+            lut.bitsPerEntry = table->bitsPerEntry;
+            lut.data = std::move(table->data);
             lut.explanation = decodeText(stringOf(*item, DCM_LUTExplanation));
             image.voiLuts.push_back(std::move(lut));
         }
     }
 
+    DcmSequenceOfItems* modalitySequence = nullptr;
+    if (dataset.findAndGetSequence(DCM_ModalityLUTSequence, modalitySequence).good() && modalitySequence
+        && modalitySequence->card() > 0) {
+        // PS3.3 C.11.1: exactly one item. A broken one is refused rather than silently replaced by the rescale, which
+        // would show different (wrong) modality values.
+        DcmItem* item = modalitySequence->getItem(0);
+        auto table = item ? readLutItem(*item, image.pixelRepresentation == 1) : std::nullopt;
+        if (!table)
+            fail("the Modality LUT Sequence is malformed (LUT Descriptor and LUT Data disagree)");
+        table->type = stringOf(*item, DCM_ModalityLUTType);
+        table->explanation = decodeText(stringOf(*item, DCM_LUTExplanation));
+        image.modalityLut = std::move(table);
+    }
+
     image.pixelPaddingValue = usOrSsOf(dataset, DCM_PixelPaddingValue, 0, image.pixelRepresentation == 1);
+    if (image.pixelPaddingValue)
+        image.pixelPaddingRangeLimit = usOrSsOf(dataset, DCM_PixelPaddingRangeLimit, 0, image.pixelRepresentation == 1);
 
     const auto spacing = [&](const DcmTagKey& tag, PixelSpacingSource source) {
         const auto row = doubleOf(dataset, tag, 0);
@@ -588,6 +740,32 @@ void readIdentity(DcmItem& dataset, DicomIdentity& identity, const TextDecoder& 
     identity.sopInstanceUid = text(DCM_SOPInstanceUID);
     identity.instanceNumber = text(DCM_InstanceNumber);
     identity.bodyPartExamined = text(DCM_BodyPartExamined);
+}
+
+/// After 32-bit values were stored as `stored * scale + offset`: fold that map into everything that is in stored
+/// units (the rescale, the padding values, the Modality LUT's input), so modality values stay what the file says.
+void applyRequantization(const Requantization& map, XrayImage& image)
+{
+    if (image.modalityLut) {
+        if (map.scale != 1.0)
+            fail("a Modality LUT over 32-bit values spanning more than 16 bits is not supported");
+        const double first = image.modalityLut->firstMappedValue - map.offset;
+        if (first < std::numeric_limits<int>::min() || first > std::numeric_limits<int>::max())
+            fail("the Modality LUT does not cover the 32-bit pixel values");
+        image.modalityLut->firstMappedValue = static_cast<int>(first);
+    }
+    image.rescaleIntercept += image.rescaleSlope * map.offset;
+    image.rescaleSlope *= map.scale;
+    const auto toStored = [&](std::optional<double>& value) {
+        if (value)
+            value = std::round((*value - map.offset) / map.scale);
+    };
+    toStored(image.pixelPaddingValue);
+    toStored(image.pixelPaddingRangeLimit);
+    image.bitsStored = 16;
+    image.highBit = 15;
+    image.pixelRepresentation = image.sampleFormat == SampleFormat::Signed16 ? 1 : 0;
+    image.requantizedTo16Bits = true;
 }
 
 bool isJpeg2000(E_TransferSyntax syntax)
@@ -676,19 +854,28 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
     DcmDataset& dataset = *file.getDataset();
 
     DcmElement* pixelElement = nullptr;
+    bool floatingPoint = false;
     if (!pixelsInPlace && (dataset.findAndGetElement(DCM_PixelData, pixelElement).bad() || !pixelElement)) {
-        const std::string sopClass = stringOf(dataset, DCM_SOPClassUID);
-        const char* name = dcmFindNameOfUID(sopClass.c_str(), nullptr);
-        fail("it contains no image (no Pixel Data element; SOP class " + (name ? std::string(name) : sopClass) + ")");
+        // Float Pixel Data / Double Float Pixel Data (parametric maps) stand in for Pixel Data.
+        floatingPoint = (dataset.findAndGetElement(DCM_FloatPixelData, pixelElement).good() && pixelElement)
+            || (dataset.findAndGetElement(DCM_DoubleFloatPixelData, pixelElement).good() && pixelElement);
+        if (!floatingPoint) {
+            const std::string sopClass = stringOf(dataset, DCM_SOPClassUID);
+            const char* name = dcmFindNameOfUID(sopClass.c_str(), nullptr);
+            fail("it contains no image (no Pixel Data element; SOP class " + (name ? std::string(name) : sopClass)
+                + ")");
+        }
     }
     auto* pixelData = dynamic_cast<DcmPixelData*>(pixelElement);
-    if (!pixelsInPlace && !pixelData)
+    if (!pixelsInPlace && !pixelData && !floatingPoint)
         fail("the Pixel Data element has an unexpected type");
 
-    PixelGeometry g = readGeometry(dataset);
+    PixelGeometry g = readGeometry(dataset, floatingPoint);
     if (frameIndex < 0 || frameIndex >= g.numberOfFrames)
         fail("frame " + std::to_string(frameIndex + 1) + " was requested but the image has "
             + std::to_string(g.numberOfFrames) + " frame(s)");
+    if (floatingPoint && g.samplesPerPixel != 1)
+        fail("floating point pixel data with " + std::to_string(g.samplesPerPixel) + " samples per pixel");
 
     E_TransferSyntax syntax = EXS_LittleEndianExplicit;
     const DcmRepresentationParameter* parameter = nullptr;
@@ -713,18 +900,22 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
 
     std::string colorModel = g.photometric;
     const auto checkNativeLength = [&](std::uint64_t available) {
-        const std::uint64_t needed = static_cast<std::uint64_t>(g.frameBytes) * g.numberOfFrames;
+        const std::uint64_t needed = g.totalBytes();
         if (available < needed)
             fail("the Pixel Data holds " + std::to_string(available) + " bytes, but " + std::to_string(g.rows) + " x "
                 + std::to_string(g.columns) + " x " + std::to_string(g.samplesPerPixel) + " samples x "
-                + std::to_string(g.bitsAllocated / 8) + " bytes x " + std::to_string(g.numberOfFrames)
-                + " frame(s) need " + std::to_string(needed) + " (truncated or corrupt file)");
+                + std::to_string(g.bitsAllocated) + " bits x " + std::to_string(g.numberOfFrames) + " frame(s) need "
+                + std::to_string(needed) + " (truncated or corrupt file)");
     };
+    // A 1-bit frame starts at a bit offset (frames are packed without padding); other frames at a byte offset.
+    const std::uint64_t firstBit = static_cast<std::uint64_t>(frameIndex) * result.pixelCount();
+    const std::size_t frameOffset = g.bitsAllocated == 1 ? 0 : g.frameBytes * static_cast<std::size_t>(frameIndex);
+    Requantization requantization;
+    const SampleBuilder builder { g, g.highBit };
     if (pixelsInPlace) {
         checkNativeLength(scan.nativePixelDataLength);
-        const std::size_t offset = scan.nativePixelDataOffset + g.frameBytes * static_cast<std::size_t>(frameIndex);
+        const std::size_t offset = scan.nativePixelDataOffset + frameOffset;
         const std::uint8_t* frame = bytes.data() + offset;
-        const SampleBuilder builder { g, g.highBit };
         const bool planar = g.planarConfiguration == 1;
         std::vector<std::uint16_t> aligned;
         const std::uint16_t* words = nullptr;
@@ -740,13 +931,32 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
         if (g.samplesPerPixel == 3)
             builder.color(frame, words, planar, colorModel, result);
         else
-            builder.monochrome(frame, words, result);
+            requantization = builder.anyMonochrome(frame, words, firstBit, result);
+    } else if (floatingPoint) {
+        const std::uint8_t* values = nullptr;
+        if (g.bitsAllocated == 32) {
+            Float32* floats = nullptr;
+            if (pixelElement->getFloat32Array(floats).good())
+                values = reinterpret_cast<const std::uint8_t*>(floats);
+        } else {
+            Float64* doubles = nullptr;
+            if (pixelElement->getFloat64Array(doubles).good())
+                values = reinterpret_cast<const std::uint8_t*>(doubles);
+        }
+        if (!values)
+            fail("the floating point pixel data cannot be read");
+        checkNativeLength(pixelElement->getLength());
+        requantization = builder.anyMonochrome(values + frameOffset, nullptr, 0, result);
     } else if (pixelSyntax.isEncapsulated()) {
+        if (g.bitsAllocated == 1)
+            fail("BitsAllocated 1 is not supported in a compressed transfer syntax");
         DcmPixelSequence* sequence = nullptr;
         if (pixelData->getEncapsulatedRepresentation(syntax, parameter, sequence).bad() || !sequence)
             fail("the encapsulated pixel data cannot be read");
         const auto range = fragmentsOfFrame(*sequence, frameIndex, g.numberOfFrames);
         if (isJpeg2000(syntax)) {
+            if (g.bitsAllocated == 32)
+                fail("BitsAllocated 32 is not supported with JPEG 2000");
             decodeJpeg2000(*sequence, range, g, result);
         } else {
             if (syntax == EXS_RLELossless)
@@ -765,37 +975,39 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
                 colorModel = decodedModel.c_str();
             // Codecs report the planar configuration of what they produced in the dataset.
             const bool planar = unsignedOf(dataset, DCM_PlanarConfiguration, 0) == 1;
-            const SampleBuilder builder { g, g.highBit };
             const auto* words = g.bitsAllocated == 16 ? reinterpret_cast<const std::uint16_t*>(buffer.data()) : nullptr;
             if (g.samplesPerPixel == 3)
                 builder.color(buffer.data(), words, planar, colorModel, result);
             else
-                builder.monochrome(buffer.data(), words, result);
+                requantization = builder.anyMonochrome(buffer.data(), words, 0, result);
         }
     } else {
         checkNativeLength(pixelData->getLength());
-        const SampleBuilder builder { g, g.highBit };
         const bool planar = g.planarConfiguration == 1;
-        if (g.bitsAllocated == 16) {
+        if (g.bitsAllocated == 16 || (g.bitsAllocated == 1 && pixelData->getVR() != EVR_OB)) {
+            // DCMTK has put OW words into local byte order; the bytes of 1-bit data in OW are those words' bytes
+            // in little endian order (PS3.5 8.1.1), which is how they lie in memory here.
             Uint16* words = nullptr;
             if (pixelData->getUint16Array(words).bad() || !words)
                 fail("the Pixel Data cannot be read");
-            const std::uint16_t* frame = words + (g.frameBytes / 2) * static_cast<std::size_t>(frameIndex);
+            const std::uint16_t* frame = words + frameOffset / 2;
             if (g.samplesPerPixel == 3)
                 builder.color(nullptr, frame, planar, colorModel, result);
             else
-                builder.monochrome(nullptr, frame, result);
+                requantization = builder.anyMonochrome(reinterpret_cast<const std::uint8_t*>(frame),
+                    g.bitsAllocated == 16 ? frame : nullptr, firstBit, result);
         } else if (pixelData->getVR() == EVR_OB || fileSyntax.isLittleEndian()) {
             Uint8* bytes = nullptr;
             if (pixelData->getUint8Array(bytes).bad() || !bytes)
                 fail("the Pixel Data cannot be read");
-            const std::uint8_t* frame = bytes + g.frameBytes * static_cast<std::size_t>(frameIndex);
+            const std::uint8_t* frame = bytes + frameOffset;
             if (g.samplesPerPixel == 3)
                 builder.color(frame, nullptr, planar, colorModel, result);
             else
-                builder.monochrome(frame, nullptr, result);
+                requantization = builder.anyMonochrome(frame, nullptr, firstBit, result);
         } else {
-            // 8-bit data in an OW element of a big endian file is byte-swapped: let DCMTK extract the frame.
+            // 8-bit (or 32-bit) data in an OW element of a big endian file is swapped per 16-bit word: let DCMTK
+            // extract the frame in local byte order.
             std::vector<std::uint8_t> buffer((g.frameBytes + 1) & ~std::size_t { 1 });
             Uint32 startFragment = 0;
             OFString decodedModel;
@@ -803,10 +1015,18 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
                 startFragment, buffer.data(), static_cast<Uint32>(buffer.size()), decodedModel);
             if (copied.bad())
                 fail(std::string("the Pixel Data cannot be read: ") + copied.text());
+            if (g.bitsAllocated == 32) {
+                // DCMTK swapped the bytes of each 16-bit word; a big endian 32-bit value also has its two words
+                // swapped.
+                for (std::size_t i = 0; i + 3 < buffer.size(); i += 4) {
+                    std::swap(buffer[i], buffer[i + 2]);
+                    std::swap(buffer[i + 1], buffer[i + 3]);
+                }
+            }
             if (g.samplesPerPixel == 3)
                 builder.color(buffer.data(), nullptr, planar, colorModel, result);
             else
-                builder.monochrome(buffer.data(), nullptr, result);
+                requantization = builder.anyMonochrome(buffer.data(), nullptr, 0, result);
         }
     }
 
@@ -834,6 +1054,8 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
         (void)dataset.convertToUTF8();
     readDisplayAttributes(dataset, result, decodeText);
     readIdentity(dataset, result.identity, decodeText);
+    if (g.bitsAllocated >= 32 && g.samplesPerPixel == 1)
+        applyRequantization(requantization, result);
 
     if (!result.isValid())
         fail("the decoded frame does not match Rows x Columns");

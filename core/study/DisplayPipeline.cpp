@@ -76,6 +76,34 @@ std::pair<int, int> tableRange(const XrayImage& image)
     return { 0, 0 };
 }
 
+/// Smallest and largest modality value of the stored values low..high (a Modality LUT need not be monotonic).
+std::pair<double, double> modalityRange(const XrayImage& image, int low, int high)
+{
+    if (!image.modalityLut) {
+        const double a = image.modalityValue(low);
+        const double b = image.modalityValue(high);
+        return { std::min(a, b), std::max(a, b) };
+    }
+    double smallest = std::numeric_limits<double>::max();
+    double largest = std::numeric_limits<double>::lowest();
+    for (int value = low; value <= high; ++value) {
+        const double modality = image.modalityValue(value);
+        smallest = std::min(smallest, modality);
+        largest = std::max(largest, modality);
+    }
+    return { smallest, largest };
+}
+
+/// Window whose LINEAR ramp spans exactly [low, high] in modality units.
+VoiSettings windowSpanning(double low, double high)
+{
+    VoiSettings voi;
+    voi.function = VoiLutFunction::Linear;
+    voi.width = std::max(1.0, high - low + 1.0);
+    voi.center = (low + high + 1.0) / 2.0;
+    return voi;
+}
+
 bool isInvertedByImage(const XrayImage& image)
 {
     const bool monochrome1 = image.photometric == PhotometricInterpretation::Monochrome1;
@@ -142,10 +170,13 @@ VoiSettings DisplayPipeline::defaultVoi(const XrayImage& image)
     int low = std::numeric_limits<int>::max();
     int high = std::numeric_limits<int>::min();
     const auto scan = [&](auto samples) {
-        const bool hasPadding = image.pixelPaddingValue.has_value();
-        const double padding = image.pixelPaddingValue.value_or(0.0);
+        // Padding is tested once per distinct stored value, not per pixel: a table over the sample type's range.
+        const auto [first, last] = tableRange(image);
+        std::vector<std::uint8_t> padding(static_cast<std::size_t>(last - first + 1));
+        for (int value = first; value <= last; ++value)
+            padding[static_cast<std::size_t>(value - first)] = image.isPadding(value) ? 1 : 0;
         for (const auto value : samples) {
-            if (hasPadding && value == padding)
+            if (padding[static_cast<std::size_t>(value - first)])
                 continue;
             low = std::min(low, static_cast<int>(value));
             high = std::max(high, static_cast<int>(value));
@@ -159,14 +190,51 @@ VoiSettings DisplayPipeline::defaultVoi(const XrayImage& image)
         scan(image.signed16());
     if (low > high)
         low = high = 0;
-    double modalityLow = low * image.rescaleSlope + image.rescaleIntercept;
-    double modalityHigh = high * image.rescaleSlope + image.rescaleIntercept;
-    if (modalityLow > modalityHigh)
-        std::swap(modalityLow, modalityHigh);
+    const auto [modalityLow, modalityHigh] = modalityRange(image, low, high);
     // With the LINEAR formula, center c and width w map [c - 0.5 - (w-1)/2, c - 0.5 + (w-1)/2] onto 0..255.
-    voi.width = std::max(1.0, modalityHigh - modalityLow + 1.0);
-    voi.center = (modalityLow + modalityHigh + 1.0) / 2.0;
-    return voi;
+    return windowSpanning(modalityLow, modalityHigh);
+}
+
+VoiSettings DisplayPipeline::percentileVoi(const XrayImage& image, double lowPercent, double highPercent)
+{
+    if (!image.isValid())
+        return {};
+    if (image.isColor())
+        return windowSpanning(0.0, 255.0);
+    const auto [first, last] = tableRange(image);
+    std::vector<std::uint64_t> histogram(static_cast<std::size_t>(last - first + 1), 0);
+    const auto count = [&](auto samples) {
+        for (const auto value : samples)
+            ++histogram[static_cast<std::size_t>(value - first)];
+    };
+    if (image.sampleFormat == SampleFormat::Unsigned8)
+        count(image.unsigned8());
+    else if (image.sampleFormat == SampleFormat::Unsigned16)
+        count(image.unsigned16());
+    else
+        count(image.signed16());
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < histogram.size(); ++k) {
+        if (image.isPadding(first + static_cast<int>(k)))
+            histogram[k] = 0;
+        total += histogram[k];
+    }
+    if (total == 0)
+        return windowSpanning(0.0, 0.0);
+    const auto storedAt = [&](double percent) {
+        const auto target = static_cast<std::uint64_t>(std::clamp(percent, 0.0, 100.0) / 100.0 * (total - 1));
+        std::uint64_t cumulative = 0;
+        for (std::size_t k = 0; k < histogram.size(); ++k) {
+            cumulative += histogram[k];
+            if (cumulative > target)
+                return first + static_cast<int>(k);
+        }
+        return last;
+    };
+    const int low = storedAt(std::min(lowPercent, highPercent));
+    const int high = storedAt(std::max(lowPercent, highPercent));
+    const auto [modalityLow, modalityHigh] = modalityRange(image, low, high);
+    return windowSpanning(modalityLow, modalityHigh);
 }
 
 void DisplayPipeline::setVoi(const VoiSettings& voi)
@@ -233,7 +301,13 @@ void DisplayPipeline::rebuildLookupTable() const
     const bool color = m_image.sampleFormat == SampleFormat::Rgb8;
     for (std::size_t i = 0; i < m_lookupTable.size(); ++i) {
         const int stored = m_lookupOffset + static_cast<int>(i);
-        const double modality = color ? stored : stored * m_image.rescaleSlope + m_image.rescaleIntercept;
+        // Padding is the area outside the collimated field: black whatever the window and the inversion, so it
+        // never glares white around a MONOCHROME1 image.
+        if (!color && m_image.isPadding(stored)) {
+            m_lookupTable[i] = 0;
+            continue;
+        }
+        const double modality = color ? stored : m_image.modalityValue(stored);
         const std::uint8_t value = quantize(applyVoi(modality, m_voi, m_image));
         m_lookupTable[i] = invert ? static_cast<std::uint8_t>(255 - value) : value;
     }
@@ -253,22 +327,8 @@ double DisplayPipeline::modalityValueAt(int x, int y) const
 {
     if (!m_image.isValid() || x < 0 || y < 0 || x >= m_image.columns || y >= m_image.rows)
         return 0.0;
-    const std::size_t index = static_cast<std::size_t>(y) * m_image.columns + x;
-    const double slope = m_image.rescaleSlope;
-    const double intercept = m_image.rescaleIntercept;
-    switch (m_image.sampleFormat) {
-    case SampleFormat::Unsigned8:
-        return m_image.unsigned8()[index] * slope + intercept;
-    case SampleFormat::Unsigned16:
-        return m_image.unsigned16()[index] * slope + intercept;
-    case SampleFormat::Signed16:
-        return m_image.signed16()[index] * slope + intercept;
-    case SampleFormat::Rgb8: {
-        const auto rgb = m_image.rgb8().subspan(index * 3, 3);
-        return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
-    }
-    }
-    return 0.0;
+    const double stored = m_image.storedValue(x, y);
+    return m_image.isColor() ? stored : m_image.modalityValue(stored);
 }
 
 DisplayFrame DisplayPipeline::render() const
@@ -318,7 +378,11 @@ GrayscaleImage DisplayPipeline::modelInput(const XrayImage& image)
     std::vector<float> table(static_cast<std::size_t>(high - low + 1));
     for (std::size_t i = 0; i < table.size(); ++i) {
         const int stored = low + static_cast<int>(i);
-        const double modality = color ? stored : stored * image.rescaleSlope + image.rescaleIntercept;
+        if (!color && image.isPadding(stored)) {
+            table[i] = 0.0f; // black, as displayed
+            continue;
+        }
+        const double modality = color ? stored : image.modalityValue(stored);
         // Colour images go to the model as they are (their default VOI is the identity), then as luminance.
         const double value = color ? stored : std::clamp(applyVoi(modality, voi, image), 0.0, outputMaximum);
         table[i] = static_cast<float>(invert ? outputMaximum - value : value);

@@ -33,12 +33,13 @@ struct VoiSettings {
     std::optional<int> voiLutIndex; ///< when set, XrayImage::voiLuts[*voiLutIndex] is used instead of the window
 };
 
-/// The DICOM grayscale display chain for one XrayImage: modality LUT (rescale) -> VOI (window linear / linear-exact /
-/// sigmoid, or VOI LUT) -> presentation (MONOCHROME1 and Presentation LUT INVERSE invert, plus a user inversion) ->
-/// 8-bit frame. All three steps are folded into one lookup table over the stored value range, rebuilt only when the
-/// settings change, so re-rendering during a window/level drag costs one table lookup per pixel.
-/// Not thread-safe, not even for concurrent const calls (the table is rebuilt lazily): use one pipeline per thread
-/// (copies are cheap: the image's pixels are shared).
+/// The DICOM grayscale display chain for one XrayImage: modality LUT (Modality LUT Sequence, else rescale) -> VOI
+/// (window linear / linear-exact / sigmoid, or VOI LUT) -> presentation (MONOCHROME1 and Presentation LUT INVERSE
+/// invert, plus a user inversion) -> 8-bit frame; padding (XrayImage::isPadding) is black whatever the settings. All
+/// three steps are folded into one lookup table over the stored value range, rebuilt only when the settings change, so
+/// re-rendering during a window/level drag costs one table lookup per pixel. Not thread-safe, not even for concurrent
+/// const calls (the table is rebuilt lazily): use one pipeline per thread (copies are cheap: the image's pixels are
+/// shared).
 class DisplayPipeline {
 public:
     DisplayPipeline() = default;
@@ -49,6 +50,9 @@ public:
     /// The window the image asks for: its first window preset, else its first VOI LUT, else the full range of its
     /// modality values (excluding pixel padding).
     static VoiSettings defaultVoi(const XrayImage& image);
+    /// An automatic window from the histogram: LINEAR over the modality values between the lowPercent and highPercent
+    /// percentiles of the stored values, padding left out (e.g. 0.5 and 99.5). One pass over the pixels.
+    static VoiSettings percentileVoi(const XrayImage& image, double lowPercent, double highPercent);
 
     const VoiSettings& voi() const { return m_voi; }
     void setVoi(const VoiSettings& voi);
@@ -75,8 +79,8 @@ public:
     /// Modality value (after rescale) of the pixel at column x, row y; for RGB the luminance.
     double modalityValueAt(int x, int y) const;
 
-    /// The model's input: the image's default VOI applied, MONOCHROME1 inverted, RGB converted to luminance,
-    /// floats 0..255 at the original resolution.
+    /// The model's input: the image's default VOI applied, MONOCHROME1 inverted, padding black, RGB converted to
+    /// luminance, floats 0..255 at the original resolution.
     static GrayscaleImage modelInput(const XrayImage& image);
 
 private:

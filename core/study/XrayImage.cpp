@@ -1,6 +1,7 @@
 #include "core/study/XrayImage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -94,6 +95,47 @@ std::pair<int, int> XrayImage::storedRange() const
         return rangeOf(std::span<const std::int16_t>(pixels->signed16));
     }
     return { 0, 0 };
+}
+
+double XrayImage::storedValue(int x, int y) const
+{
+    if (!isValid() || x < 0 || y < 0 || x >= columns || y >= rows)
+        return 0.0;
+    const std::size_t index
+        = static_cast<std::size_t>(y) * static_cast<std::size_t>(columns) + static_cast<std::size_t>(x);
+    switch (sampleFormat) {
+    case SampleFormat::Unsigned8:
+        return unsigned8()[index];
+    case SampleFormat::Unsigned16:
+        return unsigned16()[index];
+    case SampleFormat::Signed16:
+        return signed16()[index];
+    case SampleFormat::Rgb8: {
+        const auto rgb = rgb8().subspan(index * 3, 3);
+        return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    }
+    }
+    return 0.0;
+}
+
+double XrayImage::modalityValue(double storedValue) const
+{
+    if (modalityLut && !modalityLut->data.empty()) {
+        const double last = static_cast<double>(modalityLut->data.size() - 1);
+        const double index = std::clamp(std::floor(storedValue) - modalityLut->firstMappedValue, 0.0, last);
+        return modalityLut->data[static_cast<std::size_t>(index)];
+    }
+    return storedValue * rescaleSlope + rescaleIntercept;
+}
+
+bool XrayImage::isPadding(double storedValue) const
+{
+    if (!pixelPaddingValue || sampleFormat == SampleFormat::Rgb8)
+        return false;
+    if (!pixelPaddingRangeLimit)
+        return storedValue == *pixelPaddingValue;
+    const auto [low, high] = std::minmax(*pixelPaddingValue, *pixelPaddingRangeLimit);
+    return storedValue >= low && storedValue <= high;
 }
 
 XrayImage XrayImage::fromUnsigned8(int rows, int columns, std::vector<std::uint8_t> samples)

@@ -37,6 +37,16 @@ struct WindowPreset {
     std::string explanation;
 };
 
+/// The Modality LUT Sequence (0028,3000): maps stored values to modality values; when present it replaces Rescale
+/// Slope/Intercept (PS3.3 C.11.1). Stored values below / above the table map to its first / last entry.
+struct ModalityLut {
+    int firstMappedValue = 0; ///< stored value that maps to data[0]
+    int bitsPerEntry = 16;
+    std::vector<std::uint16_t> data;
+    std::string type; ///< Modality LUT Type (0028,3004), e.g. "OD", "US"
+    std::string explanation;
+};
+
 /// One item of the VOI LUT Sequence (0028,3010): maps modality values to display values.
 struct VoiLut {
     int firstMappedValue = 0; ///< modality value that maps to data[0]
@@ -90,16 +100,24 @@ struct XrayImage {
     int bitsStored = 16;
     int highBit = 15;
     int pixelRepresentation = 0; ///< 0 unsigned, 1 two's complement
+    /// 32-bit integer or floating point samples (rare in projection radiography: dose maps, parametric maps) are kept
+    /// as 16-bit samples plus a linear map folded into rescaleSlope/Intercept (and the padding values), so modality
+    /// values stay right: exact when the values span at most 65536 integers, else within 1/65535 of their range.
+    /// bitsStored is then 16; bitsAllocated stays as in the file.
+    bool requantizedTo16Bits = false;
 
     double rescaleSlope = 1.0;
     double rescaleIntercept = 0.0;
     std::string rescaleType;
+    std::optional<ModalityLut> modalityLut; ///< replaces the rescale when set
 
     std::vector<WindowPreset> windowPresets;
     std::vector<VoiLut> voiLuts;
     VoiLutFunction voiLutFunction = VoiLutFunction::Linear;
     PresentationLutShape presentationLutShape = PresentationLutShape::Unspecified;
     std::optional<double> pixelPaddingValue; ///< stored value marking padding (0028,0120)
+    /// (0028,0121): with it, every stored value between it and pixelPaddingValue (inclusive) is padding.
+    std::optional<double> pixelPaddingRangeLimit;
 
     /// Row spacing then column spacing in mm (DICOM order), when known.
     std::optional<double> rowSpacingMm;
@@ -129,6 +147,13 @@ struct XrayImage {
 
     /// Smallest and largest stored value (Rgb8: over all channels). Computed on each call (one pass).
     std::pair<int, int> storedRange() const;
+    /// Stored value of the pixel at column x, row y (Rgb8: luminance); 0 outside the image.
+    double storedValue(int x, int y) const;
+    /// Modality value of a stored value: through the Modality LUT when there is one, else the rescale.
+    double modalityValue(double storedValue) const;
+    /// Whether a stored value is padding (Pixel Padding Value, or the range up to Pixel Padding Range Limit). Padding
+    /// marks pixels outside the collimated field: displayed black and left out of automatic windows.
+    bool isPadding(double storedValue) const;
 
     /// Factories for readers of raster files (PNG/JPEG/TIFF) and for tests.
     static XrayImage fromUnsigned8(int rows, int columns, std::vector<std::uint8_t> samples);

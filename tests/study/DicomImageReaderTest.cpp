@@ -1,8 +1,15 @@
 // DicomImageReader: every transfer syntax against the samples that went in, attributes, frames and character sets.
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 
 #include "core/study/DicomImageReader.h"
 #include "core/study/DisplayPipeline.h"
@@ -51,6 +58,14 @@ private Q_SLOTS:
     void multiFrame();
     void displayAttributes();
     void imagerPixelSpacingIsRecorded();
+    void wideSamples_data();
+    void wideSamples();
+    void bitPackedFrames_data();
+    void bitPackedFrames();
+    void pydicomWideAndBitPackedFilesAgree_data();
+    void pydicomWideAndBitPackedFilesAgree();
+    void modalityLutAndPaddingRange_data();
+    void modalityLutAndPaddingRange();
     void monochrome1AndPresentationShape();
     void characterSets_data();
     void characterSets();
@@ -275,6 +290,230 @@ void DicomImageReaderTest::displayAttributes()
     QCOMPARE(image.identity.modality, std::string("CR"));
     QVERIFY(!image.identity.sopInstanceUid.empty());
     QCOMPARE(image.photometric, PhotometricInterpretation::Monochrome2);
+}
+
+void DicomImageReaderTest::wideSamples_data()
+{
+    QTest::addColumn<int>("syntax");
+    QTest::addColumn<int>("pixelRepresentation");
+    QTest::addColumn<double>("low");
+    QTest::addColumn<double>("high");
+    QTest::addColumn<bool>("floatingPoint");
+    QTest::addColumn<bool>("exact");
+    const int explicitLittle = int(TestSyntax::ExplicitLittle);
+    QTest::newRow("unsigned-offset-exact") << explicitLittle << 0 << 100000.0 << 160000.0 << false << true;
+    QTest::newRow("unsigned-16-bit-values") << explicitLittle << 0 << 10.0 << 60000.0 << false << true;
+    QTest::newRow("unsigned-wide") << explicitLittle << 0 << 0.0 << 4.0e9 << false << false;
+    QTest::newRow("unsigned-wide-implicit") << int(TestSyntax::ImplicitLittle) << 0 << 5.0 << 3.0e9 << false << false;
+    QTest::newRow("unsigned-wide-rle") << int(TestSyntax::Rle) << 0 << 7.0 << 2.0e9 << false << false;
+    QTest::newRow("signed-exact") << explicitLittle << 1 << -20000.0 << 20000.0 << false << true;
+    QTest::newRow("signed-wide") << explicitLittle << 1 << -1.5e9 << 1.9e9 << false << false;
+    QTest::newRow("float") << explicitLittle << 0 << -1.5 << 2.75 << true << false;
+    QTest::newRow("float-implicit") << int(TestSyntax::ImplicitLittle) << 0 << -300.25 << 9000.5 << true << false;
+}
+
+void DicomImageReaderTest::wideSamples()
+{
+    QFETCH(int, syntax);
+    QFETCH(int, pixelRepresentation);
+    QFETCH(double, low);
+    QFETCH(double, high);
+    QFETCH(bool, floatingPoint);
+    QFETCH(bool, exact);
+    SyntheticImage source;
+    source.bitsAllocated = 32;
+    source.bitsStored = 32;
+    source.pixelRepresentation = pixelRepresentation;
+    if (!floatingPoint) // parametric maps with Float Pixel Data carry no rescale
+        source.attributes = { { 0x0028, 0x1052, "-7" }, { 0x0028, 0x1053, "0.5" } };
+    std::vector<double> values;
+    std::uint32_t noise = 12345;
+    for (int i = 0; i < source.rows * source.columns; ++i) {
+        noise = noise * 1103515245u + 12345u;
+        const double t = i == 0 ? 0.0 : i == 1 ? 1.0 : (noise >> 8) / double(1 << 24);
+        double value = low + t * (high - low);
+        if (!floatingPoint)
+            value = std::round(value);
+        values.push_back(value);
+        if (floatingPoint)
+            source.floatSamples.push_back(static_cast<float>(value));
+        else
+            source.samples.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(value)));
+    }
+    if (floatingPoint)
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = source.floatSamples[i];
+    const QString path = write(source, static_cast<TestSyntax>(syntax), "wide.dcm");
+    QVERIFY(!path.isEmpty());
+    DicomImageReader reader;
+    XrayImage image;
+    QVERIFY2(reader.read(path.toStdString(), image), reader.errorString().c_str());
+    QVERIFY(image.requantizedTo16Bits);
+    QCOMPARE(image.bitsAllocated, 32);
+    QCOMPARE(image.bitsStored, 16);
+    const double slope = floatingPoint ? 1.0 : 0.5;
+    const double intercept = floatingPoint ? 0.0 : -7.0;
+    const double tolerance = exact ? 0.0 : (high - low) / 65535.0 / 2.0 * 1.0001 * slope;
+    double worst = 0.0;
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.columns; ++x) {
+            const double expected = values[static_cast<std::size_t>(y * image.columns + x)] * slope + intercept;
+            worst = std::max(worst, std::abs(image.modalityValue(image.storedValue(x, y)) - expected));
+        }
+    QVERIFY2(worst <= tolerance, qPrintable(QStringLiteral("worst error %1, allowed %2").arg(worst).arg(tolerance)));
+}
+
+void DicomImageReaderTest::bitPackedFrames_data()
+{
+    QTest::addColumn<int>("syntax");
+    QTest::newRow("explicit-little") << int(TestSyntax::ExplicitLittle);
+    QTest::newRow("implicit-little") << int(TestSyntax::ImplicitLittle);
+    QTest::newRow("explicit-big") << int(TestSyntax::ExplicitBig);
+}
+
+void DicomImageReaderTest::bitPackedFrames()
+{
+    QFETCH(int, syntax);
+    SyntheticImage source;
+    source.rows = 5; // 15 pixels per frame: frames 2 and 3 start in the middle of a byte
+    source.columns = 3;
+    source.frames = 3;
+    source.bitsAllocated = 1;
+    source.bitsStored = 1;
+    for (int i = 0; i < 45; ++i)
+        source.samples.push_back((i * 7 + i / 5) % 3 == 0 ? 1 : 0);
+    const QString path = write(source, static_cast<TestSyntax>(syntax), "bits.dcm");
+    QVERIFY(!path.isEmpty());
+    DicomImageReader reader;
+    for (int frame = 0; frame < 3; ++frame) {
+        XrayImage image;
+        QVERIFY2(reader.read(path.toStdString(), image, frame), reader.errorString().c_str());
+        QCOMPARE(image.sampleFormat, SampleFormat::Unsigned8);
+        QCOMPARE(image.bitsAllocated, 1);
+        for (std::size_t i = 0; i < 15; ++i)
+            QCOMPARE(int(image.unsigned8()[i]), source.samples[static_cast<std::size_t>(frame) * 15 + i]);
+        // Default window: 0 black, 1 white.
+        const DisplayFrame display = DisplayPipeline(image).render();
+        for (std::size_t i = 0; i < 15; ++i)
+            QCOMPARE(int(display.bytes[i]), image.unsigned8()[i] ? 255 : 0);
+    }
+}
+
+void DicomImageReaderTest::pydicomWideAndBitPackedFilesAgree_data()
+{
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("other");
+    QTest::newRow("rtdose-big-endian") << "rtdose_1frame.dcm"
+                                       << "rtdose_expb_1frame.dcm";
+    QTest::newRow("rtdose-rle") << "rtdose_1frame.dcm"
+                                << "rtdose_rle_1frame.dcm";
+    QTest::newRow("rtdose-multiframe") << "rtdose_1frame.dcm"
+                                       << "rtdose.dcm";
+    QTest::newRow("rtdose-multiframe-rle") << "rtdose_1frame.dcm"
+                                           << "rtdose_rle.dcm";
+    QTest::newRow("liver-big-endian") << "liver_1frame.dcm"
+                                      << "liver_expb_1frame.dcm";
+}
+
+void DicomImageReaderTest::pydicomWideAndBitPackedFilesAgree()
+{
+    QFETCH(QString, reference);
+    QFETCH(QString, other);
+    // The reference file's raw little endian Pixel Data, read here by DCMTK without our reader.
+    DcmFileFormat file;
+    QVERIFY(file.loadFile((pydicomFiles + reference).toStdString().c_str()).good());
+    Uint8* raw = nullptr;
+    DcmElement* element = nullptr;
+    QVERIFY(file.getDataset()->findAndGetElement(DCM_PixelData, element).good() && element);
+    QVERIFY(element->getUint8Array(raw).good() && raw);
+    Uint16 bits = 0;
+    QVERIFY(file.getDataset()->findAndGetUint16(DCM_BitsAllocated, bits).good());
+
+    DicomImageReader reader;
+    XrayImage first;
+    XrayImage second;
+    QVERIFY2(reader.read((pydicomFiles + reference).toStdString(), first), reader.errorString().c_str());
+    QVERIFY2(reader.read((pydicomFiles + other).toStdString(), second), reader.errorString().c_str());
+    QCOMPARE(second.rows, first.rows);
+    QCOMPARE(second.columns, first.columns);
+    double low = std::numeric_limits<double>::max();
+    double high = std::numeric_limits<double>::lowest();
+    std::vector<double> expected;
+    for (std::size_t i = 0; i < first.pixelCount(); ++i) {
+        double value = 0.0;
+        if (bits == 32) {
+            std::uint32_t word = 0;
+            std::memcpy(&word, raw + 4 * i, 4);
+            value = word;
+        } else {
+            value = (raw[i / 8] >> (i % 8)) & 1;
+        }
+        expected.push_back(value);
+        low = std::min(low, value);
+        high = std::max(high, value);
+    }
+    QVERIFY2(high > low, "the reference image is flat: the comparison would prove nothing");
+    const double tolerance = (high - low) / 65535.0 / 2.0 * 1.0001;
+    for (int y = 0; y < first.rows; ++y)
+        for (int x = 0; x < first.columns; ++x) {
+            const double want = expected[static_cast<std::size_t>(y * first.columns + x)];
+            const double a = first.modalityValue(first.storedValue(x, y));
+            const double b = second.modalityValue(second.storedValue(x, y));
+            QVERIFY2(std::abs(a - want) <= tolerance && std::abs(b - want) <= tolerance,
+                qPrintable(QStringLiteral("(%1, %2): %3 and %4, expected %5").arg(x).arg(y).arg(a).arg(b).arg(want)));
+        }
+}
+
+void DicomImageReaderTest::modalityLutAndPaddingRange_data()
+{
+    QTest::addColumn<int>("syntax");
+    QTest::newRow("explicit-little") << int(TestSyntax::ExplicitLittle);
+    QTest::newRow("implicit-little") << int(TestSyntax::ImplicitLittle);
+    QTest::newRow("explicit-big") << int(TestSyntax::ExplicitBig);
+    QTest::newRow("jpeg-ls") << int(TestSyntax::JpegLs);
+}
+
+void DicomImageReaderTest::modalityLutAndPaddingRange()
+{
+    QFETCH(int, syntax);
+    SyntheticImage source;
+    source.samples = patternSamples(source);
+    // The first row is padding: stored 0..20 (value 20, range limit 0).
+    for (int x = 0; x < source.columns; ++x)
+        source.samples[static_cast<std::size_t>(x)] = x % 21;
+    TestLut lut;
+    lut.firstMapped = 16;
+    lut.bits = 16;
+    lut.type = "OD";
+    for (int i = 0; i < 4096; ++i)
+        lut.data.push_back(static_cast<std::uint16_t>(60000 - (i * i) / 300));
+    source.modalityLut = lut;
+    source.attributes = { { 0x0028, 0x0120, "20" }, { 0x0028, 0x0121, "0" }, { 0x0028, 0x1053, "3" } };
+    const QString path = write(source, static_cast<TestSyntax>(syntax), "modality-lut.dcm");
+    QVERIFY(!path.isEmpty());
+    DicomImageReader reader;
+    XrayImage image;
+    QVERIFY2(reader.read(path.toStdString(), image), reader.errorString().c_str());
+    QVERIFY(image.modalityLut.has_value());
+    QCOMPARE(image.modalityLut->firstMappedValue, 16);
+    QCOMPARE(image.modalityLut->type, std::string("OD"));
+    QCOMPARE(image.modalityLut->data.size(), lut.data.size());
+    QCOMPARE(*image.pixelPaddingValue, 20.0);
+    QCOMPARE(*image.pixelPaddingRangeLimit, 0.0);
+    const DisplayPipeline pipeline(image);
+    for (std::size_t i = 0; i < image.pixelCount(); i += 13) {
+        const int stored = sampleAt(image, i);
+        QCOMPARE(stored, source.samples[i]);
+        const int index = std::clamp(stored - 16, 0, 4095);
+        const int x = static_cast<int>(i % static_cast<std::size_t>(image.columns));
+        const int y = static_cast<int>(i / static_cast<std::size_t>(image.columns));
+        QCOMPARE(pipeline.modalityValueAt(x, y), double(lut.data[static_cast<std::size_t>(index)]));
+        QCOMPARE(image.isPadding(stored), stored <= 20);
+    }
+    // Padding shows black with the image's own (default) settings.
+    const DisplayFrame frame = pipeline.render();
+    for (int x = 0; x < image.columns; ++x)
+        QCOMPARE(int(frame.bytes[static_cast<std::size_t>(x)]), 0);
 }
 
 void DicomImageReaderTest::imagerPixelSpacingIsRecorded()

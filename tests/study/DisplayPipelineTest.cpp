@@ -1,4 +1,5 @@
 // DisplayPipeline: every step checked against the DICOM PS3.3 formulas written out independently here.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -64,6 +65,11 @@ private Q_SLOTS:
     void voiLutSequence();
     void defaultWindowIgnoresPadding();
     void defaultPrefersFirstPreset();
+    void modalityLutReplacesRescale();
+    void paddingRangeIsBlackAndLeftOutOfWindows_data();
+    void paddingRangeIsBlackAndLeftOutOfWindows();
+    void percentileWindow();
+    void storedValueAt();
     void colorIsPassedThroughAndModelGetsLuminance();
     void modelInputAppliesDefaultWindowAndInversion();
     void renderIntoReusesBuffer();
@@ -244,6 +250,126 @@ void DisplayPipelineTest::defaultPrefersFirstPreset()
     QVERIFY(!pipeline.selectWindowPreset(2));
     pipeline.resetVoi();
     QCOMPARE(pipeline.voi().center, 400.0);
+}
+
+void DisplayPipelineTest::modalityLutReplacesRescale()
+{
+    XrayImage image = ramp16(300);
+    image.rescaleSlope = 2.0; // must be ignored: the Modality LUT replaces the rescale
+    image.rescaleIntercept = -1000.0;
+    ModalityLut lut;
+    lut.firstMappedValue = 100;
+    lut.bitsPerEntry = 16;
+    for (int i = 0; i < 100; ++i) // not linear, so a rescale cannot imitate it
+        lut.data.push_back(static_cast<std::uint16_t>(500 + i * i));
+    image.modalityLut = lut;
+    const auto lutValue
+        = [&](int stored) { return 500 + std::clamp(stored - 100, 0, 99) * std::clamp(stored - 100, 0, 99); };
+    for (const int stored : { 0, 99, 100, 150, 199, 200, 299 })
+        QCOMPARE(image.modalityValue(stored), double(lutValue(stored)));
+
+    // The default window spans the LUT's output over the stored values present: 500 .. 500 + 99^2.
+    const VoiSettings voi = DisplayPipeline::defaultVoi(image);
+    QCOMPARE(voi.width, 99.0 * 99.0 + 1.0);
+    QCOMPARE(voi.center, (500.0 + 500.0 + 99.0 * 99.0 + 1.0) / 2.0);
+
+    DisplayPipeline pipeline(image);
+    pipeline.setWindow(3000.0, 4000.0);
+    const DisplayFrame frame = pipeline.render();
+    for (int x = 0; x < 300; ++x)
+        QCOMPARE(int(frame.bytes[static_cast<std::size_t>(x)]), expectedLinear(lutValue(x), 3000.0, 4000.0));
+    QCOMPARE(pipeline.modalityValueAt(150, 0), double(lutValue(150)));
+
+    const GrayscaleImage model = DisplayPipeline::modelInput(image);
+    for (int x = 0; x < 300; x += 7) {
+        const double v = lutValue(x);
+        const double expected = std::clamp(((v - (voi.center - 0.5)) / (voi.width - 1.0) + 0.5) * 255.0, 0.0, 255.0);
+        QVERIFY2(std::abs(model.at(x, 0) - expected) < 1e-3,
+            qPrintable(QStringLiteral("%1: %2 vs %3").arg(x).arg(model.at(x, 0)).arg(expected)));
+    }
+}
+
+void DisplayPipelineTest::paddingRangeIsBlackAndLeftOutOfWindows_data()
+{
+    QTest::addColumn<bool>("monochrome1");
+    QTest::addColumn<bool>("userInverted");
+    QTest::newRow("monochrome2") << false << false;
+    QTest::newRow("monochrome1") << true << false;
+    QTest::newRow("monochrome2-user-inverted") << false << true;
+}
+
+void DisplayPipelineTest::paddingRangeIsBlackAndLeftOutOfWindows()
+{
+    QFETCH(bool, monochrome1);
+    QFETCH(bool, userInverted);
+    // Stored 4000..4095 is padding (value 4095, range limit 4000, given in either order); the anatomy is 200..999.
+    std::vector<std::uint16_t> samples;
+    for (int i = 0; i < 800; ++i)
+        samples.push_back(static_cast<std::uint16_t>(200 + i));
+    for (int i = 0; i < 96; ++i)
+        samples.push_back(static_cast<std::uint16_t>(4000 + i));
+    XrayImage image = XrayImage::fromUnsigned16(1, static_cast<int>(samples.size()), samples, 12);
+    image.pixelPaddingValue = 4095;
+    image.pixelPaddingRangeLimit = 4000;
+    image.rescaleIntercept = -100.0;
+    if (monochrome1)
+        image.photometric = PhotometricInterpretation::Monochrome1;
+    QVERIFY(image.isPadding(4000) && image.isPadding(4095) && image.isPadding(4050));
+    QVERIFY(!image.isPadding(3999) && !image.isPadding(999));
+
+    const VoiSettings voi = DisplayPipeline::defaultVoi(image);
+    QCOMPARE(voi.width, 800.0); // modality 100 .. 899
+    QCOMPARE(voi.center, 500.0);
+    const VoiSettings automatic = DisplayPipeline::percentileVoi(image, 0.0, 100.0);
+    QCOMPARE(automatic.width, voi.width);
+    QCOMPARE(automatic.center, voi.center);
+
+    DisplayPipeline pipeline(image);
+    pipeline.setUserInverted(userInverted);
+    pipeline.setWindow(3000.0, 10.0); // a window that would show the padding white when not inverted
+    const DisplayFrame frame = pipeline.render();
+    for (std::size_t i = 800; i < samples.size(); ++i)
+        QVERIFY2(
+            frame.bytes[i] == 0, qPrintable(QStringLiteral("padding pixel %1 shows %2").arg(i).arg(frame.bytes[i])));
+    const bool inverted = monochrome1 != userInverted;
+    QCOMPARE(int(frame.bytes[0]), inverted ? 255 : 0); // anatomy still follows the window and the inversion
+
+    const GrayscaleImage model = DisplayPipeline::modelInput(image);
+    for (int i = 800; i < static_cast<int>(samples.size()); ++i)
+        QCOMPARE(model.at(i, 0), 0.0f);
+    QCOMPARE(model.at(0, 0), monochrome1 ? 255.0f : 0.0f);
+}
+
+void DisplayPipelineTest::percentileWindow()
+{
+    // 1000 anatomy pixels 0..999 plus 1000 padding pixels at 2000: the padding must not shift the percentiles.
+    std::vector<std::uint16_t> samples;
+    for (int i = 0; i < 1000; ++i)
+        samples.push_back(static_cast<std::uint16_t>(i));
+    samples.insert(samples.end(), 1000, 2000);
+    XrayImage image = XrayImage::fromUnsigned16(2, 1000, samples, 12);
+    image.pixelPaddingValue = 2000;
+    image.rescaleSlope = 2.0;
+    const VoiSettings voi = DisplayPipeline::percentileVoi(image, 10.0, 90.0);
+    // Rank floor(0.1 * 999) = 99 and floor(0.9 * 999) = 899, i.e. stored 99 and 899, modality 198 and 1798.
+    QCOMPARE(voi.function, VoiLutFunction::Linear);
+    QCOMPARE(voi.width, 1798.0 - 198.0 + 1.0);
+    QCOMPARE(voi.center, (198.0 + 1798.0 + 1.0) / 2.0);
+    image.pixelPaddingValue.reset();
+    const VoiSettings withPadding = DisplayPipeline::percentileVoi(image, 10.0, 90.0);
+    QVERIFY(withPadding.center > voi.center); // half the pixels at 2000 drag the window up
+}
+
+void DisplayPipelineTest::storedValueAt()
+{
+    XrayImage image = ramp16(10, 100);
+    QCOMPARE(image.storedValue(3, 0), 103.0);
+    QCOMPARE(image.storedValue(10, 0), 0.0);
+    QCOMPARE(image.storedValue(-1, 0), 0.0);
+    const XrayImage signedImage = XrayImage::fromSigned16(1, 2, { -5, 7 });
+    QCOMPARE(signedImage.storedValue(0, 0), -5.0);
+    const XrayImage color = XrayImage::fromRgb8(1, 1, { 10, 20, 30 });
+    QVERIFY(std::abs(color.storedValue(0, 0) - (0.299 * 10 + 0.587 * 20 + 0.114 * 30)) < 1e-9);
 }
 
 void DisplayPipelineTest::colorIsPassedThroughAndModelGetsLuminance()

@@ -184,8 +184,10 @@ std::string writeSyntheticDicom(const SyntheticImage& image, TestSyntax syntax, 
     if (image.frames > 1)
         dataset->putAndInsertString(DCM_NumberOfFrames, std::to_string(image.frames).c_str());
     for (const auto& attribute : image.attributes) {
-        if (attribute.group == 0x0028 && attribute.element == 0x0120) { // US or SS: not settable from a string
-            dataset->putAndInsertUint16(DCM_PixelPaddingValue, static_cast<Uint16>(std::stoi(attribute.value)));
+        if (attribute.group == 0x0028 && (attribute.element == 0x0120 || attribute.element == 0x0121)) {
+            // US or SS: not settable from a string
+            dataset->putAndInsertUint16(
+                DcmTag(attribute.group, attribute.element, EVR_US), static_cast<Uint16>(std::stoi(attribute.value)));
             continue;
         }
         const OFCondition status
@@ -194,7 +196,19 @@ std::string writeSyntheticDicom(const SyntheticImage& image, TestSyntax syntax, 
             return std::string("cannot set attribute: ") + status.text();
     }
 
-    const std::size_t count = image.samples.size();
+    if (image.modalityLut) {
+        auto* item = new DcmItem();
+        const TestLut& lut = *image.modalityLut;
+        const Uint16 descriptor[3] = { static_cast<Uint16>(lut.data.size()), static_cast<Uint16>(lut.firstMapped),
+            static_cast<Uint16>(lut.bits) };
+        item->putAndInsertUint16Array(DcmTag(DCM_LUTDescriptor, EVR_US), descriptor, 3);
+        item->putAndInsertString(DCM_ModalityLUTType, lut.type.c_str());
+        item->putAndInsertString(DCM_LUTExplanation, "test LUT");
+        item->putAndInsertUint16Array(DCM_LUTData, lut.data.data(), static_cast<unsigned long>(lut.data.size()));
+        dataset->insertSequenceItem(DCM_ModalityLUTSequence, item);
+    }
+
+    const std::size_t count = image.floatSamples.empty() ? image.samples.size() : image.floatSamples.size();
     const std::size_t perFrame = count / static_cast<std::size_t>(image.frames);
     if (syntax == TestSyntax::Jpeg2000Lossless || syntax == TestSyntax::Jpeg2000Lossy) {
         const bool lossless = syntax == TestSyntax::Jpeg2000Lossless;
@@ -221,7 +235,28 @@ std::string writeSyntheticDicom(const SyntheticImage& image, TestSyntax syntax, 
         return saved.good() ? std::string() : std::string("saveFile: ") + saved.text();
     }
 
-    if (image.bitsAllocated == 16) {
+    if (!image.floatSamples.empty()) {
+        // Float Pixel Data replaces Pixel Data (and BitsStored, HighBit, PixelRepresentation with it).
+        dataset->findAndDeleteElement(DCM_BitsStored);
+        dataset->findAndDeleteElement(DCM_HighBit);
+        dataset->findAndDeleteElement(DCM_PixelRepresentation);
+        dataset->putAndInsertFloat32Array(
+            DCM_FloatPixelData, image.floatSamples.data(), static_cast<unsigned long>(image.floatSamples.size()));
+    } else if (image.bitsAllocated == 1) {
+        // Packed without padding between frames, first pixel in the least significant bit (PS3.5 8.1.1, D.2).
+        std::vector<Uint8> bytes((count + 7) / 8 + (((count + 7) / 8) % 2), 0);
+        for (std::size_t i = 0; i < count; ++i)
+            if (image.samples[i] & 1)
+                bytes[i / 8] = static_cast<Uint8>(bytes[i / 8] | (1u << (i % 8)));
+        dataset->putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(bytes.size()));
+    } else if (image.bitsAllocated == 32) {
+        std::vector<Uint8> bytes(count * 4);
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto value = static_cast<std::uint32_t>(image.samples[i]);
+            std::memcpy(bytes.data() + 4 * i, &value, 4); // little endian, as the test machine is
+        }
+        dataset->putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(bytes.size()));
+    } else if (image.bitsAllocated == 16) {
         std::vector<Uint16> words(count);
         for (std::size_t i = 0; i < count; ++i)
             words[i] = static_cast<Uint16>(image.samples[i] & 0xFFFF);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct TestAttribute {
     std::string value;
 };
 
+/// A lookup table for the Modality LUT Sequence (0028,3000).
+struct TestLut {
+    int firstMapped = 0;
+    int bits = 16;
+    std::vector<std::uint16_t> data;
+    std::string type = "US";
+};
+
 /// A synthetic image: samples are the stored values (frames x rows x columns x samplesPerPixel, interleaved colour).
 struct SyntheticImage {
     int rows = 40;
@@ -37,8 +46,10 @@ struct SyntheticImage {
     int bitsStored = 12;
     int pixelRepresentation = 0;
     std::string photometric = "MONOCHROME2";
-    std::vector<std::int32_t> samples;
-    std::vector<TestAttribute> attributes;
+    std::vector<std::int32_t> samples; ///< 1-bit images: 0 or 1, bit-packed on writing
+    std::vector<float> floatSamples; ///< when set: written as Float Pixel Data (7FE0,0008), bitsAllocated 32
+    std::vector<TestAttribute> attributes; ///< Pixel Padding Value / Range Limit are written as US
+    std::optional<TestLut> modalityLut;
 };
 
 /// A deterministic pattern covering the stored value range (gradient plus texture), so codecs have real work.
