@@ -31,24 +31,6 @@ QImage wrapFrame(const DisplayFrame& frame)
         frame.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
 }
 
-double storedValueAt(const XrayImage& image, int x, int y)
-{
-    const std::size_t index = static_cast<std::size_t>(y) * image.columns + x;
-    switch (image.sampleFormat) {
-    case SampleFormat::Unsigned8:
-        return image.unsigned8()[index];
-    case SampleFormat::Unsigned16:
-        return image.unsigned16()[index];
-    case SampleFormat::Signed16:
-        return image.signed16()[index];
-    case SampleFormat::Rgb8: {
-        const auto rgb = image.rgb8().subspan(index * 3, 3);
-        return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
-    }
-    }
-    return 0.0;
-}
-
 } // namespace
 
 ImageViewport::ImageViewport(QWidget* parent)
@@ -464,7 +446,7 @@ ImageViewport::CursorInfo ImageViewport::cursorInfoAt(const QPointF& widgetPoint
     if (x < 0 || y < 0 || x >= image.columns || y >= image.rows)
         return info;
     info.insideImage = true;
-    info.storedValue = storedValueAt(image, x, y);
+    info.storedValue = image.storedValue(x, y);
     info.modalityValue = m_pipeline.modalityValueAt(x, y);
     info.modalityUnit = QString::fromStdString(image.rescaleType);
     if (image.columnSpacingMm && image.rowSpacingMm)
