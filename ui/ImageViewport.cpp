@@ -54,6 +54,21 @@ ImageViewport::ImageViewport(QWidget* parent)
 
 ImageViewport::~ImageViewport() = default;
 
+bool ImageViewport::showsLegend() const
+{
+    return !m_scene.legend.isNull() && m_scene.overlayVisible && !m_scene.overlay.isNull();
+}
+
+int ImageViewport::legendColumnFor(int width)
+{
+    return width >= minimumWidthForLegendColumn ? legendColumnWidth : 0;
+}
+
+QRectF ImageViewport::imageArea() const
+{
+    return QRectF(0, 0, width() - legendColumnFor(width()), height());
+}
+
 void ImageViewport::setImage(const XrayImage& image)
 {
     m_pipeline = DisplayPipeline(image);
@@ -67,8 +82,9 @@ void ImageViewport::setImage(const XrayImage& image)
         m_scene.pixelSpacingMm = image.columnSpacingMm;
     computeHistogram();
     refreshFrame();
+    m_scene.legendColumnWidth = legendColumnFor(width());
     m_fitted = true;
-    m_view = ViewTransform::fit(QSizeF(image.columns, image.rows), size());
+    m_view = ViewTransform::fit(QSizeF(image.columns, image.rows), imageArea().size());
     rebuildOverlay();
     updateCornerText();
     update();
@@ -223,7 +239,7 @@ void ImageViewport::setInverted(bool inverted)
 
 void ImageViewport::fitToWindow()
 {
-    m_view = ViewTransform::fit(QSizeF(image().columns, image().rows), size());
+    m_view = ViewTransform::fit(QSizeF(image().columns, image().rows), imageArea().size());
     m_fitted = true;
     updateCornerText();
     update();
@@ -232,7 +248,8 @@ void ImageViewport::fitToWindow()
 
 void ImageViewport::showActualSize()
 {
-    setViewTransform(ViewTransform::actualSize(QSizeF(image().columns, image().rows), size(), devicePixelRatioF()));
+    setViewTransform(
+        ViewTransform::actualSize(QSizeF(image().columns, image().rows), imageArea().size(), devicePixelRatioF()));
 }
 
 void ImageViewport::zoomAt(const QPointF& widgetAnchor, double factor)
@@ -461,10 +478,13 @@ QImage ImageViewport::renderToImage(QSize size) const
         size = this->size();
     QImage target(size, QImage::Format_ARGB32_Premultiplied);
     QPainter painter(&target);
-    const ViewTransform view = fitted ? ViewTransform::fit(QSizeF(image().columns, image().rows), size) : m_view;
+    ViewportScene scene = m_scene;
+    if (fitted)
+        scene.legendColumnWidth = showsLegend() ? legendColumnFor(size.width()) : 0;
+    const QSizeF area(size.width() - scene.legendColumnWidth, size.height());
+    const ViewTransform view = fitted ? ViewTransform::fit(QSizeF(image().columns, image().rows), area) : m_view;
     PainterViewportRenderer renderer;
     renderer.setQuality(PainterViewportRenderer::Quality::Smooth);
-    ViewportScene scene = m_scene;
     if (fitted) {
         scene.cornerText = QStringLiteral("W %1  L %2").arg(windowWidth(), 0, 'f', 0).arg(windowCenter(), 0, 'f', 0);
         scene.legend.setDevicePixelRatio(1.0);
@@ -488,8 +508,9 @@ void ImageViewport::paintEvent(QPaintEvent*)
 void ImageViewport::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    m_scene.legendColumnWidth = legendColumnFor(width());
     if (m_fitted && hasImage()) {
-        m_view = ViewTransform::fit(QSizeF(image().columns, image().rows), size());
+        m_view = ViewTransform::fit(QSizeF(image().columns, image().rows), imageArea().size());
         updateCornerText();
         Q_EMIT viewChanged();
     }
@@ -568,8 +589,8 @@ void ImageViewport::mouseDoubleClickEvent(QMouseEvent* event)
     if (event->button() == Qt::LeftButton && hasImage()) {
         if (m_fitted) {
             const QPointF point = m_view.toImage(event->position());
-            ViewTransform view
-                = ViewTransform::actualSize(QSizeF(image().columns, image().rows), size(), devicePixelRatioF());
+            ViewTransform view = ViewTransform::actualSize(
+                QSizeF(image().columns, image().rows), imageArea().size(), devicePixelRatioF());
             setViewTransform(view.panned(event->position() - view.toWidget(point)));
         } else {
             fitToWindow();

@@ -53,6 +53,15 @@ public:
     const DisplayPipeline& pipeline() const { return m_pipeline; }
     const XrayImage& image() const { return m_pipeline.image(); }
 
+    /// Width of the column at the right edge kept for the colour bar legend, so that the legend never covers the image.
+    static constexpr int legendColumnWidth = 132;
+    /// Narrower viewports keep no legend column (the legend then sits over the image's top-right corner).
+    static constexpr int minimumWidthForLegendColumn = 480;
+    /// The legend column a viewport (or exported picture) `width` pixels wide keeps: legendColumnWidth or 0.
+    static int legendColumnFor(int width);
+    /// Where the image is drawn: the widget without the legend column. Fit and 1:1 centre the image in it.
+    QRectF imageArea() const;
+
     const ViewTransform& viewTransform() const { return m_view; }
     void setViewTransform(const ViewTransform& view);
     /// Image pixels per device pixel x 100 (100 % = 1:1).
@@ -76,8 +85,11 @@ public:
     const ScalarImage& heatmapField() const { return m_field; }
 
     const ViewportScene& scene() const { return m_scene; }
+    /// Whether the colour bar legend is drawn now (an overlay is shown).
+    bool showsLegend() const;
     /// Renders the current view (with overlay, legend and annotations) into an image of the widget's size, or of
-    /// `size` with the image fitted; used for PNG export, tests and the benchmark.
+    /// `size` with the image fitted beside a legend column (part of `size`) when a legend is shown; used for PNG
+    /// export, tests and the benchmark.
     QImage renderToImage(QSize size = QSize()) const;
     /// Re-runs the display lookup table into the frame (what a window/level move costs, without the paint).
     void refreshFrame();
@@ -98,8 +110,8 @@ public Q_SLOTS:
     void fitToWindow();
     void showActualSize();
     void zoomAt(const QPointF& widgetAnchor, double factor);
-    void zoomIn() { zoomAt(QPointF(width() / 2.0, height() / 2.0), 1.25); }
-    void zoomOut() { zoomAt(QPointF(width() / 2.0, height() / 2.0), 0.8); }
+    void zoomIn() { zoomAt(imageArea().center(), 1.25); }
+    void zoomOut() { zoomAt(imageArea().center(), 0.8); }
     /// Default window, no inversion, fitted.
     void resetView();
 

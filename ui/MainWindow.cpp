@@ -496,7 +496,10 @@ bool MainWindow::exportSnapshot(const QString& path, QString* error)
     const QSize imageSize(m_viewport->image().columns, m_viewport->image().rows);
     // Native resolution, but at least 800 pixels (legible legend) and at most 2048 on the longer side.
     const int side = std::clamp(std::max(imageSize.width(), imageSize.height()), 800, snapshotSide);
-    const QSize size = imageSize.scaled(QSize(side, side), Qt::KeepAspectRatio);
+    QSize size = imageSize.scaled(QSize(side, side), Qt::KeepAspectRatio);
+    // The legend gets its own column beside the image, as on screen, instead of covering part of it.
+    if (m_viewport->showsLegend())
+        size.rwidth() += ImageViewport::legendColumnFor(size.width() + ImageViewport::legendColumnWidth);
     const QImage snapshot = m_viewport->renderToImage(size);
     if (!snapshot.save(path, "PNG")) {
         if (error)

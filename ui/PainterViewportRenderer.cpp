@@ -1,5 +1,6 @@
 #include "ui/PainterViewportRenderer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QFontMetrics>
@@ -18,6 +19,7 @@ const QColor kAnnotation(230, 232, 235);
 const QColor kRegion(0, 200, 255);
 const QColor kRegionEmphasised(255, 214, 0);
 const QColor kRegionFocused(255, 255, 255);
+const QColor kColumnEdge(60, 62, 66);
 
 /// Source rectangle in `image` pixels for the part `visible` (in scene image coordinates) of an image of
 /// `sceneSize`, expanded to whole source pixels so the drawn area matches the widget rectangle exactly.
@@ -63,10 +65,22 @@ void PainterViewportRenderer::render(
     if (!scene.hasImage())
         return;
 
+    // The image layers live left of the legend column; the view transform places the image in that area.
+    const QRect imageArea = viewport.adjusted(0, 0, -std::clamp(scene.legendColumnWidth, 0, viewport.width()), 0);
     const QSizeF imageSize = scene.frame.size();
-    const QRectF visible = view.visibleImageRect(imageSize, viewport.size());
-    if (visible.isEmpty())
-        return;
+    const QRectF visible = view.visibleImageRect(imageSize, imageArea.size());
+    if (!visible.isEmpty())
+        renderImageLayers(painter, scene, view, imageArea, visible);
+    renderAnnotations(painter, scene, view, imageArea);
+}
+
+void PainterViewportRenderer::renderImageLayers(QPainter& painter, const ViewportScene& scene,
+    const ViewTransform& view, const QRect& imageArea, const QRectF& visible) const
+{
+    const QSizeF imageSize = scene.frame.size();
+    painter.save();
+    // Whole source pixels are drawn, which may reach past the area's edge into the legend column.
+    painter.setClipRect(imageArea);
 
     // Layer 1: the frame, visible part only.
     {
@@ -88,10 +102,9 @@ void PainterViewportRenderer::render(
         painter.restore();
     }
 
-    painter.save();
     painter.setRenderHint(QPainter::Antialiasing, m_quality == Quality::Smooth);
     // An integer clip keeps the raster engine on its fast rectangular path (a fractional one clips by path).
-    painter.setClipRect(view.toWidget(QRectF(QPointF(0, 0), imageSize)).toAlignedRect().intersected(viewport));
+    painter.setClipRect(view.toWidget(QRectF(QPointF(0, 0), imageSize)).toAlignedRect().intersected(imageArea));
 
     // Layer 3: contour lines (cosmetic pens: constant width whatever the zoom).
     if (scene.overlayVisible) {
@@ -115,7 +128,7 @@ void PainterViewportRenderer::render(
         const QFontMetrics metrics(font);
         for (const auto& region : scene.regions) {
             const QRectF box = view.toWidget(region.box);
-            if (!box.intersects(QRectF(viewport)))
+            if (!box.intersects(QRectF(imageArea)))
                 continue;
             const QColor color = region.focused ? kRegionFocused : (region.emphasised ? kRegionEmphasised : kRegion);
             QPen pen(color, region.focused || region.emphasised ? 2.5 : 1.2);
@@ -138,20 +151,35 @@ void PainterViewportRenderer::render(
         }
     }
     painter.restore();
+}
 
-    // Annotations, in widget space.
+void PainterViewportRenderer::renderAnnotations(
+    QPainter& painter, const ViewportScene& scene, const ViewTransform& view, const QRect& imageArea) const
+{
     painter.save();
     QFont font = painter.font();
     font.setPixelSize(13);
     painter.setFont(font);
     const QFontMetrics metrics(font);
-    const QRectF inner = QRectF(viewport).adjusted(10, 8, -10, -8);
-    if (!scene.legend.isNull() && scene.overlayVisible && !scene.overlay.isNull()) {
+    const QRectF inner = QRectF(imageArea).adjusted(10, 8, -10, -8);
+    const bool legendShown = !scene.legend.isNull() && scene.overlayVisible && !scene.overlay.isNull();
+    const bool legendInColumn = scene.legendColumnWidth > 0;
+    if (legendInColumn) {
+        // A hairline where the image area ends, so an image panned against it reads as cut off, not as ending.
+        painter.setPen(kColumnEdge);
+        painter.drawLine(QPointF(imageArea.right() + 0.5, imageArea.top()),
+            QPointF(imageArea.right() + 0.5, imageArea.bottom() + 1.0));
+    }
+    if (legendShown) {
         const QSizeF legendSize = QSizeF(scene.legend.size()) / scene.legend.devicePixelRatio();
-        painter.drawImage(QRectF(QPointF(inner.right() - legendSize.width(), inner.top()), legendSize), scene.legend);
+        const double left = legendInColumn
+            ? imageArea.right() + 1.0 + std::max(0.0, (scene.legendColumnWidth - legendSize.width()) / 2.0)
+            : inner.right() - legendSize.width();
+        painter.drawImage(QRectF(QPointF(left, inner.top()), legendSize), scene.legend);
     }
     if (!scene.overlayLabel.isEmpty() && scene.overlayVisible) {
-        const double width = inner.width() - (scene.legend.isNull() ? 0 : scene.legend.width() + 10);
+        const double legendWidth = scene.legend.width() / scene.legend.devicePixelRatio();
+        const double width = inner.width() - (legendShown && !legendInColumn ? legendWidth + 10 : 0);
         drawTextWithShadow(painter, QRectF(inner.left(), inner.top(), width, metrics.height() * 2.2),
             Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
             metrics.elidedText(scene.overlayLabel, Qt::ElideRight, int(width) * 2));
@@ -161,7 +189,7 @@ void PainterViewportRenderer::render(
 
     if (scene.pixelSpacingMm && *scene.pixelSpacingMm > 0.0) {
         const double widgetPixelsPerMm = view.scale() / *scene.pixelSpacingMm;
-        const double lengthMm = rulerLengthMm(viewport.width(), widgetPixelsPerMm);
+        const double lengthMm = rulerLengthMm(imageArea.width(), widgetPixelsPerMm);
         const double length = lengthMm * widgetPixelsPerMm;
         if (length > 4.0) {
             const QPointF end(inner.right(), inner.bottom() - metrics.height() - 4);

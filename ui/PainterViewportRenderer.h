@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QRectF>
+
 #include "ui/IViewportRenderer.h"
 
 namespace lrclr {
@@ -21,6 +23,11 @@ public:
     static double rulerLengthMm(double viewportWidthPixels, double widgetPixelsPerMm);
 
 private:
+    void renderImageLayers(QPainter& painter, const ViewportScene& scene, const ViewTransform& view,
+        const QRect& imageArea, const QRectF& visible) const;
+    void renderAnnotations(
+        QPainter& painter, const ViewportScene& scene, const ViewTransform& view, const QRect& imageArea) const;
+
     Quality m_quality = Quality::Smooth;
 };
 

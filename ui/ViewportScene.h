@@ -37,7 +37,11 @@ struct ViewportScene {
     std::vector<ContourLine> contours;
     std::vector<Region> regions;
     bool regionsVisible = true;
-    QImage legend; ///< colour bar with the score scale; drawn in the viewport's top-right corner
+    QImage legend; ///< colour bar with the score scale; drawn in the legend column (else the top-right corner)
+    /// Width of the column at the viewport's right edge kept for the legend: the image layers are clipped to the
+    /// rest, so the legend never covers image content however the image is zoomed or panned. 0: no column (a narrow
+    /// viewport), the legend is then drawn over the image's top-right corner.
+    int legendColumnWidth = 0;
     QString overlayLabel; ///< what the overlay shows (sentence or finding), drawn at the top
     std::optional<double> pixelSpacingMm; ///< column spacing for the ruler; no ruler without it
     QString cornerText; ///< bottom-left annotation (window, zoom)

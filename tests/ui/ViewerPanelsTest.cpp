@@ -197,6 +197,37 @@ private Q_SLOTS:
         QCOMPARE(m_report->litSentences(), QList<int>());
     }
 
+    void legendHasAColumnOfItsOwn()
+    {
+        m_selection->selectSentence(0);
+        const QRectF area = m_viewport->imageArea();
+        QCOMPARE(int(area.width()), m_viewport->width() - ImageViewport::legendColumnWidth);
+        const QRectF drawn = m_viewport->viewTransform().toWidget(QRectF(0, 0, imageWidth, imageHeight));
+        QVERIFY2(area.adjusted(-0.01, -0.01, 0.01, 0.01).contains(drawn), "the fitted image reaches the legend column");
+
+        // Zoomed until the image is wider than the viewport: the column shows the legend and never image pixels.
+        m_viewport->zoomAt(area.center(), 3.0);
+        QVERIFY(
+            m_viewport->viewTransform().toWidget(QRectF(0, 0, imageWidth, imageHeight)).right() > m_viewport->width());
+        const QImage picture = m_viewport->renderToImage();
+        const int columnLeft = int(area.right()) + 1;
+        const int legendBottom = 8 + m_viewport->scene().legend.height();
+        bool legendBar = false;
+        int nonBlackBelowLegend = 0;
+        for (int y = 0; y < picture.height(); ++y) {
+            for (int x = columnLeft + 1; x < picture.width(); ++x) {
+                const QRgb pixel = picture.pixel(x, y);
+                legendBar = legendBar || isHot(pixel);
+                if (y > legendBottom + 2 && (pixel & 0xffffff) != 0)
+                    ++nonBlackBelowLegend;
+            }
+        }
+        QVERIFY2(legendBar, "the legend's colour bar is not in its column");
+        QCOMPARE(nonBlackBelowLegend, 0);
+        // Left of the column the image is drawn up to the edge.
+        QVERIFY((picture.pixel(columnLeft - 3, int(area.center().y())) & 0xffffff) != 0);
+    }
+
     void auditFlagsShowUnexplainedRegions()
     {
         // Region 2 has weights 0.1 and 0.05: below the 0.2 threshold for both sentences.
