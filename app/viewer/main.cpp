@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 
 #include "app/viewer/DemoRunner.h"
+#include "app/viewer/ScreenshotRunner.h"
 #include "app/viewer/SmokeTest.h"
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
@@ -31,10 +32,23 @@ int main(int argc, char** argv)
         QStringLiteral("smoke-test"), QStringLiteral("Check Qt, LibTorch, DCMTK, VTK and BLAS, then quit."));
     const QCommandLineOption lightOption(
         QStringLiteral("light"), QStringLiteral("Use the system theme, not the dark one."));
+    const QCommandLineOption modelOption(QStringLiteral("model"),
+        QStringLiteral("Model directory (default: $LRCLR_MODEL_DIR, else the bundled models/demo)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+        QStringLiteral("Wait for the analysis, grab the window from the screen into FILE (and FILE's stem + "
+                       "-no-overlay.png, + .json with where the image lies in it), quit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption selectSentenceOption(QStringLiteral("select-sentence"),
+        QStringLiteral("With --screenshot: show the heatmap of the report sentence matching TEXT."),
+        QStringLiteral("TEXT"));
     parser.addOption(demoOption);
     parser.addOption(exportOption);
     parser.addOption(smokeOption);
     parser.addOption(lightOption);
+    parser.addOption(modelOption);
+    parser.addOption(screenshotOption);
+    parser.addOption(selectSentenceOption);
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files, folders or DICOMDIRs to open."),
         QStringLiteral("[paths...]"));
     parser.process(application);
@@ -44,6 +58,9 @@ int main(int argc, char** argv)
         lrclr::DarkTheme::apply(application);
 
     // Without a model the analysis fails with a message naming where the model was expected.
+    // --model wins over the environment; through the environment, the demo's messages name the same directory.
+    if (parser.isSet(modelOption))
+        qputenv("LRCLR_MODEL_DIR", parser.value(modelOption).toLocal8Bit());
     QString modelDirectory = lrclr::DemoRunner::findModelDirectory();
     if (modelDirectory.isEmpty())
         modelDirectory = QStringLiteral("models/demo");
@@ -57,6 +74,9 @@ int main(int argc, char** argv)
     }
 
     window.show();
+    lrclr::ScreenshotRunner screenshot(window, parser.value(screenshotOption), parser.value(selectSentenceOption));
+    if (parser.isSet(screenshotOption))
+        screenshot.start();
     lrclr::DemoRunner demo(window, parser.value(exportOption));
     if (parser.isSet(demoOption))
         demo.start();

@@ -1,0 +1,215 @@
+// The real lrclr-viewer window under Xvfb: it opens the bundled demo study, runs the model on it, shows the heatmap of
+// "Moderate right pleural effusion.", and grabs itself from the X server with the overlay shown and hidden. The test
+// reads the lesion's ground-truth box from the study's sidecar, maps it into the screenshot with the viewport
+// transform the viewer saved beside it, and checks that overlay colour (pixels saturated with the overlay shown and
+// not without it) lies inside that box and mostly near it. A missing model or Xvfb is a failure, never a skip.
+#include <algorithm>
+#include <cmath>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRectF>
+#include <QStandardPaths>
+#include <QTest>
+
+namespace lrclr {
+
+namespace {
+
+const QString kSentence = QStringLiteral("Moderate right pleural effusion.");
+/// Chroma (max - min channel, 0..255) above which a pixel counts as coloured; the image itself is grey (chroma 0),
+/// the weakest colour the inferno map shows above its threshold at half opacity has a chroma of about 35.
+constexpr int kChroma = 24;
+/// The box grown by this fraction of its width and height (half on each side): "near" the lesion.
+constexpr double kDilation = 0.2;
+/// Share of the box's pixels that must be coloured: the lesion is highlighted, not only touched.
+constexpr double kMinimumInBox = 0.25;
+/// Share of all coloured pixels that must lie inside the dilated box: the overlay does not light up everything.
+constexpr double kMinimumNear = 0.6;
+
+QString modelDirectory()
+{
+    const QString fromEnvironment = qEnvironmentVariable("LRCLR_XVFB_MODEL_DIR");
+    return fromEnvironment.isEmpty() ? QStringLiteral(LRCLR_XVFB_MODEL_DIR) : fromEnvironment;
+}
+
+QJsonObject readJson(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!document.isObject())
+        *error = QStringLiteral("%1 is not a JSON object: %2").arg(path, parseError.errorString());
+    return document.object();
+}
+
+QRectF rectFrom(const QJsonValue& value)
+{
+    const QJsonArray array = value.toArray();
+    if (array.size() != 4)
+        return {};
+    return QRectF(array[0].toDouble(), array[1].toDouble(), array[2].toDouble(), array[3].toDouble());
+}
+
+int chroma(QRgb pixel)
+{
+    const int r = qRed(pixel);
+    const int g = qGreen(pixel);
+    const int b = qBlue(pixel);
+    return std::max({ r, g, b }) - std::min({ r, g, b });
+}
+
+} // namespace
+
+class ViewerXvfbTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void overlayColourLiesOnTheLesion()
+    {
+        const QString model = modelDirectory();
+        QVERIFY2(QFileInfo::exists(QDir(model).filePath(QStringLiteral("manifest.json"))),
+            qPrintable(QStringLiteral("no model at %1 (manifest.json missing): the demo model models/demo is not "
+                                      "installed yet; train it (docs/MODEL.md) or point LRCLR_XVFB_MODEL_DIR (CMake "
+                                      "cache or environment) at a model directory")
+                           .arg(model)));
+
+        // The lesion's box, from the demo study's ground truth, for the very sentence the viewer will show.
+        const QString study = QStringLiteral(LRCLR_SOURCE_DIR "/resources/demo");
+        QString error;
+        const QJsonObject truth
+            = readJson(QDir(study).filePath(QStringLiteral("ground-truth/phantom-000000.json")), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QList<QRectF> boxes;
+        for (const QJsonValue& sentence : truth[QStringLiteral("sentences")].toArray()) {
+            if (sentence[QStringLiteral("text")].toString() == kSentence)
+                for (const QJsonValue& box : sentence[QStringLiteral("boxes")].toArray())
+                    boxes << rectFrom(box);
+        }
+        QVERIFY2(boxes.size() == 1 && boxes[0].isValid(),
+            qPrintable(QStringLiteral("the ground truth should give one box for \"%1\", found %2")
+                           .arg(kSentence)
+                           .arg(boxes.size())));
+        const QRectF box = boxes[0];
+
+        // The real window on a virtual X server; its own settings folder, so the overlay has its defaults.
+        const QString output = QStringLiteral(LRCLR_BINARY_DIR "/tests/app/xvfb-screenshot");
+        QDir(output).removeRecursively();
+        QVERIFY(QDir().mkpath(output + QStringLiteral("/config")));
+        const QString screenshot = QDir(output).filePath(QStringLiteral("effusion.png"));
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        environment.remove(QStringLiteral("LRCLR_MODEL_DIR"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), output + QStringLiteral("/config"));
+        const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
+        QVERIFY2(!xvfbRun.isEmpty(), "xvfb-run is not installed (Debian package xvfb, see scripts/install-deps.sh)");
+        QProcess viewer;
+        viewer.setProcessEnvironment(environment);
+        viewer.setProcessChannelMode(QProcess::MergedChannels);
+        viewer.start(xvfbRun,
+            { QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
+                QStringLiteral(LRCLR_VIEWER_EXECUTABLE), QStringLiteral("--model"), model,
+                QStringLiteral("--select-sentence"), kSentence, QStringLiteral("--screenshot"), screenshot, study });
+        QVERIFY2(viewer.waitForStarted(), qPrintable(viewer.errorString()));
+        const bool finished = viewer.waitForFinished(240000);
+        const QString log = QString::fromLocal8Bit(viewer.readAll());
+        if (!finished)
+            viewer.kill();
+        QVERIFY2(finished, qPrintable(QStringLiteral("the viewer did not finish within 240 s:\n") + log));
+        QVERIFY2(viewer.exitStatus() == QProcess::NormalExit && viewer.exitCode() == 0,
+            qPrintable(QStringLiteral("the viewer exited with %1:\n%2").arg(viewer.exitCode()).arg(log)));
+
+        const QJsonObject report = readJson(QDir(output).filePath(QStringLiteral("effusion.json")), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(report[QStringLiteral("source")].toString(), QStringLiteral("screen"));
+        QVERIFY(report[QStringLiteral("analysisReady")].toBool());
+        QCOMPARE(report[QStringLiteral("sentence")][QStringLiteral("text")].toString(), kSentence);
+        QCOMPARE(report[QStringLiteral("heatmap")].toString(), kSentence);
+        const QJsonArray imageSize = report[QStringLiteral("imageSize")].toArray();
+        QCOMPARE(imageSize.size(), 2);
+        QCOMPARE(imageSize[0].toInt(), truth[QStringLiteral("width")].toInt());
+        QCOMPARE(imageSize[1].toInt(), truth[QStringLiteral("height")].toInt());
+
+        const QImage shown = QImage(screenshot).convertToFormat(QImage::Format_RGB32);
+        const QImage hidden = QImage(QDir(output).filePath(report[QStringLiteral("withoutOverlay")].toString()))
+                                  .convertToFormat(QImage::Format_RGB32);
+        QVERIFY2(!shown.isNull() && !hidden.isNull(), "the screenshots cannot be read");
+        QCOMPARE(shown.size(), hidden.size());
+
+        // Image pixel -> screenshot pixel, as the viewer placed the image.
+        const QJsonObject geometry = report[QStringLiteral("imageToScreenshot")].toObject();
+        const double scale = geometry[QStringLiteral("scale")].toDouble();
+        const QJsonArray offset = geometry[QStringLiteral("offset")].toArray();
+        QVERIFY2(scale > 0.0 && offset.size() == 2, "the viewer saved no image-to-screenshot transform");
+        const QPointF origin(offset[0].toDouble(), offset[1].toDouble());
+        const auto toScreenshot
+            = [&](const QRectF& rect) { return QRectF(rect.topLeft() * scale + origin, rect.size() * scale); };
+        const QRectF visible
+            = rectFrom(geometry[QStringLiteral("visibleImage")]).intersected(QRectF(QPointF(0, 0), shown.size()));
+        QVERIFY2(visible.width() > 100 && visible.height() > 100, "the image is not visible in the window");
+        const QRectF lesion = toScreenshot(box);
+        const QRectF near = toScreenshot(box.adjusted(-box.width() * kDilation / 2, -box.height() * kDilation / 2,
+            box.width() * kDilation / 2, box.height() * kDilation / 2));
+        QVERIFY2(visible.contains(lesion), "the lesion's box is not inside the visible image");
+
+        qint64 coloured = 0;
+        qint64 colouredInBox = 0;
+        qint64 colouredNear = 0;
+        qint64 boxPixels = 0;
+        const QRect scan = visible.toAlignedRect().intersected(shown.rect());
+        for (int y = scan.top(); y <= scan.bottom(); ++y) {
+            const auto* on = reinterpret_cast<const QRgb*>(shown.constScanLine(y));
+            const auto* off = reinterpret_cast<const QRgb*>(hidden.constScanLine(y));
+            for (int x = scan.left(); x <= scan.right(); ++x) {
+                const QPointF centre(x + 0.5, y + 0.5);
+                const bool inBox = lesion.contains(centre);
+                boxPixels += inBox ? 1 : 0;
+                // Colour the overlay added: region boxes and labels are coloured with the overlay hidden too.
+                if (chroma(on[x]) < kChroma || chroma(off[x]) >= kChroma)
+                    continue;
+                ++coloured;
+                colouredInBox += inBox ? 1 : 0;
+                colouredNear += near.contains(centre) ? 1 : 0;
+            }
+        }
+        const double inBoxShare = boxPixels > 0 ? double(colouredInBox) / double(boxPixels) : 0.0;
+        const double nearShare = coloured > 0 ? double(colouredNear) / double(coloured) : 0.0;
+        const QString summary
+            = QStringLiteral("screenshot %1: %2 coloured pixels in the visible image (%3 x %4); %5% of the lesion "
+                             "box [%6] coloured (need >= %7%); %8% of the coloured pixels within the box grown by "
+                             "%9% (need >= %10%)")
+                  .arg(screenshot)
+                  .arg(coloured)
+                  .arg(scan.width())
+                  .arg(scan.height())
+                  .arg(100.0 * inBoxShare, 0, 'f', 1)
+                  .arg(QStringLiteral("%1, %2, %3, %4")
+                           .arg(lesion.x(), 0, 'f', 0)
+                           .arg(lesion.y(), 0, 'f', 0)
+                           .arg(lesion.width(), 0, 'f', 0)
+                           .arg(lesion.height(), 0, 'f', 0))
+                  .arg(100.0 * kMinimumInBox, 0, 'f', 0)
+                  .arg(100.0 * nearShare, 0, 'f', 1)
+                  .arg(100.0 * kDilation, 0, 'f', 0)
+                  .arg(100.0 * kMinimumNear, 0, 'f', 0);
+        qInfo().noquote() << summary;
+        QVERIFY2(coloured > 0, qPrintable(QStringLiteral("no overlay colour at all; ") + summary));
+        QVERIFY2(inBoxShare >= kMinimumInBox, qPrintable(summary));
+        QVERIFY2(nearShare >= kMinimumNear, qPrintable(summary));
+    }
+};
+
+} // namespace lrclr
+
+QTEST_GUILESS_MAIN(lrclr::ViewerXvfbTest)
+#include "ViewerXvfbTest.moc"
