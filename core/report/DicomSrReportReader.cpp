@@ -13,6 +13,8 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <dcmtk/dcmsr/dsrtypes.h>
 
+#include "core/report/SentenceSplitter.h"
+
 #include "core/study/DicomLibrary.h"
 #include "core/study/internal/DicomPreScanner.h"
 
@@ -30,6 +32,56 @@ QString fromDicom(const OFString& value, bool utf8)
 {
     return utf8 ? QString::fromUtf8(value.c_str(), static_cast<qsizetype>(value.length()))
                 : QString::fromLatin1(value.c_str(), static_cast<qsizetype>(value.length()));
+}
+
+void appendLine(QString& body, const QString& line)
+{
+    if (!body.isEmpty())
+        body += u'\n';
+    body += line;
+}
+
+/// "Concept: value." as a sentence of its own: capitalised (so the splitter ends the previous line's sentence
+/// before it) and closed with a period. An all-capital concept ("CTR") is joined with " = ", because "CTR:" at a
+/// line start would read as a section heading.
+QString observationSentence(const QString& conceptName, const QString& value)
+{
+    QString sentence = value;
+    if (!conceptName.isEmpty()) {
+        const bool upperCase = conceptName == conceptName.toUpper() && conceptName != conceptName.toLower();
+        sentence = conceptName + (upperCase ? QStringLiteral(" = ") : QStringLiteral(": ")) + value;
+    }
+    if (!sentence.isEmpty() && sentence.front().isLower())
+        sentence.front() = sentence.front().toUpper();
+    if (!sentence.endsWith(u'.') && !sentence.endsWith(u'!') && !sentence.endsWith(u'?'))
+        sentence += u'.';
+    return sentence;
+}
+
+/// A CODE item's value: its code meaning ("Pleural effusion").
+QString codeText(const DSRContentItem& item, bool utf8)
+{
+    return fromDicom(item.getCodeValue().getCodeMeaning(), utf8).simplified();
+}
+
+/// A NUM item's value with its unit: "2.5 cm". UCUM units are written by their code ("cm", "mm", "%"); the
+/// dimensionless "1" and annotations like "{ratio}" add nothing to a sentence and are left out.
+QString numberText(const DSRContentItem& item, bool utf8)
+{
+    const DSRNumericMeasurementValue& measurement = item.getNumericValue();
+    const QString number = fromDicom(measurement.getNumericValue(), utf8).trimmed();
+    if (number.isEmpty())
+        return {};
+    const DSRCodedEntryValue& unit = measurement.getMeasurementUnit();
+    QString unitText;
+    if (unit.getCodingSchemeDesignator() == "UCUM") {
+        unitText = fromDicom(unit.getCodeValue(), utf8).trimmed();
+        if (unitText == u"1" || (unitText.startsWith(u'{') && unitText.endsWith(u'}')))
+            unitText.clear();
+    } else {
+        unitText = fromDicom(unit.getCodeMeaning(), utf8).trimmed();
+    }
+    return unitText.isEmpty() ? number : number + u' ' + unitText;
 }
 
 struct Open {
@@ -119,6 +171,7 @@ std::optional<Report> DicomSrReportReader::read(const QString& path, QString* er
     QList<ReportPart> parts;
     QString title;
     std::vector<Open> open;
+    int looseItemsPart = -1; ///< heading-less part collecting CODE / NUM items directly under the root
     if (tree.gotoRoot() > 0) {
         do {
             const size_t level = tree.getLevel();
@@ -127,30 +180,55 @@ std::optional<Report> DicomSrReportReader::read(const QString& path, QString* er
             const DSRContentItem& item = tree.getCurrentContentItem();
             const DSRTypes::E_RelationshipType relationship = item.getRelationshipType();
             const bool parentFollowed = open.empty() || open.back().followed;
-            // Only the narrative: CONTAINS. HAS OBS CONTEXT carries observer and subject names and IDs.
-            const bool followed
-                = parentFollowed && (relationship == DSRTypes::RT_isRoot || relationship == DSRTypes::RT_contains);
+            // The narrative and the observations it is made of: CONTAINS, and the properties, modifiers and
+            // inferences of a finding. HAS OBS CONTEXT / HAS ACQ CONTEXT carry observer and subject names and IDs.
+            const bool followed = parentFollowed
+                && (relationship == DSRTypes::RT_isRoot || relationship == DSRTypes::RT_contains
+                    || relationship == DSRTypes::RT_hasProperties || relationship == DSRTypes::RT_hasConceptMod
+                    || relationship == DSRTypes::RT_inferredFrom);
             int part = open.empty() ? -1 : open.back().part;
             const QString conceptName = fromDicom(item.getConceptName().getCodeMeaning(), utf8).simplified();
+            const DSRTypes::E_ValueType valueType = item.getValueType();
             if (followed) {
-                if (item.getValueType() == DSRTypes::VT_Container) {
+                if (valueType == DSRTypes::VT_Container) {
                     if (relationship == DSRTypes::RT_isRoot) {
                         title = conceptName;
                     } else if (!conceptName.isEmpty()) {
                         parts.append({ conceptName, {} });
                         part = static_cast<int>(parts.size()) - 1;
                     }
-                } else if (item.getValueType() == DSRTypes::VT_Text) {
+                } else if (valueType == DSRTypes::VT_Text) {
                     const QString value = fromDicom(item.getStringValue(), utf8).trimmed();
                     if (!value.isEmpty()) {
                         if (open.size() <= 1 || part < 0) {
                             parts.append({ conceptName, value });
                             part = static_cast<int>(parts.size()) - 1;
                         } else {
-                            QString& body = parts[part].body;
-                            if (!body.isEmpty())
-                                body += u'\n';
-                            body += value;
+                            appendLine(parts[part].body, value);
+                        }
+                    }
+                } else if (valueType == DSRTypes::VT_Code || valueType == DSRTypes::VT_Num) {
+                    const QString value
+                        = valueType == DSRTypes::VT_Code ? codeText(item, utf8) : numberText(item, utf8);
+                    if (!value.isEmpty()) {
+                        const bool topLevel = open.size() <= 1 || part < 0;
+                        if (topLevel && SentenceSplitter::isKnownHeading(conceptName)) {
+                            // e.g. an "Impression" coded as "Normal chest": a section of its own
+                            parts.append({ conceptName, observationSentence({}, value) });
+                            part = static_cast<int>(parts.size()) - 1;
+                        } else {
+                            if (topLevel) {
+                                if (looseItemsPart < 0 || looseItemsPart != static_cast<int>(parts.size()) - 1) {
+                                    parts.append(ReportPart());
+                                    looseItemsPart = static_cast<int>(parts.size()) - 1;
+                                }
+                                part = looseItemsPart;
+                            }
+                            // A concept that only repeats what the section says ("Finding" in FINDINGS) is left out.
+                            const bool redundant = SentenceSplitter::isKnownHeading(conceptName)
+                                || conceptName.compare(parts[part].heading, Qt::CaseInsensitive) == 0;
+                            appendLine(
+                                parts[part].body, observationSentence(redundant ? QString() : conceptName, value));
                         }
                     }
                 }

@@ -118,6 +118,8 @@ private Q_SLOTS:
     void readsGeneratedSr_data();
     void readsGeneratedSr();
     void basicTextSrWithInlineHeadings();
+    void codeAndNumItemsReadAsSentences_data();
+    void codeAndNumItemsReadAsSentences();
     void readsDicomscopeReports_data();
     void readsDicomscopeReports();
     void refusesNonSrFiles();
@@ -283,6 +285,91 @@ void ReportReaderTest::basicTextSrWithInlineHeadings()
     QCOMPARE(report->sentences()[0].section, 1);
     QCOMPARE(report->sentences()[1].section, 2);
     QCOMPARE(report->sentencesIn(ReportSection::Kind::Impression), QList<qsizetype> { 1 });
+}
+
+void ReportReaderTest::codeAndNumItemsReadAsSentences_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::newRow("comprehensive") << int(DSRTypes::DT_ComprehensiveSR);
+    QTest::newRow("enhanced") << int(DSRTypes::DT_EnhancedSR);
+}
+
+void ReportReaderTest::codeAndNumItemsReadAsSentences()
+{
+    QFETCH(int, type);
+    DSRDocument document(static_cast<DSRTypes::E_DocumentType>(type));
+    DSRDocumentTree& tree = document.getTree();
+    const auto number = [&](const char* value, const char* unit, const char* unitMeaning) {
+        return tree.getCurrentContentItem()
+            .setNumericValue(DSRNumericMeasurementValue(value, DSRCodedEntryValue(unit, "UCUM", unitMeaning)))
+            .good();
+    };
+    QVERIFY(tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) > 0);
+    tree.getCurrentContentItem().setConceptName(DSRCodedEntryValue("18748-4", "LN", "Chest X-ray Report"));
+    QVERIFY(tree.addChildContentItem(DSRTypes::RT_hasObsContext, DSRTypes::VT_PName,
+                    DSRCodedEntryValue("121008", "DCM", "Person Observer Name"))
+                .good());
+    tree.getCurrentContentItem().setStringValue(OFString(phiMarker) + "^Observer");
+    QVERIFY(tree.addContentItem(
+                    DSRTypes::RT_contains, DSRTypes::VT_Container, DSRCodedEntryValue("121070", "DCM", "Findings"))
+                .good());
+    QVERIFY(tree.addChildContentItem(
+                    DSRTypes::RT_contains, DSRTypes::VT_Text, DSRCodedEntryValue("121071", "DCM", "Finding"))
+                .good());
+    tree.getCurrentContentItem().setStringValue("Heart size is normal.");
+    // A coded finding whose concept name only repeats the section, with a modifier and a measured property.
+    QVERIFY(
+        tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Code, DSRCodedEntryValue("121071", "DCM", "Finding"))
+            .good());
+    QVERIFY(
+        tree.getCurrentContentItem().setCodeValue(DSRCodedEntryValue("60046008", "SCT", "pleural effusion")).good());
+    QVERIFY(tree.addChildContentItem(
+                    DSRTypes::RT_hasConceptMod, DSRTypes::VT_Code, DSRCodedEntryValue("272741003", "SCT", "Laterality"))
+                .good());
+    QVERIFY(tree.getCurrentContentItem().setCodeValue(DSRCodedEntryValue("7771000", "SCT", "Left")).good());
+    QVERIFY(tree.addContentItem(
+                    DSRTypes::RT_hasProperties, DSRTypes::VT_Num, DSRCodedEntryValue("131197000", "SCT", "Depth"))
+                .good());
+    QVERIFY(number("2.5", "cm", "centimeter"));
+    tree.goUp();
+    QVERIFY(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Num,
+                    DSRCodedEntryValue("RPID1", "99TEST", "Cardiothoracic ratio"))
+                .good());
+    QVERIFY(number("0.48", "{ratio}", "ratio"));
+    QVERIFY(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Num, DSRCodedEntryValue("RPID2", "99TEST", "CTR"))
+                .good());
+    QVERIFY(number("0.5", "1", "no units"));
+    tree.goUp();
+    // Top level: a coded impression (its own section) and a loose measurement (no heading).
+    QVERIFY(
+        tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Code, DSRCodedEntryValue("121073", "DCM", "Impression"))
+            .good());
+    QVERIFY(tree.getCurrentContentItem()
+                .setCodeValue(DSRCodedEntryValue("RPID3", "99TEST", "No acute cardiopulmonary disease"))
+                .good());
+    QVERIFY(
+        tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Num, DSRCodedEntryValue("8867-4", "LN", "Heart rate"))
+            .good());
+    QVERIFY(number("72", "/min", "per minute"));
+    DcmFileFormat file;
+    QVERIFY(document.write(*file.getDataset()).good());
+    const QString path = m_dir.filePath(QStringLiteral("sr-coded-%1.dcm").arg(type));
+    QVERIFY(file.saveFile(QFile::encodeName(path).constData(), EXS_LittleEndianExplicit).good());
+
+    QString error;
+    const auto report = DicomSrReportReader::read(path, &error);
+    QVERIFY2(report, qPrintable(error));
+    QCOMPARE(sectionNames(*report), (QStringList { "Findings", "Impression" }));
+    QCOMPARE(sentenceTexts(*report),
+        (QStringList { "Heart size is normal.", "Pleural effusion.", "Laterality: Left.", "Depth: 2.5 cm.",
+            "Cardiothoracic ratio: 0.48.", "CTR = 0.5.", "No acute cardiopulmonary disease.",
+            "Heart rate: 72 /min." }));
+    QList<int> sections;
+    for (const auto& sentence : report->sentences())
+        sections.append(sentence.section);
+    QCOMPARE(sections, (QList<int> { 0, 0, 0, 0, 0, 0, 1, -1 }));
+    QCOMPARE(report->sections()[1].kind, ReportSection::Kind::Impression);
+    QVERIFY2(!report->text().contains(QLatin1String(phiMarker)), qPrintable(report->text()));
 }
 
 void ReportReaderTest::readsDicomscopeReports_data()
