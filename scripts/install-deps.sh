@@ -11,6 +11,9 @@ packages=(
   qt6-base-dev libqt6opengl6-dev qt6-image-formats-plugins libgl-dev
   # LibTorch and a fast BLAS (without libopenblas0-openmp, torch falls back to reference BLAS: ~15x slower)
   libtorch-dev libopenblas0-openmp
+  # Gloo's headers: LibTorch's c10d ProcessGroupGloo.hpp includes them (distributed training); the library is
+  # libtorch's own dependency already
+  libgloo-dev
   # DICOM: DCMTK libraries and its command-line tools (benchmark baselines, test-file encoders), OpenJPEG for J2K
   libdcmtk-dev dcmtk libopenjp2-7-dev
   # VTK 9 (image processing only: contours, resampling, lookup tables) and the MPI it is configured with
