@@ -14,6 +14,8 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include "core/study/internal/DicomDictionaryLoader.h"
+
 namespace lrclr {
 
 void DicomLibrary::initialize()
@@ -23,6 +25,7 @@ void DicomLibrary::initialize()
         // DCMTK's own log messages can quote element values (names, IDs); keep them at ERROR and above.
         OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
         setLogVerbosity(LogVerbosity::Errors);
+        internal::DicomDictionaryLoader::loadGlobalDictionary();
         DJDecoderRegistration::registerCodecs();
         DJLSDecoderRegistration::registerCodecs();
         DcmRLEDecoderRegistration::registerCodecs();
