@@ -1,25 +1,68 @@
 // MainWindow offscreen: settings persist across windows, a PNG with a report sidecar opens into the viewport and
-// the report panel, a missing model fails with a readable message, shortcuts exist, and export refuses politely
-// without an analysis.
+// the report panel, a missing model fails with a readable message, dropped files and folders open, shortcuts exist,
+// and export refuses politely without an analysis.
 #include <QApplication>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QImage>
+#include <QMimeData>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
 #include <QTreeWidget>
+#include <QUrl>
 
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
+#include "tests/study/TestDicomFiles.h"
 #include "ui/ImageViewport.h"
 #include "ui/MainWindow.h"
 #include "ui/ReportPanel.h"
+#include "ui/StudyBrowser.h"
 #include "ui/model/OverlaySettings.h"
 #include "ui/model/ViewerSession.h"
 
 namespace lrclr {
+
+namespace {
+
+bool writeDicom(const QString& path, int columns, int rows)
+{
+    test::SyntheticImage image;
+    image.columns = columns;
+    image.rows = rows;
+    image.samples = test::patternSamples(image);
+    return test::writeSyntheticDicom(image, test::TestSyntax::ExplicitLittle, path.toStdString()).empty();
+}
+
+bool dragEnter(QWidget& window, const QList<QUrl>& urls)
+{
+    QMimeData data;
+    data.setUrls(urls);
+    QDragEnterEvent event(QPoint(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    event.setAccepted(false);
+    QApplication::sendEvent(&window, &event);
+    return event.isAccepted();
+}
+
+/// Drags `urls` onto the window and drops them there, as a platform delivers it (Qt sends the drop to the widget that
+/// accepted the drag); true when the window accepted the drop.
+bool drop(QWidget& window, const QList<QUrl>& urls)
+{
+    if (!dragEnter(window, urls))
+        return false;
+    QMimeData data;
+    data.setUrls(urls);
+    QDropEvent event(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    event.setAccepted(false);
+    QApplication::sendEvent(&window, &event);
+    return event.isAccepted();
+}
+
+} // namespace
 
 class MainWindowTest : public QObject {
     Q_OBJECT
@@ -114,6 +157,48 @@ private Q_SLOTS:
         MainWindow window(service.get());
         QVERIFY(!window.openPath(m_folder.filePath(QStringLiteral("absent.dcm"))));
         QVERIFY(!window.viewport()->hasImage());
+    }
+
+    void droppedFilesAndFoldersOpen()
+    {
+        const QDir folder(m_folder.path());
+        QVERIFY(folder.mkpath(QStringLiteral("drop/folder")));
+        const QString file = folder.filePath(QStringLiteral("drop/single.dcm"));
+        const QString inFolder = folder.filePath(QStringLiteral("drop/folder/image.dcm"));
+        QVERIFY(writeDicom(file, 40, 48));
+        QVERIFY(writeDicom(inFolder, 56, 64));
+
+        auto service = missingModelService();
+        MainWindow window(service.get());
+        QVERIFY(window.acceptDrops());
+
+        // Local files are welcome; remote ones and plain text are not.
+        QVERIFY(dragEnter(window, { QUrl::fromLocalFile(file) }));
+        QVERIFY(!dragEnter(window, { QUrl(QStringLiteral("https://example.org/chest.dcm")) }));
+        QMimeData text;
+        text.setText(file);
+        QDragEnterEvent textEnter(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &textEnter);
+        QVERIFY(!textEnter.isAccepted());
+
+        // A file opens in the viewport and joins the recent studies.
+        QVERIFY(drop(window, { QUrl::fromLocalFile(file) }));
+        QVERIFY(window.viewport()->hasImage());
+        QCOMPARE(window.viewport()->image().columns, 40);
+        QVERIFY(window.recentStudies().contains(QFileInfo(file).absoluteFilePath()));
+
+        // Remote and missing files are refused and leave the open image alone; the first that opens wins.
+        QVERIFY(!drop(window, { QUrl(QStringLiteral("https://example.org/chest.dcm")) }));
+        QVERIFY(!drop(window, { QUrl::fromLocalFile(folder.filePath(QStringLiteral("drop/absent.dcm"))) }));
+        QCOMPARE(window.viewport()->image().columns, 40);
+
+        // A folder is indexed in the browser and its first image opened.
+        QVERIFY(drop(window,
+            { QUrl::fromLocalFile(folder.filePath(QStringLiteral("drop/absent.dcm"))),
+                QUrl::fromLocalFile(folder.filePath(QStringLiteral("drop/folder"))) }));
+        QTRY_COMPARE_WITH_TIMEOUT(window.viewport()->image().columns, 56, 20000);
+        QCOMPARE(window.studyBrowser()->tree()->topLevelItemCount(), 1);
+        QCOMPARE(window.session()->study().path, QFileInfo(inFolder).absoluteFilePath());
     }
 
     void standardShortcutsExist()
