@@ -9,6 +9,17 @@ namespace lrclr {
 
 at::Tensor ContrastiveLoss::clip(const at::Tensor& imageEmbeddings, const at::Tensor& textEmbeddings, double logitScale)
 {
+    return clip(imageEmbeddings, textEmbeddings, torch::scalar_tensor(logitScale, imageEmbeddings.options()));
+}
+
+at::Tensor ContrastiveLoss::local(const at::Tensor& similarity, const at::Tensor& owners, double logitScale)
+{
+    return local(similarity, owners, torch::scalar_tensor(logitScale, similarity.options()));
+}
+
+at::Tensor ContrastiveLoss::clip(
+    const at::Tensor& imageEmbeddings, const at::Tensor& textEmbeddings, const at::Tensor& logitScale)
+{
     if (imageEmbeddings.dim() != 2 || !imageEmbeddings.sizes().equals(textEmbeddings.sizes()))
         throw std::invalid_argument("CLIP loss: image and text embeddings must both be [n, d]");
     const auto image
@@ -23,7 +34,7 @@ at::Tensor ContrastiveLoss::clip(const at::Tensor& imageEmbeddings, const at::Te
         / 2;
 }
 
-at::Tensor ContrastiveLoss::local(const at::Tensor& similarity, const at::Tensor& owners, double logitScale)
+at::Tensor ContrastiveLoss::local(const at::Tensor& similarity, const at::Tensor& owners, const at::Tensor& logitScale)
 {
     if (similarity.dim() != 2 || owners.dim() != 1 || owners.size(0) != similarity.size(0))
         throw std::invalid_argument("local loss: similarity must be [m, n] and owners [m]");

@@ -20,6 +20,12 @@ public:
     static at::Tensor clip(const at::Tensor& imageEmbeddings, const at::Tensor& textEmbeddings, double logitScale);
     /// similarity: [m, n] cosine similarities; owners: [m] int64 in 0..n-1.
     static at::Tensor local(const at::Tensor& similarity, const at::Tensor& owners, double logitScale);
+
+    /// The same with a learnable temperature: `logitScale` is a scalar tensor (already exponentiated) that
+    /// receives gradients, as CLIP trains exp(logit_scale).
+    static at::Tensor clip(
+        const at::Tensor& imageEmbeddings, const at::Tensor& textEmbeddings, const at::Tensor& logitScale);
+    static at::Tensor local(const at::Tensor& similarity, const at::Tensor& owners, const at::Tensor& logitScale);
 };
 
 } // namespace lrclr

@@ -6,6 +6,8 @@
 #include "app/cli/CommandLine.h"
 #include "app/cli/EncodeCommand.h"
 #include "app/cli/ImportClipCommand.h"
+#include "app/cli/TrainBpeCommand.h"
+#include "app/cli/TrainCommand.h"
 #include "app/cli/VersionCommand.h"
 
 int main(int argc, char** argv)
@@ -16,5 +18,7 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<ImportClipCommand>());
     commandLine.add(std::make_unique<EncodeCommand>());
     commandLine.add(std::make_unique<AnalyzeCommand>());
+    commandLine.add(std::make_unique<TrainCommand>());
+    commandLine.add(std::make_unique<TrainBpeCommand>());
     return commandLine.run(argc, argv);
 }

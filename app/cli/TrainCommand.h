@@ -1,0 +1,17 @@
+#pragma once
+
+#include "app/cli/ICommand.h"
+#include "app/cli/ModelCommands.h"
+
+namespace lrclr::cli {
+
+/// `lrclr train --manifest M (--init MODEL_DIR | --architecture FILE.json|tiny) --out DIR [options]`: fine-tunes an
+/// LRCLR model, or trains one from scratch, with lrclr::Trainer; prints a progress line on stderr.
+class TrainCommand : public ICommand {
+public:
+    std::string name() const override { return "train"; }
+    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    int run(const std::vector<std::string>& arguments) override;
+};
+
+} // namespace lrclr::cli
