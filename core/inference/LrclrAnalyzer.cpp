@@ -18,6 +18,25 @@ void checkImage(const AnalysisRequest& request)
         throw AnalyzerError(InferenceFailure::InvalidInput, "The image to analyse is empty or inconsistent.");
 }
 
+InferenceStage inferenceStage(LrclrModel::Stage stage)
+{
+    switch (stage) {
+    case LrclrModel::Stage::Preprocessing:
+        return InferenceStage::Preprocessing;
+    case LrclrModel::Stage::EncodingImage:
+        return InferenceStage::EncodingImage;
+    case LrclrModel::Stage::SelectingRegions:
+        return InferenceStage::SelectingRegions;
+    case LrclrModel::Stage::EncodingText:
+        return InferenceStage::EncodingText;
+    case LrclrModel::Stage::GroundingSentences:
+        return InferenceStage::GroundingSentences;
+    case LrclrModel::Stage::ScoringFindings:
+        return InferenceStage::ScoringFindings;
+    }
+    return InferenceStage::Preprocessing;
+}
+
 } // namespace
 
 LrclrAnalyzer::LrclrAnalyzer(std::string modelDirectory, LrclrModel::Options options)
@@ -59,14 +78,21 @@ AnalysisResult LrclrAnalyzer::analyze(const AnalysisRequest& request, const Infe
     checkImage(request);
     if (!m_model)
         throw AnalyzerError(InferenceFailure::ModelUnavailable, "The model in " + m_directory + " is not loaded.");
-    // LrclrModel::analyze is one call (image encoding, region selection, grounding and findings in one pass), so
-    // the stages visible here are its start and end; cancel can land only before it starts.
+    // The model announces each stage as it starts; that is also where a canceled job stops (a forward pass that
+    // is running is not interrupted).
     context.throwIfCanceled();
-    context.reportProgress(InferenceStage::EncodingImage, 0.05);
+    const LrclrModel::StageObserver observer = [&context](LrclrModel::Stage stage, double fraction) {
+        if (context.isCanceled())
+            return false;
+        context.reportProgress(inferenceStage(stage), fraction);
+        return true;
+    };
     try {
-        AnalysisResult result = m_model->analyze(*request.image, request.sentences);
+        AnalysisResult result = m_model->analyze(*request.image, request.sentences, observer);
         context.reportProgress(InferenceStage::Done, 1.0);
         return result;
+    } catch (const AnalysisStopped&) {
+        throw AnalysisCanceled();
     } catch (const ModelError& error) {
         throw AnalyzerError(InferenceFailure::InvalidInput, error.what());
     }

@@ -86,6 +86,37 @@ struct LrclrModel::Private {
 
     int grid() const { return manifest.clip.gridSize(); }
 
+    using Stage = LrclrModel::Stage;
+    using StageObserver = LrclrModel::StageObserver;
+
+    /// Share of a full analysis done when `stage` starts, from docs/MODEL.md's benchmark of ViT-B/32 on 2 CPU cores:
+    /// the image forward pass (~65 ms) and the text encoder on a 10-sentence report (~83 ms) dominate; region
+    /// selection, grounding and findings (prompt embeddings are cached after the first analysis) are small.
+    static double stageStart(Stage stage)
+    {
+        switch (stage) {
+        case Stage::Preprocessing:
+            return 0.0;
+        case Stage::EncodingImage:
+            return 0.05;
+        case Stage::SelectingRegions:
+            return 0.45;
+        case Stage::EncodingText:
+            return 0.48;
+        case Stage::GroundingSentences:
+            return 0.9;
+        case Stage::ScoringFindings:
+            return 0.93;
+        }
+        return 0.0;
+    }
+
+    static void announce(const StageObserver& observer, Stage stage)
+    {
+        if (observer && !observer(stage, stageStart(stage)))
+            throw AnalysisStopped();
+    }
+
     torch::Tensor encodeTexts(const std::vector<std::string>& texts) const
     {
         return encodeTokens(tokenizer->tokenize(texts, manifest.clip.contextLength));
@@ -144,13 +175,14 @@ struct LrclrModel::Private {
         negativePrompts = embed(false);
     }
 
-    const ImageFeatures& imageFeatures(const GrayscaleImage& image)
+    const ImageFeatures& imageFeatures(const GrayscaleImage& image, const StageObserver& observer = {})
     {
         const auto key = imageKey(image);
         if (cache && cache->key == key)
             return *cache;
         ImageFeatures features;
         features.key = key;
+        announce(observer, Stage::Preprocessing);
         std::vector<float> input;
         try {
             input = preprocessor.apply(image, &features.geometry);
@@ -159,9 +191,11 @@ struct LrclrModel::Private {
         }
         const int size = manifest.clip.imageResolution;
         const auto tensor = torch::from_blob(input.data(), { 1, 3, size, size }, torch::kFloat);
+        announce(observer, Stage::EncodingImage);
         auto output = network->encodeImage(tensor, true);
         features.global = normalized(output.embedding()[0]);
         features.patches = normalized(output.tokens()[0].slice(0, 1));
+        announce(observer, Stage::SelectingRegions);
         features.regions = internal::selectRegions(output.attention(), settings.selectionMode, settings.topK)[0];
         cache = std::move(features);
         return *cache;
@@ -179,12 +213,14 @@ struct LrclrModel::Private {
     }
 
     std::vector<AnalysisResult::Sentence> groundSentences(
-        const ImageFeatures& features, const std::vector<std::string>& sentences)
+        const ImageFeatures& features, const std::vector<std::string>& sentences, const StageObserver& observer = {})
     {
         std::vector<AnalysisResult::Sentence> result;
         if (sentences.empty())
             return result;
+        announce(observer, Stage::EncodingText);
         const auto text = normalized(encodeTexts(sentences)); // [S, E]
+        announce(observer, Stage::GroundingSentences);
         const auto keys = interactionKeys(features);
         const auto [weights, local, conditioned] = network->interaction().forward(
             text.unsqueeze(0), keys.unsqueeze(0), features.global.unsqueeze(0), torch::Tensor());
@@ -333,9 +369,15 @@ std::vector<std::string> LrclrModel::findingNames() const
 
 AnalysisResult LrclrModel::analyze(const GrayscaleImage& image, const std::vector<std::string>& sentences) const
 {
+    return analyze(image, sentences, StageObserver {});
+}
+
+AnalysisResult LrclrModel::analyze(
+    const GrayscaleImage& image, const std::vector<std::string>& sentences, const StageObserver& observer) const
+{
     const auto start = std::chrono::steady_clock::now();
     c10::InferenceMode guard;
-    const auto& features = d->imageFeatures(image);
+    const auto& features = d->imageFeatures(image, observer);
     AnalysisResult result;
     result.model = identity();
     result.geometry = features.geometry;
@@ -349,8 +391,10 @@ AnalysisResult LrclrModel::analyze(const GrayscaleImage& image, const std::vecto
         region.box = ImagePreprocessor::patchBox(region.row, region.column, grid, features.geometry);
         result.regions.push_back(region);
     }
+    // Sentences before findings: the order of LrclrModel::Stage (and of the viewer's progress stages).
+    result.sentences = d->groundSentences(features, sentences, observer);
+    Private::announce(observer, Stage::ScoringFindings);
     result.findings = d->scoreFindings(features);
-    result.sentences = d->groundSentences(features, sentences);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

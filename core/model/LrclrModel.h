@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,12 @@ namespace lrclr {
 class ModelError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+/// Thrown by LrclrModel::analyze when its stage observer asked it to stop (the job was canceled).
+class AnalysisStopped : public std::exception {
+public:
+    const char* what() const noexcept override { return "analysis stopped by its observer"; }
 };
 
 /// A loaded LRCLR model (CLIP backbone + region selection + cross-modal interaction) ready for inference.
@@ -42,6 +50,23 @@ public:
     /// Full analysis: zero-shot findings, selected regions, and grounding of each sentence.
     /// `sentences` may be empty (findings and regions only). Throws ModelError for an invalid image.
     AnalysisResult analyze(const GrayscaleImage& image, const std::vector<std::string>& sentences) const;
+
+    /// The stages of analyze(), in the order they run.
+    enum class Stage {
+        Preprocessing,
+        EncodingImage,
+        SelectingRegions,
+        EncodingText,
+        GroundingSentences,
+        ScoringFindings
+    };
+    /// Told on the calling thread as each stage starts, with the share of the analysis done before it (0..1, from
+    /// the stages' measured relative cost; cached image features skip the image stages). Returning false stops the
+    /// analysis before that stage: analyze() then throws AnalysisStopped. A running forward pass is not interrupted.
+    using StageObserver = std::function<bool(Stage stage, double fraction)>;
+    /// analyze() with stage progress and a chance to stop between stages.
+    AnalysisResult analyze(
+        const GrayscaleImage& image, const std::vector<std::string>& sentences, const StageObserver& observer) const;
 
     /// Re-grounds only `sentences` against the image of an earlier analysis (live re-grounding of edited text):
     /// reuses cached image features when `image` is the one last analysed.

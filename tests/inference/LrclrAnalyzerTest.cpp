@@ -126,6 +126,68 @@ private Q_SLOTS:
         QCOMPARE(loaded.size(), 1);
     }
 
+    void everyStageIsReportedInOrder()
+    {
+        // Called directly (this thread is the analyzer's only thread), to see every report the model makes.
+        LrclrAnalyzer analyzer(m_directory, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
+        analyzer.load(InferenceJobContext {});
+        QList<QPair<InferenceStage, double>> reports;
+        const InferenceJobContext context(
+            [&reports](InferenceStage stage, double fraction) {
+                reports.append({ stage, fraction });
+            },
+            [] { return false; });
+        analyzer.analyze(AnalysisRequest { testImage(200, 240), { "Right effusion.", "No pneumothorax." } }, context);
+        const QList<InferenceStage> expected { InferenceStage::Preprocessing, InferenceStage::EncodingImage,
+            InferenceStage::SelectingRegions, InferenceStage::EncodingText, InferenceStage::GroundingSentences,
+            InferenceStage::ScoringFindings, InferenceStage::Done };
+        QList<InferenceStage> stages;
+        for (const auto& report : reports)
+            stages << report.first;
+        QCOMPARE(stages, expected);
+        for (qsizetype k = 1; k < reports.size(); ++k)
+            QVERIFY2(reports[k].second > reports[k - 1].second,
+                qPrintable(QStringLiteral("fraction %1 after %2").arg(reports[k].second).arg(reports[k - 1].second)));
+        QCOMPARE(reports.first().second, 0.0);
+        QCOMPARE(reports.last().second, 1.0);
+
+        // The same image again: its features are cached, so the image stages are skipped.
+        reports.clear();
+        analyzer.analyze(AnalysisRequest { testImage(200, 240), { "Right effusion." } }, context);
+        QCOMPARE(reports.first().first, InferenceStage::EncodingText);
+    }
+
+    void cancelStopsBetweenStages_data()
+    {
+        QTest::addColumn<int>("cancelAfter");
+        QTest::newRow("after-preprocessing") << int(InferenceStage::Preprocessing);
+        QTest::newRow("after-image-encoding") << int(InferenceStage::EncodingImage);
+        QTest::newRow("after-text-encoding") << int(InferenceStage::EncodingText);
+    }
+
+    void cancelStopsBetweenStages()
+    {
+        QFETCH(int, cancelAfter);
+        LrclrAnalyzer analyzer(m_directory, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
+        analyzer.load(InferenceJobContext {});
+        bool canceled = false;
+        QList<InferenceStage> stages;
+        const InferenceJobContext context(
+            [&](InferenceStage stage, double) {
+                stages << stage;
+                canceled = canceled || int(stage) == cancelAfter;
+            },
+            [&canceled] { return canceled; });
+        bool threw = false;
+        try {
+            analyzer.analyze(AnalysisRequest { testImage(180, 200), { "Left nodule." } }, context);
+        } catch (const AnalysisCanceled&) {
+            threw = true;
+        }
+        QVERIFY2(threw, "a job canceled during a stage must stop before the next one");
+        QCOMPARE(int(stages.last()), cancelAfter);
+    }
+
     void failuresAreReadable_data()
     {
         QTest::addColumn<bool>("missingFolder");
