@@ -184,6 +184,16 @@ std::string DatasetManifest::formatLine(const ManifestEntry& entry)
 
 DatasetManifest DatasetManifest::load(const std::string& path)
 {
+    return read(path, nullptr);
+}
+
+DatasetManifest DatasetManifest::load(const std::string& path, std::vector<std::string>& badRows)
+{
+    return read(path, &badRows);
+}
+
+DatasetManifest DatasetManifest::read(const std::string& path, std::vector<std::string>* badRows)
+{
     std::ifstream input(path, std::ios::binary);
     if (!input)
         throw ManifestError(path + ": cannot open the manifest");
@@ -210,7 +220,13 @@ DatasetManifest DatasetManifest::load(const std::string& path)
             line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos)
             continue;
-        manifest.m_entries.push_back(parseLine(line, path + ":" + std::to_string(number)));
+        try {
+            manifest.m_entries.push_back(parseLine(line, path + ":" + std::to_string(number)));
+        } catch (const ManifestError& error) {
+            if (!badRows)
+                throw;
+            badRows->push_back(error.what());
+        }
     }
     if (input.bad())
         throw ManifestError(path + ": read error");

@@ -25,6 +25,9 @@ public:
     /// Reads a manifest; relative paths in it are resolved against its folder. Throws ManifestError naming the
     /// file and line of the first bad row (and what is wrong with it).
     static DatasetManifest load(const std::string& path);
+    /// As load(), but a row that cannot be parsed is left out and its error ("file:line: problem") appended to
+    /// `badRows` instead of thrown (`lrclr evaluate --skip-bad`). Unreadable files still throw.
+    static DatasetManifest load(const std::string& path, std::vector<std::string>& badRows);
     /// Parses one line (without the newline); `where` prefixes error messages, e.g. "manifest.jsonl:12".
     static ManifestEntry parseLine(const std::string& line, const std::string& where);
     static std::string formatLine(const ManifestEntry& entry);
@@ -50,6 +53,8 @@ public:
     std::vector<ManifestEntry> split(const std::string& split) const;
 
 private:
+    static DatasetManifest read(const std::string& path, std::vector<std::string>* badRows);
+
     std::string m_baseDirectory;
     std::vector<ManifestEntry> m_entries;
 };

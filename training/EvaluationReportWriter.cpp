@@ -90,6 +90,40 @@ std::string intervalText(const BootstrapInterval::Result& interval)
         + "]</small>";
 }
 
+QJsonObject groundingJson(const EvaluationResults::Grounding& grounding, const char* heatmap)
+{
+    // Without scored sentences the metrics are undefined (null), whatever the struct holds.
+    const bool any = grounding.sentences > 0;
+    const double none = std::nan("");
+    return QJsonObject { { QStringLiteral("heatmap"), QString::fromLatin1(heatmap) },
+        { QStringLiteral("sentences"), grounding.sentences },
+        { QStringLiteral("pointing_game"), number(any ? grounding.pointingGame : none) },
+        { QStringLiteral("cnr"), number(any ? grounding.contrastToNoise : none) },
+        { QStringLiteral("iou_thresholds"), arrayJson(grounding.iouThresholds) },
+        { QStringLiteral("miou_per_threshold"), arrayJson(grounding.meanIouPerThreshold) },
+        { QStringLiteral("miou"), number(any ? grounding.meanIou : none) } };
+}
+
+// Every finding named by any run, in the order they first appear: runs of models with different finding lists
+// still line up by name in the side-by-side tables.
+std::vector<std::string> findingNames(const EvaluationResults& results)
+{
+    std::vector<std::string> names;
+    for (const auto& run : results.runs)
+        for (const auto& finding : run.findings)
+            if (std::find(names.begin(), names.end(), finding.name) == names.end())
+                names.push_back(finding.name);
+    return names;
+}
+
+const EvaluationResults::Finding* findingOf(const EvaluationResults::Run& run, const std::string& name)
+{
+    for (const auto& finding : run.findings)
+        if (finding.name == name)
+            return &finding;
+    return nullptr;
+}
+
 const char* const palette[] = { "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b" };
 
 } // namespace
@@ -107,6 +141,11 @@ std::string EvaluationReportWriter::json(const EvaluationResults& results)
     for (const auto& note : results.notes)
         notes.append(QString::fromStdString(note));
     root.insert(QStringLiteral("notes"), notes);
+    QJsonArray skipped;
+    for (const auto& reason : results.skipped)
+        skipped.append(QString::fromStdString(reason));
+    root.insert(QStringLiteral("skipped_studies"), static_cast<int>(results.skipped.size()));
+    root.insert(QStringLiteral("skipped"), skipped);
     QJsonArray runs;
     for (const auto& run : results.runs) {
         QJsonArray findings;
@@ -120,13 +159,6 @@ std::string EvaluationReportWriter::json(const EvaluationResults& results)
                 { QStringLiteral("roc_local"), curveJson(finding.localCurve) },
                 { QStringLiteral("roc_combined"), curveJson(finding.combinedCurve) } });
         }
-        const auto& grounding = run.grounding;
-        const QJsonObject groundingJson { { QStringLiteral("sentences"), grounding.sentences },
-            { QStringLiteral("pointing_game"), number(grounding.pointingGame) },
-            { QStringLiteral("cnr"), number(grounding.contrastToNoise) },
-            { QStringLiteral("iou_thresholds"), arrayJson(grounding.iouThresholds) },
-            { QStringLiteral("miou_per_threshold"), arrayJson(grounding.meanIouPerThreshold) },
-            { QStringLiteral("miou"), number(grounding.meanIou) } };
         const auto& retrieval = run.retrieval;
         const QJsonObject retrievalJson { { QStringLiteral("candidates"), retrieval.candidates },
             { QStringLiteral("k"), arrayJson(retrieval.k) },
@@ -139,9 +171,13 @@ std::string EvaluationReportWriter::json(const EvaluationResults& results)
                 { QStringLiteral("pointing_hit"), example.pointingHit } });
         runs.append(QJsonObject { { QStringLiteral("name"), QString::fromStdString(run.name) },
             { QStringLiteral("model"), QString::fromStdString(run.model) },
+            { QStringLiteral("device"), QString::fromStdString(run.device) },
+            { QStringLiteral("images_per_second"),
+                number(run.imagesPerSecond > 0 ? run.imagesPerSecond : std::nan("")) },
             { QStringLiteral("mean_auc"), number(run.meanAuc) }, { QStringLiteral("findings"), findings },
-            { QStringLiteral("grounding"), groundingJson }, { QStringLiteral("retrieval"), retrievalJson },
-            { QStringLiteral("examples"), examples } });
+            { QStringLiteral("grounding"), groundingJson(run.grounding, "similarity") },
+            { QStringLiteral("grounding_attention"), groundingJson(run.attentionGrounding, "attention") },
+            { QStringLiteral("retrieval"), retrievalJson }, { QStringLiteral("examples"), examples } });
     }
     root.insert(QStringLiteral("runs"), runs);
     return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
@@ -258,6 +294,15 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
         + (results.split.empty() ? "" : ", split <code>" + escaped(results.split) + "</code>") + ", "
         + std::to_string(results.studies) + " studies, uncertain labels: " + escaped(results.uncertaintyPolicy)
         + ". AUCs with 95 % bootstrap intervals.</p>\n";
+    if (!results.skipped.empty()) {
+        page += "<p class=\"note\">" + std::to_string(results.skipped.size())
+            + " studies were skipped (unreadable manifest row or image):</p>\n<ul>";
+        for (std::size_t i = 0; i < results.skipped.size() && i < 20; ++i)
+            page += "<li><code>" + escaped(results.skipped[i]) + "</code></li>";
+        if (results.skipped.size() > 20)
+            page += "<li>… and " + std::to_string(results.skipped.size() - 20) + " more (see results.json)</li>";
+        page += "</ul>\n";
+    }
 
     // Side-by-side summary.
     page += "<h2>Summary</h2>\n<table><tr><th>Metric</th>";
@@ -276,6 +321,21 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
     row("mIoU (0.1–0.5)", [](const EvaluationResults::Run& run) { return format(run.grounding.meanIou); });
     row("Grounded sentences",
         [](const EvaluationResults::Run& run) { return std::to_string(run.grounding.sentences); });
+    const bool attention = std::any_of(results.runs.begin(), results.runs.end(),
+        [](const EvaluationResults::Run& run) { return run.attentionGrounding.sentences > 0; });
+    if (attention) {
+        const auto attentionValue = [](double value, const EvaluationResults::Run& run) {
+            return run.attentionGrounding.sentences > 0 ? format(value) : "–";
+        };
+        row("Pointing game (attention map)", [&](const EvaluationResults::Run& run) {
+            return attentionValue(run.attentionGrounding.pointingGame, run);
+        });
+        row("CNR (attention map)", [&](const EvaluationResults::Run& run) {
+            return attentionValue(run.attentionGrounding.contrastToNoise, run);
+        });
+        row("mIoU (attention map)",
+            [&](const EvaluationResults::Run& run) { return attentionValue(run.attentionGrounding.meanIou, run); });
+    }
     if (!results.runs.empty()) {
         const auto& ks = results.runs.front().retrieval.k;
         for (std::size_t i = 0; i < ks.size(); ++i) {
@@ -287,7 +347,16 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
             });
         }
     }
-    page += "</table>\n";
+    if (std::any_of(results.runs.begin(), results.runs.end(),
+            [](const EvaluationResults::Run& run) { return run.imagesPerSecond > 0; }))
+        row("Images/s", [](const EvaluationResults::Run& run) {
+            return run.imagesPerSecond > 0 ? format(run.imagesPerSecond, "%.1f") : "–";
+        });
+    row("Model", [](const EvaluationResults::Run& run) { return "<code>" + escaped(run.model) + "</code>"; });
+    page += "</table>\n<p>Grounding rows score each sentence's similarity map (sentence · patch tokens, the "
+            "viewer's default overlay) against the sentence's ground-truth boxes"
+        + std::string(attention ? "; the attention-map rows score the cross-attention over the selected regions" : "")
+        + ".</p>\n";
 
     // Per-finding AUCs.
     page += "<h2>Zero-shot AUC per finding</h2>\n<table><tr><th>Finding</th><th>Pos / neg</th>";
@@ -295,33 +364,34 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
         page += "<th>" + escaped(run.name) + " global</th><th>" + escaped(run.name) + " local</th><th>"
             + escaped(run.name) + " combined</th>";
     page += "</tr>\n";
-    if (!results.runs.empty()) {
-        for (std::size_t f = 0; f < results.runs.front().findings.size(); ++f) {
-            const auto& first = results.runs.front().findings[f];
-            page += "<tr><td>" + escaped(first.name) + "</td><td>" + std::to_string(first.positives) + " / "
-                + std::to_string(first.negatives) + "</td>";
-            for (const auto& run : results.runs) {
-                if (f < run.findings.size())
-                    page += "<td>" + intervalText(run.findings[f].global) + "</td><td>"
-                        + intervalText(run.findings[f].local) + "</td><td>" + intervalText(run.findings[f].combined)
-                        + "</td>";
-            }
-            page += "</tr>\n";
+    const auto names = findingNames(results);
+    for (const auto& name : names) {
+        const EvaluationResults::Finding* counted = nullptr;
+        for (const auto& run : results.runs)
+            if (!counted)
+                counted = findingOf(run, name);
+        page += "<tr><td>" + escaped(name) + "</td><td>" + std::to_string(counted->positives) + " / "
+            + std::to_string(counted->negatives) + "</td>";
+        for (const auto& run : results.runs) {
+            if (const auto* finding = findingOf(run, name))
+                page += "<td>" + intervalText(finding->global) + "</td><td>" + intervalText(finding->local)
+                    + "</td><td>" + intervalText(finding->combined) + "</td>";
+            else
+                page += "<td>–</td><td>–</td><td>–</td>";
         }
+        page += "</tr>\n";
     }
     page += "</table>\n";
 
     // ROC curves: the combined score of every run, per finding.
     page += "<h2>ROC curves (combined score)</h2>\n<div class=\"figures\">\n";
-    if (!results.runs.empty()) {
-        for (std::size_t f = 0; f < results.runs.front().findings.size(); ++f) {
-            std::vector<std::pair<std::string, std::vector<RocAnalysis::Point>>> curves;
-            for (const auto& run : results.runs)
-                if (f < run.findings.size())
-                    curves.emplace_back(run.name + " " + format(run.findings[f].combined.estimate, "%.2f"),
-                        run.findings[f].combinedCurve);
-            page += rocSvg(results.runs.front().findings[f].name, curves) + "\n";
-        }
+    for (const auto& name : names) {
+        std::vector<std::pair<std::string, std::vector<RocAnalysis::Point>>> curves;
+        for (const auto& run : results.runs)
+            if (const auto* finding = findingOf(run, name))
+                curves.emplace_back(
+                    run.name + " " + format(finding->combined.estimate, "%.2f"), finding->combinedCurve);
+        page += rocSvg(name, curves) + "\n";
     }
     page += "</div>\n";
 

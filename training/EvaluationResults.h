@@ -55,9 +55,12 @@ struct EvaluationResults {
     struct Run {
         std::string name; ///< "LRCLR", "CLIP global-only", ...
         std::string model;
+        std::string device; ///< where the model ran, e.g. "CPU (2 threads)"; empty when unknown
+        double imagesPerSecond = 0.0; ///< evaluation speed (reading, analysis, encoding); 0 when unknown
         std::vector<Finding> findings;
         double meanAuc = 0.0; ///< mean of the combined AUCs that are defined
-        Grounding grounding;
+        Grounding grounding; ///< of the sentence similarity maps (the viewer's default overlay)
+        Grounding attentionGrounding; ///< of the cross-attention maps; sentences == 0 when not evaluated
         Retrieval retrieval;
         std::vector<Example> examples;
     };
@@ -68,6 +71,9 @@ struct EvaluationResults {
     int studies = 0;
     std::string uncertaintyPolicy = "U-Ignore";
     std::vector<std::string> notes; ///< shown at the top (e.g. "phantom data, not for clinical use")
+    /// Studies left out because their manifest row or image could not be read (`lrclr evaluate --skip-bad`), each
+    /// "where: why".
+    std::vector<std::string> skipped;
     std::vector<Run> runs;
 };
 

@@ -61,47 +61,96 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
     }
     run.meanAuc = aucCount > 0 ? aucSum / aucCount : std::nan("");
 
-    // Grounding.
-    auto& grounding = run.grounding;
-    grounding.iouThresholds = GroundingMetrics::iouThresholds();
-    grounding.meanIouPerThreshold.assign(grounding.iouThresholds.size(), 0.0);
-    int hits = 0;
-    double cnrSum = 0.0;
-    int cnrCount = 0;
+    // Grounding: the sentence heatmaps (or their metrics computed earlier), and the attention maps when given.
+    std::vector<SentenceGrounding> scored;
+    std::vector<SentenceGrounding> attention;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& entry = entries[i];
         const auto& output = outputs[i];
-        for (std::size_t s = 0; s < entry.sentences.size() && s < output.sentenceHeatmaps.size(); ++s) {
+        for (std::size_t s = 0; s < entry.sentences.size(); ++s) {
             const auto& boxes = entry.sentences[s].boxes;
-            const auto& heatmap = output.sentenceHeatmaps[s];
-            if (boxes.empty() || heatmap.empty())
+            if (boxes.empty())
                 continue;
-            if (heatmap.size() != static_cast<std::size_t>(output.width) * output.height)
-                throw std::invalid_argument(
-                    "evaluate: heatmap of " + entry.image + " sentence " + std::to_string(s) + " has the wrong size");
-            ++grounding.sentences;
-            const bool hit = GroundingMetrics::pointingHit(heatmap, output.width, output.height, boxes);
-            hits += hit ? 1 : 0;
-            const double cnr = GroundingMetrics::contrastToNoise(heatmap, output.width, output.height, boxes);
-            if (std::isfinite(cnr)) {
-                cnrSum += cnr;
-                ++cnrCount;
+            if (s < output.attentionGrounding.size() && output.attentionGrounding[s])
+                attention.push_back(*output.attentionGrounding[s]);
+            std::optional<SentenceGrounding> sentence;
+            const bool hasHeatmap = s < output.sentenceHeatmaps.size() && !output.sentenceHeatmaps[s].empty();
+            if (hasHeatmap) {
+                try {
+                    sentence = groundSentence(output.sentenceHeatmaps[s], output.width, output.height, boxes);
+                } catch (const std::invalid_argument&) {
+                    throw std::invalid_argument("evaluate: heatmap of " + entry.image + " sentence " + std::to_string(s)
+                        + " has the wrong size");
+                }
+            } else if (s < output.sentenceGrounding.size()) {
+                sentence = output.sentenceGrounding[s];
             }
-            for (std::size_t t = 0; t < grounding.iouThresholds.size(); ++t)
-                grounding.meanIouPerThreshold[t] += GroundingMetrics::intersectionOverUnion(
-                    heatmap, output.width, output.height, boxes, grounding.iouThresholds[t]);
-            if (static_cast<int>(run.examples.size()) < options.examples && output.image.isValid()
+            if (!sentence)
+                continue;
+            scored.push_back(*sentence);
+            if (hasHeatmap && static_cast<int>(run.examples.size()) < options.examples && output.image.isValid()
                 && output.image.width == output.width && output.image.height == output.height) {
                 EvaluationResults::Example example;
                 example.title = std::filesystem::path(entry.image).filename().string();
                 example.caption = entry.sentences[s].text;
                 example.image = output.image;
-                example.heatmap = heatmap;
+                example.heatmap = output.sentenceHeatmaps[s];
                 example.truth = boxes;
-                example.pointingHit = hit;
+                example.pointingHit = sentence->pointingHit;
                 run.examples.push_back(std::move(example));
             }
         }
+    }
+    run.grounding = summarizeGrounding(scored);
+    if (!attention.empty())
+        run.attentionGrounding = summarizeGrounding(attention);
+
+    // Retrieval.
+    if (!similarity.empty()) {
+        const int n = static_cast<int>(entries.size());
+        run.retrieval.candidates = n;
+        for (const int k : options.recallK) {
+            run.retrieval.k.push_back(k);
+            run.retrieval.imageToReport.push_back(RetrievalMetrics::imageToReportRecall(similarity, n, k));
+            run.retrieval.reportToImage.push_back(RetrievalMetrics::reportToImageRecall(similarity, n, k));
+        }
+    }
+    return run;
+}
+
+std::optional<Evaluator::SentenceGrounding> Evaluator::groundSentence(
+    const std::vector<float>& heatmap, int width, int height, const std::vector<AnalysisResult::Box>& boxes)
+{
+    if (boxes.empty() || heatmap.empty())
+        return std::nullopt;
+    if (width <= 0 || height <= 0 || heatmap.size() != static_cast<std::size_t>(width) * height)
+        throw std::invalid_argument("groundSentence: the heatmap has " + std::to_string(heatmap.size())
+            + " values for a " + std::to_string(width) + " x " + std::to_string(height) + " image");
+    SentenceGrounding result;
+    result.pointingHit = GroundingMetrics::pointingHit(heatmap, width, height, boxes);
+    result.contrastToNoise = GroundingMetrics::contrastToNoise(heatmap, width, height, boxes);
+    for (const double threshold : GroundingMetrics::iouThresholds())
+        result.iou.push_back(GroundingMetrics::intersectionOverUnion(heatmap, width, height, boxes, threshold));
+    return result;
+}
+
+EvaluationResults::Grounding Evaluator::summarizeGrounding(const std::vector<SentenceGrounding>& sentences)
+{
+    EvaluationResults::Grounding grounding;
+    grounding.iouThresholds = GroundingMetrics::iouThresholds();
+    grounding.meanIouPerThreshold.assign(grounding.iouThresholds.size(), 0.0);
+    grounding.sentences = static_cast<int>(sentences.size());
+    int hits = 0;
+    double cnrSum = 0.0;
+    int cnrCount = 0;
+    for (const auto& sentence : sentences) {
+        hits += sentence.pointingHit ? 1 : 0;
+        if (std::isfinite(sentence.contrastToNoise)) {
+            cnrSum += sentence.contrastToNoise;
+            ++cnrCount;
+        }
+        for (std::size_t t = 0; t < grounding.meanIouPerThreshold.size() && t < sentence.iou.size(); ++t)
+            grounding.meanIouPerThreshold[t] += sentence.iou[t];
     }
     if (grounding.sentences > 0) {
         grounding.pointingGame = static_cast<double>(hits) / grounding.sentences;
@@ -115,18 +164,7 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
         grounding.pointingGame = grounding.meanIou = std::nan("");
     }
     grounding.contrastToNoise = cnrCount > 0 ? cnrSum / cnrCount : std::nan("");
-
-    // Retrieval.
-    if (!similarity.empty()) {
-        const int n = static_cast<int>(entries.size());
-        run.retrieval.candidates = n;
-        for (const int k : options.recallK) {
-            run.retrieval.k.push_back(k);
-            run.retrieval.imageToReport.push_back(RetrievalMetrics::imageToReportRecall(similarity, n, k));
-            run.retrieval.reportToImage.push_back(RetrievalMetrics::reportToImageRecall(similarity, n, k));
-        }
-    }
-    return run;
+    return grounding;
 }
 
 } // namespace lrclr

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ public:
         std::vector<std::string> findings;
     };
 
+    /// The grounding metrics of one sentence's heatmap against its boxes. Computing them as soon as a heatmap exists
+    /// lets an evaluation of thousands of studies drop each full-resolution heatmap right away.
+    struct SentenceGrounding {
+        bool pointingHit = false;
+        double contrastToNoise = 0.0; ///< NaN when undefined (see GroundingMetrics::contrastToNoise)
+        std::vector<double> iou; ///< one value per GroundingMetrics::iouThresholds()
+    };
+
     /// The model's outputs for one manifest entry.
     struct StudyOutput {
         /// Finding name -> {global, local, combined} score (probabilities or logits: only the order matters).
@@ -40,12 +49,24 @@ public:
         int width = 0;
         int height = 0;
         GrayscaleImage image; ///< optional, for example overlays
+        /// Per manifest sentence: metrics computed earlier (groundSentence), used where sentenceHeatmaps has no map.
+        std::vector<std::optional<SentenceGrounding>> sentenceGrounding;
+        /// Per manifest sentence: the same metrics for a second kind of heatmap (the cross-attention map), summarised
+        /// into Run::attentionGrounding; empty when not evaluated.
+        std::vector<std::optional<SentenceGrounding>> attentionGrounding;
     };
 
     /// `similarity` is n x n (image i, report j) for retrieval, or empty to skip it. Throws std::invalid_argument
     /// when the outputs do not match the manifest (count, heatmap sizes).
     static EvaluationResults::Run evaluate(const std::string& runName, const DatasetManifest& manifest,
         const std::vector<StudyOutput>& outputs, const std::vector<double>& similarity, const Options& options);
+
+    /// The metrics of `heatmap` (width * height values) against `boxes`; nullopt when there are no boxes or no
+    /// heatmap (the sentence is not scored). Throws std::invalid_argument when the heatmap has the wrong size.
+    static std::optional<SentenceGrounding> groundSentence(
+        const std::vector<float>& heatmap, int width, int height, const std::vector<AnalysisResult::Box>& boxes);
+    /// Pointing game, mean CNR (over the defined ones) and mIoU per threshold over scored sentences.
+    static EvaluationResults::Grounding summarizeGrounding(const std::vector<SentenceGrounding>& sentences);
 };
 
 } // namespace lrclr

@@ -5,6 +5,7 @@
 #include "app/cli/AnalyzeCommand.h"
 #include "app/cli/CommandLine.h"
 #include "app/cli/EncodeCommand.h"
+#include "app/cli/EvaluateCommand.h"
 #include "app/cli/ImportClipCommand.h"
 #include "app/cli/TrainBpeCommand.h"
 #include "app/cli/TrainCommand.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<ImportClipCommand>());
     commandLine.add(std::make_unique<EncodeCommand>());
     commandLine.add(std::make_unique<AnalyzeCommand>());
+    commandLine.add(std::make_unique<EvaluateCommand>());
     commandLine.add(std::make_unique<TrainCommand>());
     commandLine.add(std::make_unique<TrainBpeCommand>());
     return commandLine.run(argc, argv);

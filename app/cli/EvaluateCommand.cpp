@@ -1,0 +1,160 @@
+#include "app/cli/EvaluateCommand.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+
+#include "training/EvaluationReportWriter.h"
+#include "training/ModelEvaluation.h"
+#include "training/Observations.h"
+
+namespace lrclr::cli {
+
+namespace {
+
+std::string duration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return "?";
+    const long total = std::lround(seconds);
+    char text[32];
+    if (total >= 3600)
+        std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
+    else
+        std::snprintf(text, sizeof text, "%ld:%02ld", total / 60, total % 60);
+    return text;
+}
+
+std::string number(double value)
+{
+    if (!std::isfinite(value))
+        return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    return text;
+}
+
+} // namespace
+
+int EvaluateCommand::run(const std::vector<std::string>& arguments)
+{
+    namespace po = boost::program_options;
+    po::options_description options(
+        "lrclr evaluate --manifest M --model DIR --out DIR [--split test] [--limit N] [--bootstrap 1000]\n"
+        "               [--compare DIR]... [--device auto|cpu|cuda]\n"
+        "Zero-shot AUC per finding (bootstrap 95 % CIs), grounding of the sentence heatmaps against the manifest's\n"
+        "boxes (pointing game, CNR, mIoU), image<->report retrieval; writes results.json and report.html");
+    std::string manifestPath;
+    std::string model;
+    std::string output;
+    std::vector<std::string> compare;
+    std::vector<std::string> names;
+    ModelEvaluation::Options evaluation;
+    std::string device = "auto";
+    std::string policy = "ignore";
+    std::string title = "LRCLR evaluation";
+    int threads = 0;
+    options.add_options()("help,h", "show this help")("manifest,m", po::value(&manifestPath),
+        "dataset manifest (JSONL)")("model", po::value(&model), "model directory")(
+        "out,o", po::value(&output), "output folder (created): results.json, report.html")(
+        "split", po::value(&evaluation.split)->default_value("test"), "train, validate, test, or all")("limit",
+        po::value(&evaluation.limit)->default_value(0), "evaluate at most N studies of the split (0: all)")("bootstrap",
+        po::value(&evaluation.evaluator.bootstrapSamples)->default_value(1000),
+        "bootstrap samples for the AUC intervals")("seed", po::value(&evaluation.evaluator.seed)->default_value(0),
+        "bootstrap seed")("compare", po::value(&compare)->composing(),
+        "another model directory evaluated on the same studies, shown side by side (repeatable)")("name",
+        po::value(&names)->composing(),
+        "run name of --model, then of each --compare in order (repeatable; default: the model's own name)")("uncertain",
+        po::value(&policy)->default_value("ignore"), "uncertain (-1) labels: ignore, ones or zeros")("examples",
+        po::value(&evaluation.evaluator.examples)->default_value(6), "example overlays per run in the report")(
+        "no-attention", "score only the similarity maps, not the attention maps")(
+        "skip-bad", "skip unreadable manifest rows and images (counted in the results) instead of failing")("title",
+        po::value(&title)->default_value(title),
+        "report title")("device", po::value(&device)->default_value("auto"), "auto, cpu or cuda")(
+        "threads", po::value(&threads)->default_value(0), "CPU threads (0: one per core)")("quiet,q", "no progress");
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(options).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        std::cerr << "lrclr evaluate: " << error.what() << '\n' << options;
+        return 2;
+    }
+    if (values.count("help")) {
+        std::cout << options;
+        return 0;
+    }
+    if (manifestPath.empty() || model.empty() || output.empty()) {
+        std::cerr << "lrclr evaluate: needs --manifest, --model and --out\n" << options;
+        return 2;
+    }
+    const auto parsedPolicy = Observations::parsePolicy(policy);
+    if (!parsedPolicy || (device != "auto" && device != "cpu" && device != "cuda") || evaluation.limit < 0
+        || evaluation.evaluator.bootstrapSamples < 0 || names.size() > compare.size() + 1) {
+        std::cerr << "lrclr evaluate: bad --uncertain, --device, --limit, --bootstrap or too many --name\n";
+        return 2;
+    }
+    evaluation.evaluator.uncertaintyPolicy = *parsedPolicy;
+    evaluation.skipBad = values.count("skip-bad") > 0;
+    evaluation.attentionGrounding = values.count("no-attention") == 0;
+    evaluation.model.threads = threads;
+    evaluation.model.device = device == "cpu" ? LrclrModel::Options::Device::Cpu
+        : device == "cuda"                    ? LrclrModel::Options::Device::Cuda
+                                              : LrclrModel::Options::Device::Automatic;
+
+    std::vector<ModelEvaluation::Model> models { { model, {} } };
+    for (const auto& other : compare)
+        models.push_back({ other, {} });
+    for (std::size_t i = 0; i < names.size(); ++i)
+        models[i].name = names[i];
+
+    const bool quiet = values.count("quiet") > 0;
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    try {
+        ModelEvaluation job(evaluation);
+        job.loadManifest(manifestPath);
+        if (!quiet)
+            std::fprintf(stderr, "lrclr evaluate: %zu studies (split %s), %zu model(s)\n",
+                job.studies().entries().size(), evaluation.split.c_str(), models.size());
+        int lastPrinted = 0;
+        auto results = job.run(models, [&](const ModelEvaluation::Progress& progress) {
+            if (quiet)
+                return;
+            // On a terminal one line updated in place; in a log one line per 10 %.
+            const bool finished = progress.done == progress.total;
+            if (!terminal && !finished && progress.done * 10 / progress.total == lastPrinted * 10 / progress.total)
+                return;
+            lastPrinted = progress.done;
+            std::fprintf(stderr, "%s%d/%d studies, %.2f images/s, ETA %s%s", terminal ? "\r" : "", progress.done,
+                progress.total, progress.imagesPerSecond, duration(progress.secondsLeft).c_str(),
+                terminal && !finished ? "   " : "\n");
+        });
+        results.title = title;
+        EvaluationReportWriter::write(results, output);
+        for (const auto& run : results.runs) {
+            std::printf("%s: mean AUC %s, pointing game %s (%d sentences), CNR %s, mIoU %s", run.name.c_str(),
+                number(run.meanAuc).c_str(), number(run.grounding.pointingGame).c_str(), run.grounding.sentences,
+                number(run.grounding.contrastToNoise).c_str(), number(run.grounding.meanIou).c_str());
+            if (!run.retrieval.k.empty())
+                std::printf(", R@%d image->report %s", run.retrieval.k.front(),
+                    number(run.retrieval.imageToReport.front()).c_str());
+            std::printf("; %.2f images/s on %s\n", run.imagesPerSecond, run.device.c_str());
+        }
+        if (!results.skipped.empty())
+            std::printf("skipped %zu studies (listed in results.json)\n", results.skipped.size());
+        const std::filesystem::path folder(output);
+        std::printf(
+            "wrote %s and %s\n", (folder / "results.json").string().c_str(), (folder / "report.html").string().c_str());
+        return 0;
+    } catch (const std::exception& error) {
+        std::cerr << "\nlrclr evaluate: " << error.what() << '\n';
+        return 1;
+    }
+}
+
+} // namespace lrclr::cli

@@ -1,0 +1,341 @@
+#include "training/ModelEvaluation.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+
+#include <QString>
+
+#include "core/study/DicomImageReader.h"
+#include "core/study/DisplayPipeline.h"
+#include "core/study/XrayImage.h"
+#include "imaging/RasterImageReader.h"
+#include "training/Observations.h"
+
+namespace lrclr {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// DICOM Part 10 files carry "DICM" after a 128-byte preamble; files without it are read as DICOM by extension.
+bool isDicom(const std::string& path)
+{
+    std::ifstream stream(path, std::ios::binary);
+    char magic[4] = {};
+    stream.seekg(128);
+    stream.read(magic, 4);
+    if (stream && std::string(magic, 4) == "DICM")
+        return true;
+    auto extension = std::filesystem::path(path).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension == ".dcm" || extension == ".dicom";
+}
+
+std::vector<float> normalized(std::vector<float> vector)
+{
+    double norm = 0.0;
+    for (const float value : vector)
+        norm += static_cast<double>(value) * value;
+    norm = std::sqrt(norm);
+    if (norm > 0.0)
+        for (float& value : vector)
+            value = static_cast<float>(value / norm);
+    return vector;
+}
+
+// The report the retrieval task matches against: the manifest's sentences as one text, else the report itself.
+std::string reportFor(const DatasetManifest& manifest, const ManifestEntry& entry)
+{
+    std::string text;
+    for (const auto& sentence : entry.sentences) {
+        if (!text.empty())
+            text += ' ';
+        text += sentence.text;
+    }
+    return text.empty() ? manifest.reportText(entry) : text;
+}
+
+std::string describe(const std::string& manifestName, std::size_t row, const ManifestEntry& entry)
+{
+    std::string text = manifestName + " entry " + std::to_string(row) + " (";
+    if (!entry.studyId.empty())
+        text += "study " + entry.studyId + ", ";
+    return text + (entry.image.empty() ? "no image" : entry.image) + ")";
+}
+
+} // namespace
+
+ModelEvaluation::ModelEvaluation(Options options)
+    : m_options(std::move(options))
+{
+}
+
+void ModelEvaluation::loadManifest(const std::string& path)
+{
+    m_skipped.clear();
+    const auto manifest = m_options.skipBad ? DatasetManifest::load(path, m_skipped) : DatasetManifest::load(path);
+    m_manifestName = path;
+    selectStudies(manifest);
+}
+
+void ModelEvaluation::setManifest(const DatasetManifest& manifest, const std::string& name)
+{
+    m_skipped.clear();
+    m_manifestName = name;
+    selectStudies(manifest);
+}
+
+void ModelEvaluation::selectStudies(const DatasetManifest& manifest)
+{
+    m_studies = DatasetManifest();
+    m_studies.setBaseDirectory(manifest.baseDirectory());
+    m_rows.clear();
+    std::map<std::string, int> splits;
+    const auto& entries = manifest.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        ++splits[entries[i].split.empty() ? "unassigned" : entries[i].split];
+        if (m_options.split != "all" && entries[i].split != m_options.split)
+            continue;
+        if (m_options.limit > 0 && static_cast<int>(m_rows.size()) >= m_options.limit)
+            continue;
+        m_studies.add(entries[i]);
+        m_rows.push_back(i + 1);
+    }
+    if (m_rows.empty()) {
+        std::string counts;
+        for (const auto& [name, count] : splits)
+            counts += (counts.empty() ? "" : ", ") + name + ": " + std::to_string(count);
+        throw ManifestError(m_manifestName + ": no studies in split \"" + m_options.split + "\" ("
+            + (counts.empty() ? "the manifest is empty" : counts) + "); choose another split, or \"all\"");
+    }
+}
+
+GrayscaleImage ModelEvaluation::readImage(const std::string& path)
+{
+    if (isDicom(path)) {
+        XrayImage image;
+        DicomImageReader reader;
+        if (!reader.read(path, image))
+            throw std::runtime_error(reader.errorString());
+        return DisplayPipeline::modelInput(image);
+    }
+    QString error;
+    const auto image = RasterImageReader::read(QString::fromStdString(path), &error);
+    if (!image)
+        throw std::runtime_error(error.isEmpty() ? path + ": not a readable image" : error.toStdString());
+    return DisplayPipeline::modelInput(*image);
+}
+
+EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const ProgressCallback& progress,
+    const StudyCallback& studyCallback, const std::atomic<bool>* cancel)
+{
+    if (models.empty())
+        throw std::invalid_argument("ModelEvaluation::run: no model given");
+    if (m_rows.empty())
+        throw std::logic_error("ModelEvaluation::run: no manifest loaded");
+
+    struct Loaded {
+        std::unique_ptr<LrclrModel> model;
+        std::string name;
+        std::string directory;
+        std::vector<Evaluator::StudyOutput> outputs;
+        std::vector<std::vector<float>> imageEmbeddings;
+        std::vector<std::vector<float>> reportEmbeddings;
+        int exampleSentences = 0; ///< grounded sentences whose heatmaps are kept for the report
+        double seconds = 0.0; ///< time spent on this model's studies, image reading included
+    };
+    const auto& entries = m_studies.entries();
+    const std::size_t count = entries.size();
+    std::vector<Loaded> loaded;
+    for (const auto& model : models) {
+        Loaded item;
+        item.model = LrclrModel::load(model.directory, m_options.model);
+        item.directory = model.directory;
+        item.name = model.name.empty() ? item.model->identity().name : model.name;
+        // Two runs with one name could not be told apart side by side.
+        for (int suffix = 2;
+             std::any_of(loaded.begin(), loaded.end(), [&](const Loaded& other) { return other.name == item.name; });
+             ++suffix)
+            item.name
+                = (model.name.empty() ? item.model->identity().name : model.name) + " (" + std::to_string(suffix) + ")";
+        item.outputs.resize(count);
+        item.imageEmbeddings.resize(count);
+        item.reportEmbeddings.resize(count);
+        loaded.push_back(std::move(item));
+    }
+
+    std::vector<bool> evaluated(count, false);
+    std::vector<std::string> skipped = m_skipped;
+    bool withReports = true;
+    bool cancelled = false;
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < count; ++i) {
+        if (cancel && cancel->load()) {
+            cancelled = true;
+            break;
+        }
+        const auto& entry = entries[i];
+        try {
+            const auto readStart = Clock::now();
+            const GrayscaleImage image = readImage(m_studies.resolve(entry.image));
+            if (entry.width > 0 && entry.height > 0 && (entry.width != image.width || entry.height != image.height))
+                throw std::runtime_error("the image is " + std::to_string(image.width) + " x "
+                    + std::to_string(image.height) + " pixels but the manifest says " + std::to_string(entry.width)
+                    + " x " + std::to_string(entry.height) + " (its boxes would not fit)");
+            const std::string report = reportFor(m_studies, entry);
+            withReports = withReports && !report.empty();
+            const double readSeconds = secondsSince(readStart);
+
+            // Only sentences with boxes are grounded: the others take no part in any metric, and LRCLR grounds
+            // each sentence independently of the others.
+            std::vector<std::size_t> grounded;
+            std::vector<std::string> texts;
+            for (std::size_t s = 0; s < entry.sentences.size(); ++s) {
+                if (!entry.sentences[s].boxes.empty()) {
+                    grounded.push_back(s);
+                    texts.push_back(entry.sentences[s].text);
+                }
+            }
+            for (std::size_t m = 0; m < loaded.size(); ++m) {
+                auto& item = loaded[m];
+                const auto modelStart = Clock::now();
+                const auto result = item.model->analyze(image, texts);
+                Evaluator::StudyOutput output;
+                output.width = image.width;
+                output.height = image.height;
+                for (const auto& finding : result.findings)
+                    output.findingScores[finding.name]
+                        = { finding.globalProbability, finding.localProbability, finding.combinedProbability };
+                output.sentenceHeatmaps.resize(entry.sentences.size());
+                output.sentenceGrounding.resize(entry.sentences.size());
+                if (m_options.attentionGrounding)
+                    output.attentionGrounding.resize(entry.sentences.size());
+                for (std::size_t k = 0; k < grounded.size(); ++k) {
+                    const std::size_t s = grounded[k];
+                    const auto& boxes = entry.sentences[s].boxes;
+                    const auto& sentence = result.sentences[k];
+                    auto heatmap
+                        = LrclrModel::mapToImage(sentence.similarityMap, result.geometry, image.width, image.height);
+                    output.sentenceGrounding[s] = Evaluator::groundSentence(heatmap, image.width, image.height, boxes);
+                    output.sentenceHeatmaps[s] = std::move(heatmap);
+                    if (m_options.attentionGrounding)
+                        output.attentionGrounding[s] = Evaluator::groundSentence(
+                            LrclrModel::mapToImage(sentence.attentionMap, result.geometry, image.width, image.height),
+                            image.width, image.height, boxes);
+                }
+                item.imageEmbeddings[i] = normalized(item.model->encodeImage(image).embedding);
+                item.reportEmbeddings[i] = normalized(item.model->encodeTexts({ report }).front().embedding);
+                item.seconds += secondsSince(modelStart) + readSeconds;
+                if (studyCallback) {
+                    output.image = image;
+                    studyCallback(m, i, output);
+                }
+                // Keep the heatmaps (and the image) of the first grounded sentences for the example overlays; the
+                // metrics of all the others are already in sentenceGrounding.
+                if (!grounded.empty() && item.exampleSentences < m_options.evaluator.examples) {
+                    item.exampleSentences += static_cast<int>(grounded.size());
+                    output.image = image;
+                } else {
+                    output.image = GrayscaleImage();
+                    std::vector<std::vector<float>>(output.sentenceHeatmaps.size()).swap(output.sentenceHeatmaps);
+                }
+                item.outputs[i] = std::move(output);
+            }
+            evaluated[i] = true;
+        } catch (const std::exception& error) {
+            const std::string message = describe(m_manifestName, m_rows[i], entry) + ": " + error.what();
+            if (!m_options.skipBad)
+                throw std::runtime_error(message);
+            skipped.push_back(message);
+            for (auto& item : loaded)
+                item.outputs[i] = Evaluator::StudyOutput();
+        }
+        if (progress) {
+            Progress report;
+            report.done = static_cast<int>(i + 1);
+            report.total = static_cast<int>(count);
+            const double elapsed = secondsSince(start);
+            report.imagesPerSecond = elapsed > 0 ? report.done / elapsed : 0.0;
+            report.secondsLeft
+                = report.imagesPerSecond > 0 ? (report.total - report.done) / report.imagesPerSecond : 0.0;
+            progress(report);
+        }
+    }
+
+    // The studies every model finished, in manifest order.
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < count; ++i)
+        if (evaluated[i])
+            kept.push_back(i);
+    DatasetManifest manifest;
+    manifest.setBaseDirectory(m_studies.baseDirectory());
+    for (const std::size_t i : kept)
+        manifest.add(entries[i]);
+
+    EvaluationResults results;
+    results.manifest = m_manifestName;
+    results.split = m_options.split;
+    results.studies = static_cast<int>(kept.size());
+    results.uncertaintyPolicy = Observations::policyName(m_options.evaluator.uncertaintyPolicy);
+    results.skipped = skipped;
+    const bool phantoms = !kept.empty() && std::all_of(kept.begin(), kept.end(), [&](std::size_t i) {
+        return entries[i].subjectId.rfind("PHANTOM", 0) == 0;
+    });
+    if (phantoms)
+        results.notes.push_back("Synthetic phantom data: these numbers measure the software on phantoms with known "
+                                "ground truth and say nothing about clinical performance.");
+    if (cancelled)
+        results.notes.push_back(
+            "Cancelled after " + std::to_string(kept.size()) + " of " + std::to_string(count) + " studies.");
+    const int n = static_cast<int>(kept.size());
+    const bool retrieval = withReports && n > 0 && n <= m_options.maximumRetrievalStudies;
+    if (!withReports)
+        results.notes.push_back("Retrieval not evaluated: some studies have no report text.");
+    else if (n > m_options.maximumRetrievalStudies)
+        results.notes.push_back(
+            "Retrieval not evaluated: more than " + std::to_string(m_options.maximumRetrievalStudies) + " studies.");
+
+    for (auto& item : loaded) {
+        std::vector<Evaluator::StudyOutput> outputs;
+        outputs.reserve(kept.size());
+        for (const std::size_t i : kept)
+            outputs.push_back(std::move(item.outputs[i]));
+        std::vector<double> similarity;
+        if (retrieval) {
+            similarity.resize(static_cast<std::size_t>(n) * n);
+            for (int a = 0; a < n; ++a) {
+                const auto& image = item.imageEmbeddings[kept[static_cast<std::size_t>(a)]];
+                for (int b = 0; b < n; ++b) {
+                    const auto& report = item.reportEmbeddings[kept[static_cast<std::size_t>(b)]];
+                    double dot = 0.0;
+                    for (std::size_t e = 0; e < image.size() && e < report.size(); ++e)
+                        dot += static_cast<double>(image[e]) * report[e];
+                    similarity[static_cast<std::size_t>(a) * n + b] = dot;
+                }
+            }
+        }
+        auto run = Evaluator::evaluate(item.name, manifest, outputs, similarity, m_options.evaluator);
+        const auto identity = item.model->identity();
+        run.model = item.directory + " (" + identity.name + ", sha256 " + identity.sha256.substr(0, 12) + ")";
+        run.device = identity.device;
+        run.imagesPerSecond = item.seconds > 0 ? n / item.seconds : 0.0;
+        results.runs.push_back(std::move(run));
+    }
+    return results;
+}
+
+} // namespace lrclr

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/model/GrayscaleImage.h"
+#include "core/model/LrclrModel.h"
+#include "training/DatasetManifest.h"
+#include "training/EvaluationResults.h"
+#include "training/Evaluator.h"
+
+namespace lrclr {
+
+/// Runs one or more LRCLR models over the studies of a dataset manifest and evaluates them (`lrclr evaluate`,
+/// several models for an ablation side by side). Each image is read once, the way the viewer reads it (DICOM
+/// through core/study, PNG/JPEG/TIFF through RasterImageReader, both turned into the model input by
+/// DisplayPipeline::modelInput), and analysed by every model with the manifest's sentences that have ground-truth
+/// boxes. Each sentence's similarity map (sentence · patch tokens: the overlay the viewer shows by default) and
+/// attention map are mapped to original pixels with LrclrModel::mapToImage and scored against the boxes at once, so
+/// memory does not grow with the image size times the study count: only the heatmaps kept for the report's example
+/// overlays stay. Retrieval compares every image's global embedding with every report's (the manifest sentences
+/// joined, or the report file). Evaluator turns the outputs into metrics.
+/// Not thread-safe; run() blocks (call it from a worker thread in a GUI) and can be cancelled between studies.
+class ModelEvaluation {
+public:
+    struct Options {
+        std::string split = "test"; ///< studies of this split; "all" takes every study
+        int limit = 0; ///< at most this many studies, in manifest order (0: no limit)
+        /// Leave out studies whose manifest row, image or report cannot be read (listed in the results) instead of
+        /// failing on the first.
+        bool skipBad = false;
+        bool attentionGrounding = true; ///< also score the cross-attention maps (cheap)
+        int maximumRetrievalStudies = 10000; ///< retrieval's n x n similarity is skipped (with a note) above this
+        LrclrModel::Options model;
+        Evaluator::Options evaluator;
+    };
+
+    /// A model to evaluate; an empty name takes the model's own (from its manifest).
+    struct Model {
+        std::string directory;
+        std::string name;
+    };
+
+    struct Progress {
+        int done = 0; ///< studies finished (by every model)
+        int total = 0;
+        double imagesPerSecond = 0.0;
+        double secondsLeft = 0.0;
+    };
+    using ProgressCallback = std::function<void(const Progress&)>;
+    /// Called for each study and model with the full output (every grounded sentence's similarity heatmap in
+    /// original pixels) before it is reduced to metrics; `study` indexes the selected studies.
+    using StudyCallback = std::function<void(std::size_t model, std::size_t study, const Evaluator::StudyOutput&)>;
+
+    explicit ModelEvaluation(Options options);
+
+    /// Reads the manifest and selects the studies of the split (and limit). Throws ManifestError naming the file
+    /// and row, or when no study is left; with skipBad, bad rows are only counted.
+    void loadManifest(const std::string& path);
+    /// Uses an in-memory manifest (its base directory resolves the paths); `name` is what the report shows.
+    void setManifest(const DatasetManifest& manifest, const std::string& name);
+
+    /// The studies run() evaluates.
+    const DatasetManifest& studies() const { return m_studies; }
+
+    /// Evaluates each model on the selected studies. Throws std::runtime_error naming the study (manifest row and
+    /// image) that cannot be read unless skipBad, and ModelError for a model that cannot be loaded. A cancelled run
+    /// returns the results of the studies finished so far.
+    EvaluationResults run(const std::vector<Model>& models, const ProgressCallback& progress = {},
+        const StudyCallback& studyCallback = {}, const std::atomic<bool>* cancel = nullptr);
+
+    /// An image as the model sees it in the viewer; throws std::runtime_error naming the file.
+    static GrayscaleImage readImage(const std::string& path);
+
+private:
+    void selectStudies(const DatasetManifest& manifest);
+
+    Options m_options;
+    std::string m_manifestName;
+    DatasetManifest m_studies;
+    std::vector<std::size_t> m_rows; ///< manifest row (1-based entry number) of each selected study
+    std::vector<std::string> m_skipped;
+};
+
+} // namespace lrclr
