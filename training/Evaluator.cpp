@@ -129,8 +129,8 @@ std::optional<Evaluator::SentenceGrounding> Evaluator::groundSentence(
     SentenceGrounding result;
     result.pointingHit = GroundingMetrics::pointingHit(heatmap, width, height, boxes);
     result.contrastToNoise = GroundingMetrics::contrastToNoise(heatmap, width, height, boxes);
-    for (const double threshold : GroundingMetrics::iouThresholds())
-        result.iou.push_back(GroundingMetrics::intersectionOverUnion(heatmap, width, height, boxes, threshold));
+    result.iou
+        = GroundingMetrics::intersectionOverUnion(heatmap, width, height, boxes, GroundingMetrics::iouThresholds());
     return result;
 }
 

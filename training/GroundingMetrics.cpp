@@ -93,4 +93,35 @@ double GroundingMetrics::intersectionOverUnion(
     return unionCount > 0.0 ? intersection / unionCount : 0.0;
 }
 
+std::vector<double> GroundingMetrics::intersectionOverUnion(const std::vector<float>& map, int width, int height,
+    const std::vector<Box>& boxes, const std::vector<double>& thresholds)
+{
+    validate(map, width, height);
+    const auto mask = boxMask(width, height, boxes);
+    const auto [minimum, maximum] = std::minmax_element(map.begin(), map.end());
+    const double low = *minimum;
+    const double range = static_cast<double>(*maximum) - low;
+    const std::size_t count = thresholds.size();
+    // Per threshold: selected pixels inside and outside the boxes; union = boxes + selected outside.
+    std::vector<double> inside(count, 0.0);
+    std::vector<double> outside(count, 0.0);
+    double boxPixels = 0.0;
+    if (range > 0.0) {
+        for (std::size_t p = 0; p < map.size(); ++p) {
+            const double value = (map[p] - low) / range;
+            auto& selected = mask[p] ? inside : outside;
+            for (std::size_t t = 0; t < count; ++t)
+                selected[t] += value >= thresholds[t] ? 1.0 : 0.0;
+        }
+    }
+    for (const unsigned char inBox : mask)
+        boxPixels += inBox;
+    std::vector<double> result(count, 0.0);
+    for (std::size_t t = 0; t < count; ++t) {
+        const double unionCount = boxPixels + outside[t];
+        result[t] = unionCount > 0.0 ? inside[t] / unionCount : 0.0;
+    }
+    return result;
+}
+
 } // namespace lrclr

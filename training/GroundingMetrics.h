@@ -30,6 +30,10 @@ public:
     static double intersectionOverUnion(
         const std::vector<float>& map, int width, int height, const std::vector<Box>& boxes, double threshold);
 
+    /// intersectionOverUnion() at each of `thresholds` in one pass over the map (what the mIoU sweep needs).
+    static std::vector<double> intersectionOverUnion(const std::vector<float>& map, int width, int height,
+        const std::vector<Box>& boxes, const std::vector<double>& thresholds);
+
     /// The mask of the union of `boxes` (1 inside).
     static std::vector<unsigned char> boxMask(int width, int height, const std::vector<Box>& boxes);
 };

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void contrastToNoise();
     void intersectionOverUnion_data();
     void intersectionOverUnion();
+    void intersectionOverUnionSweep();
     void retrievalRecall();
 };
 
@@ -228,6 +229,35 @@ void MetricsTest::intersectionOverUnion()
     QCOMPARE(
         GroundingMetrics::intersectionOverUnion(std::vector<float>(4, 3.0f), 4, 1, { { 2, 0, 2, 1 } }, threshold), 0.0);
     QCOMPARE(GroundingMetrics::iouThresholds(), (std::vector<double> { 0.1, 0.2, 0.3, 0.4, 0.5 }));
+}
+
+void MetricsTest::intersectionOverUnionSweep()
+{
+    // The one-pass sweep gives the hand-computed values of intersectionOverUnion_data at once, also on the
+    // thresholds that select exactly a pixel's value (0.5).
+    const auto sweep = GroundingMetrics::intersectionOverUnion(
+        { 10, 12.5, 15, 20 }, 4, 1, { { 2, 0, 2, 1 } }, std::vector<double> { 0.1, 0.3, 0.5, 0.6 });
+    const std::vector<double> expected { 2.0 / 3.0, 1.0, 1.0, 0.5 };
+    QCOMPARE(sweep.size(), expected.size());
+    for (std::size_t t = 0; t < expected.size(); ++t)
+        QVERIFY2(std::abs(sweep[t] - expected[t]) < 1e-12, qPrintable(QString::number(sweep[t])));
+    // And agrees with the per-threshold function on a noisy map with two overlapping boxes.
+    DeterministicRandom random(7);
+    std::vector<float> map(37 * 23);
+    for (auto& value : map)
+        value = static_cast<float>(random.uniform());
+    const std::vector<GroundingMetrics::Box> boxes { { 3.2, 4.7, 10, 8 }, { 9, 6, 20.5, 12 } };
+    const auto all = GroundingMetrics::intersectionOverUnion(map, 37, 23, boxes, GroundingMetrics::iouThresholds());
+    for (std::size_t t = 0; t < all.size(); ++t) {
+        const double single
+            = GroundingMetrics::intersectionOverUnion(map, 37, 23, boxes, GroundingMetrics::iouThresholds()[t]);
+        QVERIFY2(std::abs(all[t] - single) < 1e-12, qPrintable(QString("%1 vs %2").arg(all[t]).arg(single)));
+        QVERIFY(single > 0.0 && single < 1.0);
+    }
+    // A constant map selects nothing.
+    QCOMPARE(GroundingMetrics::intersectionOverUnion(
+                 std::vector<float>(4, 1.0f), 4, 1, { { 0, 0, 2, 1 } }, std::vector<double> { 0.1, 0.5 }),
+        (std::vector<double> { 0.0, 0.0 }));
 }
 
 void MetricsTest::retrievalRecall()
