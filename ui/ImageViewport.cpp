@@ -31,6 +31,33 @@ QImage wrapFrame(const DisplayFrame& frame)
         frame.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
 }
 
+/// Share of the score range above the threshold over which the overlay fades in: a hard edge at the threshold would
+/// read as a boundary the model drew, and the fade lets the core of the map stand out from its rim.
+constexpr double overlayFadeIn = 0.2;
+
+/// Scales the (premultiplied) colours of `overlay` by how far each value of `field` lies above `threshold`, reaching
+/// full strength at `threshold + width`. `overlay` has the field's size (Colormap::colorize).
+void fadeIn(QImage& overlay, const ScalarImage& field, double threshold, double width)
+{
+    if (!(width > 0.0) || overlay.size() != QSize(field.width, field.height)
+        || overlay.format() != QImage::Format_ARGB32_Premultiplied)
+        return;
+    const float start = static_cast<float>(threshold);
+    const float perValue = static_cast<float>(1.0 / width);
+    for (int y = 0; y < field.height; ++y) {
+        const float* values = field.values.data() + static_cast<std::size_t>(y) * field.width;
+        auto* pixels = reinterpret_cast<QRgb*>(overlay.scanLine(y));
+        for (int x = 0; x < field.width; ++x) {
+            const float strength = (values[x] - start) * perValue;
+            if (pixels[x] == 0 || !(strength < 1.0f))
+                continue;
+            const auto scaled = [strength](int channel) { return int(float(channel) * strength + 0.5f); };
+            const QRgb pixel = pixels[x];
+            pixels[x] = qRgba(scaled(qRed(pixel)), scaled(qGreen(pixel)), scaled(qBlue(pixel)), scaled(qAlpha(pixel)));
+        }
+    }
+}
+
 } // namespace
 
 ImageViewport::ImageViewport(QWidget* parent)
@@ -373,6 +400,7 @@ void ImageViewport::recolorOverlay()
         const Colormap colormap(
             Colormap::fromKey(m_settings ? m_settings->colormap() : QString()).value_or(Colormap::Name::Inferno));
         m_scene.overlay = colormap.colorize(m_field, minimum, maximum, threshold);
+        fadeIn(m_scene.overlay, m_field, threshold, overlayFadeIn * (maximum - minimum));
         const qreal ratio = devicePixelRatioF();
         QImage legend = colormap.legend(QSize(116, 220) * ratio, minimum, maximum,
             m_heatmap.scoreName.isEmpty() ? QStringLiteral("score") : m_heatmap.scoreName, threshold);

@@ -1,6 +1,9 @@
 // The panels wired to the viewport offscreen, as MainWindow wires them: clicking a sentence in the report puts its
 // heatmap on the image (checked on grabbed pixels), hovering a region lights the sentences linked to it, clicking a
 // finding shows its map, and accept/reject decisions reach ReviewDecisions.
+#include <algorithm>
+#include <cmath>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -226,6 +229,45 @@ private Q_SLOTS:
         QCOMPARE(nonBlackBelowLegend, 0);
         // Left of the column the image is drawn up to the edge.
         QVERIFY((picture.pixel(columnLeft - 3, int(area.center().y())) & 0xffffff) != 0);
+    }
+
+    void overlayFadesInAboveTheThreshold()
+    {
+        m_selection->selectSentence(1);
+        const ScalarImage& field = m_viewport->heatmapField();
+        const QImage& overlay = m_viewport->scene().overlay;
+        QVERIFY(field.isValid());
+        QCOMPARE(overlay.size(), QSize(field.width, field.height));
+        const double minimum = m_viewport->heatmap().minimum;
+        const double span = m_viewport->heatmap().maximum - minimum;
+        QVERIFY(span > 0.0);
+        const double threshold = minimum + m_settings->threshold() * span;
+        int below = 0;
+        int fading = 0;
+        int full = 0;
+        for (int y = 0; y < field.height; ++y) {
+            for (int x = 0; x < field.width; ++x) {
+                const double value = field.at(x, y);
+                const int alpha = qAlpha(overlay.pixel(x, y));
+                const double expected = std::clamp((value - threshold) / (0.2 * span), 0.0, 1.0) * 255.0;
+                if (!std::isfinite(value) || value < threshold) {
+                    QCOMPARE(alpha, 0);
+                    ++below;
+                    continue;
+                }
+                QVERIFY2(std::abs(alpha - expected) <= 2.0,
+                    qPrintable(QStringLiteral("(%1, %2): value %3, alpha %4, expected %5")
+                                   .arg(x)
+                                   .arg(y)
+                                   .arg(value)
+                                   .arg(alpha)
+                                   .arg(expected)));
+                ++(expected >= 254.5 ? full : fading);
+            }
+        }
+        // The map has all three zones, so the comparison above saw each of them.
+        QVERIFY2(below > 0 && fading > 0 && full > 0,
+            qPrintable(QStringLiteral("below %1, fading %2, full %3").arg(below).arg(fading).arg(full)));
     }
 
     void auditFlagsShowUnexplainedRegions()
