@@ -358,10 +358,10 @@ void DisplayPipeline::renderInto(DisplayFrame& frame) const
         mapSamples(m_image.pixels->unsigned8.data(), frame.bytes.data(), count, table, m_lookupOffset);
         break;
     case SampleFormat::Unsigned16:
-        mapSamples(m_image.pixels->unsigned16.data(), frame.bytes.data(), count, table, m_lookupOffset);
+        mapSamples(m_image.unsigned16().data(), frame.bytes.data(), count, table, m_lookupOffset);
         break;
     case SampleFormat::Signed16:
-        mapSamples(m_image.pixels->signed16.data(), frame.bytes.data(), count, table, m_lookupOffset);
+        mapSamples(m_image.signed16().data(), frame.bytes.data(), count, table, m_lookupOffset);
         break;
     }
 }

@@ -2,7 +2,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/model/GrayscaleImage.h"
@@ -10,13 +13,28 @@
 
 namespace lrclr {
 
+/// An allocator whose resize() leaves new bytes uninitialised: a frame is always overwritten completely, so zeroing
+/// 9 MB first would only cost a pass over memory.
+template<typename T> struct UninitializedAllocator : std::allocator<T> {
+    template<typename U> struct rebind {
+        using other = UninitializedAllocator<U>;
+    };
+    UninitializedAllocator() = default;
+    template<typename U> UninitializedAllocator(const UninitializedAllocator<U>&) noexcept { }
+    template<typename U> void construct(U* pointer) noexcept { ::new (static_cast<void*>(pointer)) U; }
+    template<typename U, typename... Arguments> void construct(U* pointer, Arguments&&... arguments)
+    {
+        ::new (static_cast<void*>(pointer)) U(std::forward<Arguments>(arguments)...);
+    }
+};
+
 /// An 8-bit frame ready to paint: gray (1 byte per pixel) or RGB (3 interleaved bytes), rows tightly packed.
 /// The viewer wraps `bytes` in a QImage (Format_Grayscale8 or Format_RGB888) without copying.
 struct DisplayFrame {
     int width = 0;
     int height = 0;
     int channels = 1; ///< 1 gray, 3 RGB
-    std::vector<std::uint8_t> bytes;
+    std::vector<std::uint8_t, UninitializedAllocator<std::uint8_t>> bytes;
 
     int bytesPerLine() const { return width * channels; }
     bool isValid() const

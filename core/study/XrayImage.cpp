@@ -44,9 +44,9 @@ bool XrayImage::isValid() const
     case SampleFormat::Unsigned8:
         return pixels->unsigned8.size() == count;
     case SampleFormat::Unsigned16:
-        return pixels->unsigned16.size() == count;
+        return (pixels->adoptedSamples ? pixels->adoptedCount : pixels->unsigned16.size()) == count;
     case SampleFormat::Signed16:
-        return pixels->signed16.size() == count;
+        return (pixels->adoptedSamples ? pixels->adoptedCount : pixels->signed16.size()) == count;
     case SampleFormat::Rgb8:
         return pixels->unsigned8.size() == count * 3;
     }
@@ -64,6 +64,8 @@ std::span<const std::uint16_t> XrayImage::unsigned16() const
 {
     if (!pixels || sampleFormat != SampleFormat::Unsigned16)
         return {};
+    if (pixels->adoptedSamples)
+        return { pixels->adoptedSamples, pixels->adoptedCount };
     return pixels->unsigned16;
 }
 
@@ -71,6 +73,8 @@ std::span<const std::int16_t> XrayImage::signed16() const
 {
     if (!pixels || sampleFormat != SampleFormat::Signed16)
         return {};
+    if (pixels->adoptedSamples) // the same bytes read as their signed counterpart, which the aliasing rules allow
+        return { reinterpret_cast<const std::int16_t*>(pixels->adoptedSamples), pixels->adoptedCount };
     return pixels->signed16;
 }
 
@@ -90,9 +94,9 @@ std::pair<int, int> XrayImage::storedRange() const
     case SampleFormat::Rgb8:
         return rangeOf(std::span<const std::uint8_t>(pixels->unsigned8));
     case SampleFormat::Unsigned16:
-        return rangeOf(std::span<const std::uint16_t>(pixels->unsigned16));
+        return rangeOf(unsigned16());
     case SampleFormat::Signed16:
-        return rangeOf(std::span<const std::int16_t>(pixels->signed16));
+        return rangeOf(signed16());
     }
     return { 0, 0 };
 }

@@ -82,11 +82,16 @@ struct DicomIdentity {
 /// the attributes needed to display it. A value type: copies share the immutable pixel buffer, so copying is cheap.
 /// Thread-safe to read from several threads (the buffer is never modified after construction).
 struct XrayImage {
-    /// Immutable sample storage; exactly one vector is filled, matching sampleFormat.
+    /// Immutable sample storage; exactly one vector is filled, matching sampleFormat, or (16-bit formats only) the
+    /// samples lie in memory the reader already held: `adopted` owns it (e.g. the whole file the frame was read
+    /// with) and `adoptedSamples` points at the first of `adoptedCount` samples. This spares a copy of the frame.
     struct PixelBuffer {
         std::vector<std::uint8_t> unsigned8; ///< Unsigned8 and Rgb8
         std::vector<std::uint16_t> unsigned16;
         std::vector<std::int16_t> signed16;
+        std::shared_ptr<const void> adopted;
+        const std::uint16_t* adoptedSamples = nullptr;
+        std::size_t adoptedCount = 0;
     };
 
     int rows = 0;

@@ -58,6 +58,8 @@ private Q_SLOTS:
     void multiFrame();
     void displayAttributes();
     void imagerPixelSpacingIsRecorded();
+    void bitsAboveHighBitAreIgnored_data();
+    void bitsAboveHighBitAreIgnored();
     void wideSamples_data();
     void wideSamples();
     void bitPackedFrames_data();
@@ -290,6 +292,48 @@ void DicomImageReaderTest::displayAttributes()
     QCOMPARE(image.identity.modality, std::string("CR"));
     QVERIFY(!image.identity.sopInstanceUid.empty());
     QCOMPARE(image.photometric, PhotometricInterpretation::Monochrome2);
+}
+
+void DicomImageReaderTest::bitsAboveHighBitAreIgnored_data()
+{
+    QTest::addColumn<int>("pixelRepresentation");
+    QTest::addColumn<int>("frames");
+    // One frame: the samples stay in the file buffer and are cleaned there; three: each frame is copied out.
+    QTest::newRow("unsigned-in-place") << 0 << 1;
+    QTest::newRow("signed-in-place") << 1 << 1;
+    QTest::newRow("unsigned-copied") << 0 << 3;
+    QTest::newRow("signed-copied") << 1 << 3;
+}
+
+void DicomImageReaderTest::bitsAboveHighBitAreIgnored()
+{
+    QFETCH(int, pixelRepresentation);
+    QFETCH(int, frames);
+    SyntheticImage source;
+    source.frames = frames;
+    source.pixelRepresentation = pixelRepresentation;
+    source.samples = patternSamples(source);
+    // Overlay-like garbage in bits 12..15 of every other sample (BitsStored 12, HighBit 11).
+    std::vector<std::int32_t> expected = source.samples;
+    for (std::size_t i = 0; i < source.samples.size(); i += 2)
+        source.samples[i] = (source.samples[i] & 0x0FFF) | 0xA000;
+    const QString path = write(source, TestSyntax::ExplicitLittle, "garbage-bits.dcm");
+    QVERIFY(!path.isEmpty());
+    DicomImageReader reader;
+    for (int frame = 0; frame < frames; ++frame) {
+        XrayImage image;
+        QVERIFY2(reader.read(path.toStdString(), image, frame), reader.errorString().c_str());
+        const std::size_t perFrame = image.pixelCount();
+        for (std::size_t i = 0; i < perFrame; ++i) {
+            const int want = expected[static_cast<std::size_t>(frame) * perFrame + i];
+            if (sampleAt(image, i) != want)
+                QFAIL(qPrintable(QStringLiteral("frame %1 sample %2: %3, expected %4")
+                                     .arg(frame)
+                                     .arg(i)
+                                     .arg(sampleAt(image, i))
+                                     .arg(want)));
+        }
+    }
 }
 
 void DicomImageReaderTest::wideSamples_data()

@@ -379,7 +379,7 @@ void DisplayPipelineTest::colorIsPassedThroughAndModelGetsLuminance()
     DisplayPipeline pipeline(image);
     const DisplayFrame frame = pipeline.render();
     QCOMPARE(frame.channels, 3);
-    QCOMPARE(frame.bytes, rgb);
+    QCOMPARE(std::vector<std::uint8_t>(frame.bytes.begin(), frame.bytes.end()), rgb);
     const GrayscaleImage model = DisplayPipeline::modelInput(image);
     QVERIFY(model.isValid());
     QCOMPARE(model.at(0, 0), 0.299f * 255);
