@@ -115,6 +115,7 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
 
     const bool quiet = values.count("quiet") > 0;
     const bool terminal = isatty(STDERR_FILENO) != 0;
+    bool lineOpen = false; // a progress line without its newline is on the terminal
     try {
         ModelEvaluation job(evaluation);
         job.loadManifest(manifestPath);
@@ -130,6 +131,7 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
             if (!terminal && !finished && progress.done * 10 / progress.total == lastPrinted * 10 / progress.total)
                 return;
             lastPrinted = progress.done;
+            lineOpen = terminal && !finished;
             std::fprintf(stderr, "%s%d/%d studies, %.2f images/s, ETA %s%s", terminal ? "\r" : "", progress.done,
                 progress.total, progress.imagesPerSecond, duration(progress.secondsLeft).c_str(),
                 terminal && !finished ? "   " : "\n");
@@ -152,7 +154,7 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
             "wrote %s and %s\n", (folder / "results.json").string().c_str(), (folder / "report.html").string().c_str());
         return 0;
     } catch (const std::exception& error) {
-        std::cerr << "\nlrclr evaluate: " << error.what() << '\n';
+        std::cerr << (lineOpen ? "\n" : "") << "lrclr evaluate: " << error.what() << '\n';
         return 1;
     }
 }
