@@ -1017,22 +1017,42 @@ void DicomImageReader::Private::readInto(const std::string& path, XrayImage& ima
             Uint32 frameSize = 0;
             if (pixelData->getUncompressedFrameSize(&dataset, frameSize).bad() || frameSize < g.frameBytes)
                 frameSize = static_cast<Uint32>(g.frameBytes);
-            std::vector<std::uint8_t> buffer((frameSize + 1) & ~1u);
             Uint32 startFragment = 0;
             OFString decodedModel;
-            const OFCondition decoded = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frameIndex),
-                startFragment, buffer.data(), static_cast<Uint32>(buffer.size()), decodedModel);
-            if (decoded.bad())
-                fail(std::string("the ") + pixelSyntax.getXferName() + " frame cannot be decoded: " + decoded.text());
-            if (!decodedModel.empty())
-                colorModel = decodedModel.c_str();
-            // Codecs report the planar configuration of what they produced in the dataset.
-            const bool planar = unsignedOf(dataset, DCM_PlanarConfiguration, 0) == 1;
-            const auto* words = g.bitsAllocated == 16 ? reinterpret_cast<const std::uint16_t*>(buffer.data()) : nullptr;
-            if (g.samplesPerPixel == 3)
-                builder.color(buffer.data(), words, planar, colorModel, result);
-            else
-                requantization = builder.anyMonochrome(buffer.data(), words, 0, result);
+            if (g.samplesPerPixel == 1 && g.bitsAllocated == 16) {
+                // Decoded straight into the image's sample buffer and cleaned in place: no copy of the frame.
+                // Zeroed first, so a decoder that stops short leaves zeros rather than indeterminate values.
+                const std::size_t words = (static_cast<std::size_t>(frameSize) + 1) / 2;
+                std::shared_ptr<std::uint16_t[]> samples(new std::uint16_t[words]());
+                const OFCondition decoded = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frameIndex),
+                    startFragment, samples.get(), static_cast<Uint32>(words * 2), decodedModel);
+                if (decoded.bad())
+                    fail(std::string("the ") + pixelSyntax.getXferName()
+                        + " frame cannot be decoded: " + decoded.text());
+                normalizeInPlace(samples.get(), result.pixelCount(), g, result);
+                auto buffer = std::make_shared<XrayImage::PixelBuffer>();
+                buffer->adoptedSamples = samples.get();
+                buffer->adoptedCount = result.pixelCount();
+                buffer->adopted = std::move(samples);
+                result.pixels = std::move(buffer);
+            } else {
+                std::vector<std::uint8_t> buffer((frameSize + 1) & ~1u);
+                const OFCondition decoded = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frameIndex),
+                    startFragment, buffer.data(), static_cast<Uint32>(buffer.size()), decodedModel);
+                if (decoded.bad())
+                    fail(std::string("the ") + pixelSyntax.getXferName()
+                        + " frame cannot be decoded: " + decoded.text());
+                if (!decodedModel.empty())
+                    colorModel = decodedModel.c_str();
+                // Codecs report the planar configuration of what they produced in the dataset.
+                const bool planar = unsignedOf(dataset, DCM_PlanarConfiguration, 0) == 1;
+                const auto* words
+                    = g.bitsAllocated == 16 ? reinterpret_cast<const std::uint16_t*>(buffer.data()) : nullptr;
+                if (g.samplesPerPixel == 3)
+                    builder.color(buffer.data(), words, planar, colorModel, result);
+                else
+                    requantization = builder.anyMonochrome(buffer.data(), words, 0, result);
+            }
         }
     } else {
         checkNativeLength(pixelData->getLength());
