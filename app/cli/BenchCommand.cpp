@@ -27,12 +27,12 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
 
 #include "core/study/DicomImageReader.h"
 #include "core/study/DicomLibrary.h"
 #include "core/study/DisplayPipeline.h"
+#include "core/study/SyntheticRadiograph.h"
 #include "imaging/DisplayFrameWriter.h"
 
 extern char** environ;
@@ -109,50 +109,6 @@ Timing timeProcess(const std::vector<std::string>& command, int runs)
         cpus.push_back(cpu);
     }
     return { median(walls), median(cpus) };
-}
-
-/// A chest-radiograph-like 12-bit image: soft tissue and lung fields, rib-like bands, detector noise; compresses
-/// losslessly about as well as a real CR, which matters for timing the decoders.
-bool writeSyntheticCr(const std::string& path, int size)
-{
-    DcmFileFormat file;
-    DcmDataset* dataset = file.getDataset();
-    char uid[100];
-    dataset->putAndInsertString(DCM_SOPClassUID, UID_ComputedRadiographyImageStorage);
-    dataset->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
-    dataset->putAndInsertString(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
-    dataset->putAndInsertString(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
-    dataset->putAndInsertString(DCM_Modality, "CR");
-    dataset->putAndInsertString(DCM_PatientName, "Benchmark^Synthetic");
-    dataset->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(size));
-    dataset->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(size));
-    dataset->putAndInsertUint16(DCM_SamplesPerPixel, 1);
-    dataset->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
-    dataset->putAndInsertUint16(DCM_BitsAllocated, 16);
-    dataset->putAndInsertUint16(DCM_BitsStored, 12);
-    dataset->putAndInsertUint16(DCM_HighBit, 11);
-    dataset->putAndInsertUint16(DCM_PixelRepresentation, 0);
-    dataset->putAndInsertString(DCM_WindowCenter, "2048");
-    dataset->putAndInsertString(DCM_WindowWidth, "4096");
-    std::vector<Uint16> pixels(static_cast<std::size_t>(size) * size);
-    std::uint32_t noise = 2463534242u;
-    for (int y = 0; y < size; ++y) {
-        const double v = (y - size / 2.0) / (size / 2.0);
-        for (int x = 0; x < size; ++x) {
-            const double u = (x - size / 2.0) / (size / 2.0);
-            const double body = std::exp(-std::pow(u * u / 0.7 + v * v / 0.9, 2.0));
-            const double lungs = std::exp(-(std::pow((std::abs(u) - 0.35) / 0.22, 2) + std::pow(v / 0.45, 2)));
-            const double ribs = 0.5 + 0.5 * std::sin(38.0 * v + 6.0 * u * u);
-            noise ^= noise << 13;
-            noise ^= noise >> 17;
-            noise ^= noise << 5;
-            const double value
-                = 250.0 + 2600.0 * body - 1200.0 * lungs * (1.0 - 0.25 * ribs) + static_cast<double>(noise % 33) - 16.0;
-            pixels[static_cast<std::size_t>(y) * size + x] = static_cast<Uint16>(std::clamp(value, 0.0, 4095.0));
-        }
-    }
-    dataset->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
-    return file.saveFile(path.c_str(), EXS_LittleEndianExplicit).good();
 }
 
 /// What lrclr render does, in-process.
@@ -247,8 +203,8 @@ int benchStudy(int size, int runs, const QString& directory)
         << " runs after one warm-up; load average " << loadAverage() << "\n"
         << "Job: DICOM file -> window 2048/4096 -> 8-bit binary PGM on disk (both sides write the same format)\n\n";
     const std::string uncompressed = folder + "cr-uncompressed.dcm";
-    if (!writeSyntheticCr(uncompressed, size)) {
-        std::cerr << "lrclr bench: cannot write " << uncompressed << '\n';
+    if (const std::string error = SyntheticRadiograph::writeDicom(uncompressed, size); !error.empty()) {
+        std::cerr << "lrclr bench: " << error << '\n';
         return 1;
     }
     struct Case {

@@ -13,6 +13,7 @@
 
 #include "core/study/DicomImageReader.h"
 #include "core/study/DisplayPipeline.h"
+#include "core/study/SyntheticRadiograph.h"
 #include "tests/study/TestDicomFiles.h"
 
 using namespace lrclr;
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void multiFrame();
     void displayAttributes();
     void imagerPixelSpacingIsRecorded();
+    void syntheticRadiographRoundTrip();
     void bitsAboveHighBitAreIgnored_data();
     void bitsAboveHighBitAreIgnored();
     void wideSamples_data();
@@ -292,6 +294,29 @@ void DicomImageReaderTest::displayAttributes()
     QCOMPARE(image.identity.modality, std::string("CR"));
     QVERIFY(!image.identity.sopInstanceUid.empty());
     QCOMPARE(image.photometric, PhotometricInterpretation::Monochrome2);
+}
+
+void DicomImageReaderTest::syntheticRadiographRoundTrip()
+{
+    // The benchmark's image (lrclr bench study): what is written is what is read, and it looks like a radiograph.
+    const std::string path = m_directory.filePath("synthetic-cr.dcm").toStdString();
+    const std::string error = SyntheticRadiograph::writeDicom(path, 96);
+    QVERIFY2(error.empty(), error.c_str());
+    DicomImageReader reader;
+    XrayImage image;
+    QVERIFY2(reader.read(path, image), reader.errorString().c_str());
+    const std::vector<std::uint16_t> expected = SyntheticRadiograph::pixels(96);
+    QCOMPARE(image.rows, 96);
+    QCOMPARE(image.bitsStored, 12);
+    QVERIFY(std::equal(expected.begin(), expected.end(), image.unsigned16().begin(), image.unsigned16().end()));
+    QCOMPARE(image.windowPresets.size(), std::size_t(1));
+    QCOMPARE(image.windowPresets[0].center, SyntheticRadiograph::windowCenter);
+    QCOMPARE(image.windowPresets[0].width, SyntheticRadiograph::windowWidth);
+    // Body brighter than the lung fields, which are brighter than the air outside: a chest, not noise.
+    const auto at = [&](int x, int y) { return int(expected[static_cast<std::size_t>(y * 96 + x)]); };
+    QVERIFY2(at(48, 48) > at(31, 48) && at(31, 48) > at(2, 2),
+        qPrintable(QStringLiteral("%1 %2 %3").arg(at(48, 48)).arg(at(31, 48)).arg(at(2, 2))));
+    QVERIFY(SyntheticRadiograph::pixels(96) == expected); // deterministic
 }
 
 void DicomImageReaderTest::bitsAboveHighBitAreIgnored_data()
