@@ -180,6 +180,23 @@ std::string EvaluationReportWriter::json(const EvaluationResults& results)
             { QStringLiteral("retrieval"), retrievalJson }, { QStringLiteral("examples"), examples } });
     }
     root.insert(QStringLiteral("runs"), runs);
+    QJsonArray comparisons;
+    for (const auto& comparison : results.comparisons) {
+        // The interval objects name their estimate "auc"; a difference is named "difference".
+        const auto difference = [](const BootstrapInterval::Result& interval) {
+            auto object = intervalJson(interval);
+            object.insert(QStringLiteral("difference"), object.take(QStringLiteral("auc")));
+            return object;
+        };
+        comparisons.append(QJsonObject { { QStringLiteral("baseline"), QString::fromStdString(comparison.baseline) },
+            { QStringLiteral("candidate"), QString::fromStdString(comparison.candidate) },
+            { QStringLiteral("findings"), comparison.findings },
+            { QStringLiteral("mean_auc_difference"), difference(comparison.meanAucDifference) },
+            { QStringLiteral("sentences"), comparison.sentences },
+            { QStringLiteral("pointing_game_difference"), difference(comparison.pointingGameDifference) },
+            { QStringLiteral("miou_difference"), difference(comparison.meanIouDifference) } });
+    }
+    root.insert(QStringLiteral("comparisons"), comparisons);
     return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
 }
 
@@ -357,6 +374,27 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
             "viewer's default overlay) against the sentence's ground-truth boxes"
         + std::string(attention ? "; the attention-map rows score the cross-attention over the selected regions" : "")
         + ".</p>\n";
+
+    // Paired differences against the baseline run.
+    if (!results.comparisons.empty()) {
+        page += "<h2>Differences (paired bootstrap)</h2>\n<p>Candidate − baseline on the same studies, with 95 % "
+                "intervals from resampling the same studies (AUC) or grounded sentences (pointing game, mIoU) for "
+                "both runs. An interval that contains 0 does not show a difference.</p>\n<table><tr><th>Candidate − "
+                "baseline</th><th>Δ mean AUC (combined)</th><th>Δ pointing game</th><th>Δ mIoU</th></tr>\n";
+        const auto signedText = [](const BootstrapInterval::Result& interval) {
+            if (!std::isfinite(interval.estimate))
+                return std::string("–");
+            return format(interval.estimate, "%+.3f") + " <small>[" + format(interval.lower, "%+.3f") + ", "
+                + format(interval.upper, "%+.3f") + "]</small>";
+        };
+        for (const auto& comparison : results.comparisons)
+            page += "<tr><td>" + escaped(comparison.candidate) + " − " + escaped(comparison.baseline) + "</td><td>"
+                + signedText(comparison.meanAucDifference) + " <small>(" + std::to_string(comparison.findings)
+                + " findings)</small></td><td>" + signedText(comparison.pointingGameDifference) + " <small>("
+                + std::to_string(comparison.sentences) + " sentences)</small></td><td>"
+                + signedText(comparison.meanIouDifference) + "</td></tr>\n";
+        page += "</table>\n";
+    }
 
     // Per-finding AUCs.
     page += "<h2>Zero-shot AUC per finding</h2>\n<table><tr><th>Finding</th><th>Pos / neg</th>";

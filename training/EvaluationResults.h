@@ -65,6 +65,19 @@ struct EvaluationResults {
         std::vector<Example> examples;
     };
 
+    /// A run against a baseline run on the same studies: candidate − baseline, with paired bootstrap intervals
+    /// (the same resampled studies, or grounded sentences, for both runs), so that a difference can be told from
+    /// noise.
+    struct Comparison {
+        std::string baseline;
+        std::string candidate;
+        int findings = 0; ///< findings scored by both runs (with both classes) that enter the mean AUC
+        BootstrapInterval::Result meanAucDifference; ///< mean combined AUC; resamples the studies
+        int sentences = 0; ///< sentences grounded in both runs
+        BootstrapInterval::Result pointingGameDifference; ///< resamples the sentences
+        BootstrapInterval::Result meanIouDifference; ///< mIoU over the thresholds; resamples the sentences
+    };
+
     std::string title = "LRCLR evaluation";
     std::string manifest;
     std::string split;
@@ -75,6 +88,7 @@ struct EvaluationResults {
     /// "where: why".
     std::vector<std::string> skipped;
     std::vector<Run> runs;
+    std::vector<Comparison> comparisons; ///< e.g. LRCLR against CLIP global-only in an ablation
 };
 
 } // namespace lrclr

@@ -11,6 +11,43 @@
 
 namespace lrclr {
 
+namespace {
+
+// The grounding of every (study, sentence with boxes) in manifest order: from the heatmap when there is one, else
+// the metrics computed earlier; nullopt where the sentence was not grounded.
+std::vector<std::optional<Evaluator::SentenceGrounding>> sentenceGroundings(
+    const DatasetManifest& manifest, const std::vector<Evaluator::StudyOutput>& outputs)
+{
+    std::vector<std::optional<Evaluator::SentenceGrounding>> result;
+    const auto& entries = manifest.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& output = outputs[i];
+        for (std::size_t s = 0; s < entries[i].sentences.size(); ++s) {
+            const auto& boxes = entries[i].sentences[s].boxes;
+            if (boxes.empty())
+                continue;
+            if (s < output.sentenceHeatmaps.size() && !output.sentenceHeatmaps[s].empty())
+                result.push_back(
+                    Evaluator::groundSentence(output.sentenceHeatmaps[s], output.width, output.height, boxes));
+            else if (s < output.sentenceGrounding.size())
+                result.push_back(output.sentenceGrounding[s]);
+            else
+                result.push_back(std::nullopt);
+        }
+    }
+    return result;
+}
+
+double meanOf(const std::vector<double>& values)
+{
+    double sum = 0.0;
+    for (const double value : values)
+        sum += value;
+    return values.empty() ? std::nan("") : sum / static_cast<double>(values.size());
+}
+
+} // namespace
+
 EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const DatasetManifest& manifest,
     const std::vector<StudyOutput>& outputs, const std::vector<double>& similarity, const Options& options)
 {
@@ -116,6 +153,105 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
         }
     }
     return run;
+}
+
+EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName, const std::string& candidateName,
+    const DatasetManifest& manifest, const std::vector<StudyOutput>& baseline,
+    const std::vector<StudyOutput>& candidate, const Options& options)
+{
+    const auto& entries = manifest.entries();
+    if (baseline.size() != entries.size() || candidate.size() != entries.size())
+        throw std::invalid_argument("compare: the outputs of both runs must match the manifest's "
+            + std::to_string(entries.size()) + " entries");
+    EvaluationResults::Comparison comparison;
+    comparison.baseline = baselineName;
+    comparison.candidate = candidateName;
+
+    // Per finding scored by both runs: the studies with a target, and each run's combined score on them.
+    struct FindingScores {
+        std::vector<int> studies; ///< manifest indices
+        std::vector<int> targets;
+        std::vector<double> baseline;
+        std::vector<double> candidate;
+    };
+    std::vector<FindingScores> findings;
+    std::vector<std::string> names = options.findings.empty() ? Observations::names() : options.findings;
+    for (const auto& name : names) {
+        FindingScores scores;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
+            const auto a = baseline[i].findingScores.find(name);
+            const auto b = candidate[i].findingScores.find(name);
+            if (!target || a == baseline[i].findingScores.end() || b == candidate[i].findingScores.end())
+                continue;
+            scores.studies.push_back(static_cast<int>(i));
+            scores.targets.push_back(*target);
+            scores.baseline.push_back(a->second[2]);
+            scores.candidate.push_back(b->second[2]);
+        }
+        const auto positives = std::count(scores.targets.begin(), scores.targets.end(), 1);
+        if (positives > 0 && positives < static_cast<long>(scores.targets.size()))
+            findings.push_back(std::move(scores));
+    }
+    comparison.findings = static_cast<int>(findings.size());
+    // The statistic on a resample of the studies: how often each study was drawn weights its cases.
+    const int studyCount = static_cast<int>(entries.size());
+    const auto aucDifference = [&](const std::vector<int>& resample) {
+        std::vector<int> draws(entries.size(), 0);
+        for (const int index : resample)
+            ++draws[static_cast<std::size_t>(index)];
+        std::vector<double> differences;
+        for (const auto& finding : findings) {
+            std::vector<double> a;
+            std::vector<double> b;
+            std::vector<int> targets;
+            for (std::size_t k = 0; k < finding.studies.size(); ++k) {
+                for (int d = 0; d < draws[static_cast<std::size_t>(finding.studies[k])]; ++d) {
+                    a.push_back(finding.baseline[k]);
+                    b.push_back(finding.candidate[k]);
+                    targets.push_back(finding.targets[k]);
+                }
+            }
+            const double difference = RocAnalysis::area(b, targets) - RocAnalysis::area(a, targets);
+            if (!std::isfinite(difference))
+                return std::nan(""); // a finding without both classes in this resample: skip the resample
+            differences.push_back(difference);
+        }
+        return meanOf(differences);
+    };
+    comparison.meanAucDifference = findings.empty()
+        ? BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 }
+        : BootstrapInterval::compute(studyCount, aucDifference, options.bootstrapSamples, options.seed);
+
+    // Sentences grounded in both runs.
+    const auto a = sentenceGroundings(manifest, baseline);
+    const auto b = sentenceGroundings(manifest, candidate);
+    std::vector<std::pair<SentenceGrounding, SentenceGrounding>> pairs;
+    for (std::size_t k = 0; k < a.size() && k < b.size(); ++k)
+        if (a[k] && b[k])
+            pairs.emplace_back(*a[k], *b[k]);
+    comparison.sentences = static_cast<int>(pairs.size());
+    const auto meanIou = [](const SentenceGrounding& grounding) { return meanOf(grounding.iou); };
+    const auto pointing = [&](const std::vector<int>& resample) {
+        double sum = 0.0;
+        for (const int k : resample)
+            sum += (pairs[static_cast<std::size_t>(k)].second.pointingHit ? 1.0 : 0.0)
+                - (pairs[static_cast<std::size_t>(k)].first.pointingHit ? 1.0 : 0.0);
+        return resample.empty() ? std::nan("") : sum / static_cast<double>(resample.size());
+    };
+    const auto iou = [&](const std::vector<int>& resample) {
+        double sum = 0.0;
+        for (const int k : resample)
+            sum += meanIou(pairs[static_cast<std::size_t>(k)].second)
+                - meanIou(pairs[static_cast<std::size_t>(k)].first);
+        return resample.empty() ? std::nan("") : sum / static_cast<double>(resample.size());
+    };
+    const int sentenceCount = comparison.sentences;
+    comparison.pointingGameDifference
+        = BootstrapInterval::compute(sentenceCount, pointing, options.bootstrapSamples, options.seed + 1);
+    comparison.meanIouDifference
+        = BootstrapInterval::compute(sentenceCount, iou, options.bootstrapSamples, options.seed + 2);
+    return comparison;
 }
 
 std::optional<Evaluator::SentenceGrounding> Evaluator::groundSentence(

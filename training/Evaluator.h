@@ -61,6 +61,14 @@ public:
     static EvaluationResults::Run evaluate(const std::string& runName, const DatasetManifest& manifest,
         const std::vector<StudyOutput>& outputs, const std::vector<double>& similarity, const Options& options);
 
+    /// `candidate` against `baseline` (outputs of two models on the same manifest entries): differences of the mean
+    /// combined AUC (over the findings both score, studies resampled) and of the pointing game and mIoU (over the
+    /// sentences both ground, sentences resampled), with paired bootstrap intervals (options.bootstrapSamples,
+    /// options.seed). Throws std::invalid_argument when the outputs do not match the manifest.
+    static EvaluationResults::Comparison compare(const std::string& baselineName, const std::string& candidateName,
+        const DatasetManifest& manifest, const std::vector<StudyOutput>& baseline,
+        const std::vector<StudyOutput>& candidate, const Options& options);
+
     /// The metrics of `heatmap` (width * height values) against `boxes`; nullopt when there are no boxes or no
     /// heatmap (the sentence is not scored). Throws std::invalid_argument when the heatmap has the wrong size.
     static std::optional<SentenceGrounding> groundSentence(

@@ -309,6 +309,7 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
         results.notes.push_back(
             "Retrieval not evaluated: more than " + std::to_string(m_options.maximumRetrievalStudies) + " studies.");
 
+    std::vector<std::vector<Evaluator::StudyOutput>> runOutputs;
     for (auto& item : loaded) {
         std::vector<Evaluator::StudyOutput> outputs;
         outputs.reserve(kept.size());
@@ -334,7 +335,12 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
         run.device = identity.device;
         run.imagesPerSecond = item.seconds > 0 ? n / item.seconds : 0.0;
         results.runs.push_back(std::move(run));
+        runOutputs.push_back(std::move(outputs));
     }
+    // Every other model against the first (the baseline of an ablation), on the same studies.
+    for (std::size_t m = 1; m < loaded.size(); ++m)
+        results.comparisons.push_back(Evaluator::compare(results.runs.front().name, results.runs[m].name, manifest,
+            runOutputs.front(), runOutputs[m], m_options.evaluator));
     return results;
 }
 

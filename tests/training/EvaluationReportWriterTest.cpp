@@ -66,6 +66,15 @@ EvaluationResults sample()
         run.examples = { example("phantom-000001", 15, 12), example("phantom-000002", 50, 40) };
         results.runs.push_back(run);
     }
+    EvaluationResults::Comparison comparison;
+    comparison.baseline = "CLIP global-only";
+    comparison.candidate = "LRCLR";
+    comparison.findings = 1;
+    comparison.meanAucDifference = { 0.125, -0.05, 0.3, 0.95, 100, 97 };
+    comparison.sentences = 3;
+    comparison.pointingGameDifference = { 1.0 / 3.0, 0.0, 2.0 / 3.0, 0.95, 100, 100 };
+    comparison.meanIouDifference = { -0.02, -0.1, 0.05, 0.95, 100, 100 };
+    results.comparisons.push_back(comparison);
     return results;
 }
 
@@ -77,6 +86,7 @@ class EvaluationReportWriterTest : public QObject {
 private Q_SLOTS:
     void jsonHasSchemaAndValues();
     void htmlEmbedsCurvesAndImages();
+    void runsAlignByFindingAndShowAttentionAndSkips();
     void overlayShowsHeatmapAndBoxes();
     void writesBothFiles();
 };
@@ -100,6 +110,16 @@ void EvaluationReportWriterTest::jsonHasSchemaAndValues()
     QVERIFY(grounding.value("cnr").isNull());
     QCOMPARE(grounding.value("miou_per_threshold").toArray().size(), 5);
     QCOMPARE(lrclr.value("retrieval").toObject().value("image_to_report_recall").toArray()[0].toDouble(), 0.25);
+    // Attention-map grounding not evaluated: present, with null metrics.
+    const QJsonObject attention = lrclr.value("grounding_attention").toObject();
+    QCOMPARE(attention.value("sentences").toInt(), 0);
+    QVERIFY(attention.value("pointing_game").isNull());
+    QCOMPARE(root.value("skipped_studies").toInt(), 0);
+    const QJsonObject comparison = root.value("comparisons").toArray()[0].toObject();
+    QCOMPARE(comparison.value("candidate").toString(), QString("LRCLR"));
+    QCOMPARE(comparison.value("mean_auc_difference").toObject().value("difference").toDouble(), 0.125);
+    QCOMPARE(comparison.value("mean_auc_difference").toObject().value("bootstrap_valid").toInt(), 97);
+    QCOMPARE(comparison.value("miou_difference").toObject().value("lower").toDouble(), -0.1);
 }
 
 void EvaluationReportWriterTest::htmlEmbedsCurvesAndImages()
@@ -130,6 +150,43 @@ void EvaluationReportWriterTest::htmlEmbedsCurvesAndImages()
     QVERIFY(page.contains("<tr><td>CNR</td><td>–</td><td>–</td></tr>"));
     QVERIFY(page.contains("<tr><td>Pointing game</td><td>0.667</td><td>0.667</td></tr>"));
     QVERIFY(page.contains("Synthetic phantoms: not for clinical use."));
+    // The paired differences, signed, with their intervals.
+    QVERIFY2(page.contains("<tr><td>LRCLR − CLIP global-only</td><td>+0.125 <small>[-0.050, +0.300]</small>"),
+        "difference row");
+    QVERIFY(page.contains("+0.333 <small>[+0.000, +0.667]</small> <small>(3 sentences)</small>"));
+}
+
+void EvaluationReportWriterTest::runsAlignByFindingAndShowAttentionAndSkips()
+{
+    // The second run scores another finding first and lacks the first run's: rows follow the names.
+    auto results = sample();
+    EvaluationResults::Finding edema = results.runs[1].findings[0];
+    edema.name = "Edema";
+    edema.combined.estimate = 0.5;
+    results.runs[1].findings.insert(results.runs[1].findings.begin(), edema);
+    results.runs[0].findings[0].combined.estimate = 0.875;
+    results.runs[1].attentionGrounding.sentences = 3;
+    results.runs[1].attentionGrounding.pointingGame = 0.25;
+    results.runs[1].imagesPerSecond = 12.5;
+    results.skipped = { "m.jsonl entry 3 (images/x.png): no such file" };
+    const QString page = QString::fromStdString(EvaluationReportWriter::html(results));
+    // Pleural Effusion: first run 0.875, second run 0.750; Edema: dashes for the first run, combined 0.500 for the
+    // second.
+    const qsizetype effusion = page.indexOf("<tr><td>Pleural Effusion</td>");
+    const qsizetype edemaRow = page.indexOf("<tr><td>Edema</td>");
+    QVERIFY(effusion > 0 && edemaRow > 0);
+    const QString effusionRow = page.mid(effusion, page.indexOf("</tr>", effusion) - effusion);
+    QVERIFY2(effusionRow.indexOf("0.875") < effusionRow.lastIndexOf("0.750") && !effusionRow.contains("0.500"),
+        qPrintable(effusionRow));
+    const QString edemaText = page.mid(edemaRow, page.indexOf("</tr>", edemaRow) - edemaRow);
+    // (Columns per run: global, local, combined.)
+    QVERIFY2(edemaText.contains("<td>–</td><td>–</td><td>–</td><td>0.750") && edemaText.contains("<td>0.500 <small>"),
+        qPrintable(edemaText));
+    QCOMPARE(page.count("<svg class=\"roc\""), 2); // one plot per finding name
+    QVERIFY(page.contains("<tr><td>Pointing game (attention map)</td><td>–</td><td>0.250</td></tr>"));
+    QVERIFY(page.contains("<tr><td>Images/s</td><td>–</td><td>12.5</td></tr>"));
+    QVERIFY(page.contains("1 studies were skipped"));
+    QVERIFY(page.contains("<code>m.jsonl entry 3 (images/x.png): no such file</code>"));
 }
 
 void EvaluationReportWriterTest::overlayShowsHeatmapAndBoxes()

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void classificationUnderPolicies();
     void grounding();
     void retrievalAndMismatch();
+    void pairedComparison();
 };
 
 void EvaluatorTest::classificationUnderPolicies_data()
@@ -160,6 +161,71 @@ void EvaluatorTest::retrievalAndMismatch()
 
     f.outputs.pop_back();
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Evaluator::evaluate("test", f.manifest, f.outputs, {}, options));
+}
+
+void EvaluatorTest::pairedComparison()
+{
+    // Pleural Effusion 1, 1, 0, 0. Baseline combined scores 0.9, 0.2, 0.5, 0.1: of the 4 (positive, negative) pairs
+    // only (0.2, 0.5) is ordered wrongly -> AUC 3/4. Candidate 0.9, 0.8, 0.3, 0.1 -> AUC 1. Difference +1/4.
+    const int labels[4] = { 1, 1, 0, 0 };
+    const double baselineScores[4] = { 0.9, 0.2, 0.5, 0.1 };
+    const double candidateScores[4] = { 0.9, 0.8, 0.3, 0.1 };
+    DatasetManifest manifest;
+    std::vector<Evaluator::StudyOutput> baseline(4);
+    std::vector<Evaluator::StudyOutput> candidate(4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        ManifestEntry entry;
+        entry.labels["Pleural Effusion"] = labels[i];
+        manifest.add(entry);
+        baseline[i].findingScores["Pleural Effusion"] = { 0.0, 0.0, baselineScores[i] };
+        candidate[i].findingScores["Pleural Effusion"] = { 0.0, 0.0, candidateScores[i] };
+    }
+    // Grounding from metrics computed earlier: study 0 and 1 have a boxed sentence each, study 2 one that only the
+    // candidate grounded (left out). Baseline hit, miss with mIoU 0.2, 0; candidate hit, hit with mIoU 0.6, 0.4:
+    // pointing game +(0 + 1) / 2 = +0.5, mIoU +(0.4 + 0.4) / 2 = +0.4.
+    const auto grounding = [](bool hit, double iou) {
+        return Evaluator::SentenceGrounding { hit, 1.0, std::vector<double>(5, iou) };
+    };
+    for (std::size_t i = 0; i < 3; ++i) {
+        manifest.entries()[i].sentences = { { "Effusion.", { { 0, 0, 2, 2 } } } };
+        baseline[i].sentenceGrounding.resize(1);
+        candidate[i].sentenceGrounding.resize(1);
+    }
+    baseline[0].sentenceGrounding[0] = grounding(true, 0.2);
+    baseline[1].sentenceGrounding[0] = grounding(false, 0.0);
+    candidate[0].sentenceGrounding[0] = grounding(true, 0.6);
+    candidate[1].sentenceGrounding[0] = grounding(true, 0.4);
+    candidate[2].sentenceGrounding[0] = grounding(true, 1.0);
+
+    Evaluator::Options options;
+    options.bootstrapSamples = 300;
+    const auto comparison = Evaluator::compare("CLIP", "LRCLR", manifest, baseline, candidate, options);
+    QCOMPARE(comparison.baseline, std::string("CLIP"));
+    QCOMPARE(comparison.findings, 1);
+    QVERIFY(std::abs(comparison.meanAucDifference.estimate - 0.25) < 1e-12);
+    // The candidate ranks every resample perfectly, so no resample can favour the baseline; the worst resample for
+    // the baseline (studies 1 and 2 only) gives +1.
+    QVERIFY(comparison.meanAucDifference.lower >= -1e-12);
+    QVERIFY(comparison.meanAucDifference.upper <= 1.0 + 1e-12);
+    QVERIFY(comparison.meanAucDifference.valid > 0 && comparison.meanAucDifference.valid <= 300);
+    QCOMPARE(comparison.sentences, 2);
+    QVERIFY(std::abs(comparison.pointingGameDifference.estimate - 0.5) < 1e-12);
+    QVERIFY(std::abs(comparison.meanIouDifference.estimate - 0.4) < 1e-12);
+    // Each sentence's difference is +0 or +1 (pointing) and +0.4 (mIoU): the intervals stay inside those.
+    QVERIFY(comparison.pointingGameDifference.lower >= 0.0 && comparison.pointingGameDifference.upper <= 1.0);
+    QVERIFY(std::abs(comparison.meanIouDifference.lower - 0.4) < 1e-12);
+    QVERIFY(std::abs(comparison.meanIouDifference.upper - 0.4) < 1e-12);
+
+    // A run against itself differs by exactly 0 on every resample.
+    const auto same = Evaluator::compare("LRCLR", "LRCLR", manifest, candidate, candidate, options);
+    for (const auto* interval : { &same.meanAucDifference, &same.pointingGameDifference, &same.meanIouDifference }) {
+        QCOMPARE(interval->estimate, 0.0);
+        QCOMPARE(interval->lower, 0.0);
+        QCOMPARE(interval->upper, 0.0);
+    }
+    candidate.pop_back();
+    QVERIFY_THROWS_EXCEPTION(
+        std::invalid_argument, Evaluator::compare("a", "b", manifest, baseline, candidate, options));
 }
 
 QTEST_GUILESS_MAIN(EvaluatorTest)

@@ -243,8 +243,21 @@ void ModelEvaluationTest::compareShowsBothRunsSideBySide()
             finding.name.c_str());
     QCOMPARE(results.runs[1].grounding.sentences, results.runs[0].grounding.sentences);
 
+    // Each run against the first: the same model differs by exactly 0.
+    QCOMPARE(results.comparisons.size(), std::size_t(2));
+    QCOMPARE(results.comparisons[0].candidate, std::string("tiny-clip"));
+    const auto& same = results.comparisons[1];
+    QCOMPARE(same.baseline, std::string("tiny-lrclr"));
+    QCOMPARE(same.candidate, std::string("tiny-lrclr (2)"));
+    QCOMPARE(same.sentences, results.runs[0].grounding.sentences);
+    QCOMPARE(same.pointingGameDifference.estimate, 0.0);
+    QCOMPARE(same.pointingGameDifference.upper, 0.0);
+    if (same.findings > 0)
+        QCOMPARE(same.meanAucDifference.estimate, 0.0);
+
     const QJsonObject root = parse(results);
     QCOMPARE(root.value("runs").toArray().size(), 3);
+    QCOMPARE(root.value("comparisons").toArray().size(), 2);
     QCOMPARE(root.value("runs").toArray()[1].toObject().value("name").toString(), QString("tiny-clip"));
     const QString page = QString::fromStdString(EvaluationReportWriter::html(results));
     QVERIFY(page.contains("<th>tiny-lrclr</th><th>tiny-clip</th><th>tiny-lrclr (2)</th>"));
