@@ -226,6 +226,28 @@ struct DistributedGroup::Private {
                     who() + ": " + what + " differ between rank 0 and rank " + std::to_string(rank));
         }
     }
+
+    void reduceGradients(const std::vector<at::Tensor>& parameters, bool average)
+    {
+        if (options.worldSize == 1)
+            return;
+        const at::NoGradGuard noGrad;
+        std::vector<at::Tensor> gradients;
+        gradients.reserve(parameters.size());
+        for (const auto& parameter : parameters) {
+            if (parameter.defined() && parameter.grad().defined())
+                gradients.push_back(parameter.grad());
+        }
+        const auto buckets = bucketsOf(gradients);
+        requireSame(gatherSummary(summaryOf(buckets, gradients.size())), "the gradients to reduce");
+        for (const auto& bucket : buckets) {
+            auto flat = flatten(bucket);
+            allreduceSum(flat);
+            if (average)
+                flat.div_(options.worldSize);
+            unflatten(flat, bucket);
+        }
+    }
 };
 
 DistributedGroup::DistributedGroup(std::unique_ptr<Private> d)
@@ -344,22 +366,12 @@ at::Tensor DistributedGroup::gatherWithGradient(const at::Tensor& local)
 
 void DistributedGroup::sumGradients(const std::vector<at::Tensor>& parameters)
 {
-    if (d->options.worldSize == 1)
-        return;
-    const at::NoGradGuard noGrad;
-    std::vector<at::Tensor> gradients;
-    gradients.reserve(parameters.size());
-    for (const auto& parameter : parameters) {
-        if (parameter.defined() && parameter.grad().defined())
-            gradients.push_back(parameter.grad());
-    }
-    const auto buckets = bucketsOf(gradients);
-    d->requireSame(d->gatherSummary(summaryOf(buckets, gradients.size())), "the gradients to sum");
-    for (const auto& bucket : buckets) {
-        auto flat = flatten(bucket);
-        d->allreduceSum(flat);
-        unflatten(flat, bucket);
-    }
+    d->reduceGradients(parameters, false);
+}
+
+void DistributedGroup::averageGradients(const std::vector<at::Tensor>& parameters)
+{
+    d->reduceGradients(parameters, true);
 }
 
 double DistributedGroup::averageScalar(double value)

@@ -45,6 +45,10 @@ public:
     /// Replaces each parameter's .grad() with the sum over ranks (parameters without a gradient are skipped, on
     /// every rank alike).
     void sumGradients(const std::vector<at::Tensor>& parameters);
+    /// Replaces each parameter's .grad() with the mean over ranks, for parameters used only after the gather (the
+    /// loss's temperature, layers applied to the gathered batch): every rank already computed their whole-batch
+    /// gradient, which sumGradients() would count worldSize times. Averaging also keeps the ranks bit-identical.
+    void averageGradients(const std::vector<at::Tensor>& parameters);
     /// Mean of a scalar over ranks (loss logging).
     double averageScalar(double value);
     void barrier();

@@ -482,6 +482,11 @@ Trainer::Result Trainer::run(
     std::vector<torch::Tensor> decayed;
     std::vector<torch::Tensor> undecayed;
     std::vector<torch::Tensor> trainable;
+    // Data-parallel: the encoders see only this rank's rows before the gather, so their gradients are summed over
+    // ranks; the temperature and the interaction layers work on the gathered batch, so every rank already has their
+    // whole-batch gradient, which is averaged instead (summing would count it once per rank).
+    std::vector<torch::Tensor> beforeGather;
+    std::vector<torch::Tensor> afterGather;
     for (auto& item : run.network->module().named_parameters(true)) {
         const auto& name = item.key();
         auto& parameter = item.value();
@@ -492,6 +497,8 @@ Trainer::Result Trainer::run(
         }
         parameter.set_requires_grad(true);
         trainable.push_back(parameter);
+        const bool usedAfterGather = name == "logit_scale" || name.rfind("lrclr.interaction.", 0) == 0;
+        (usedAfterGather ? afterGather : beforeGather).push_back(parameter);
         const bool embedding = name.find("embedding") != std::string::npos;
         if (parameter.dim() >= 2 && !isLrclr && !embedding)
             decayed.push_back(parameter);
@@ -792,8 +799,10 @@ Trainer::Result Trainer::run(
         if (loss.requires_grad())
             loss.backward();
 #ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
-        if (run.group)
-            run.group->sumGradients(trainable);
+        if (run.group) {
+            run.group->sumGradients(beforeGather);
+            run.group->averageGradients(afterGather);
+        }
 #endif
         if (options.gradientClip > 0)
             torch::nn::utils::clip_grad_norm_(trainable, options.gradientClip);

@@ -144,9 +144,11 @@ struct TrainingDataLoader::Private {
         const double deviation = options.preprocessing.standardDeviation;
         for (std::size_t b = 0; b < members.size(); ++b) {
             const auto& study = studies[static_cast<std::size_t>(members[b])];
+            // Seeded by the study's place in the global batch, so that data-parallel ranks augment as one process.
+            const std::size_t globalIndex = static_cast<std::size_t>(options.rank) * members.size() + b;
             DeterministicRandom random(DeterministicRandom::derivedSeed(
                 DeterministicRandom::derivedSeed(options.seed ^ augmentationStream, static_cast<std::uint64_t>(step)),
-                b));
+                globalIndex));
             RadiographAugmentation::Sample sample;
             sample.image.width = size;
             sample.image.height = size;

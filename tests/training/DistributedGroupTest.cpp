@@ -44,22 +44,42 @@ constexpr double learningRate = 0.5;
 constexpr double logitScale = 10.0;
 constexpr int initialSeed = 17;
 
-/// A linear image encoder and a linear text encoder: the smallest CLIP whose gradients cross the batch.
+/// A linear image encoder and a linear text encoder (applied to this rank's rows, before the gather), and a linear
+/// head and a learnable temperature applied to the gathered batch (like the trainer's interaction layers).
 struct TinyClip {
     torch::nn::Linear image { nullptr };
     torch::nn::Linear text { nullptr };
+    torch::nn::Linear head { nullptr };
+    torch::Tensor logTemperature;
 
     explicit TinyClip(int seed)
     {
         torch::manual_seed(seed);
         image = torch::nn::Linear(imageFeatures, embeddingSize);
         text = torch::nn::Linear(textFeatures, embeddingSize);
+        head = torch::nn::Linear(embeddingSize, embeddingSize);
+        logTemperature = torch::full({}, std::log(logitScale)).set_requires_grad(true);
+    }
+
+    std::vector<torch::Tensor> beforeGather() const
+    {
+        auto all = image->parameters();
+        for (const auto& parameter : text->parameters())
+            all.push_back(parameter);
+        return all;
+    }
+
+    std::vector<torch::Tensor> afterGather() const
+    {
+        auto all = head->parameters();
+        all.push_back(logTemperature);
+        return all;
     }
 
     std::vector<torch::Tensor> parameters() const
     {
-        auto all = image->parameters();
-        for (const auto& parameter : text->parameters())
+        auto all = beforeGather();
+        for (const auto& parameter : afterGather())
             all.push_back(parameter);
         return all;
     }
@@ -75,7 +95,8 @@ std::pair<torch::Tensor, torch::Tensor> globalBatchOf(int step)
 }
 
 /// SGD on the CLIP loss. Without a group: the whole global batch in this process. With one: this rank's rows only,
-/// the embeddings gathered across ranks and the gradients summed. Returns the loss of each step.
+/// the embeddings gathered across ranks, the encoders' gradients summed and those of the layers after the gather
+/// averaged. Returns the loss of each step.
 std::vector<double> train(TinyClip& model, DistributedGroup* group)
 {
     std::vector<double> losses;
@@ -97,10 +118,13 @@ std::vector<double> train(TinyClip& model, DistributedGroup* group)
             imageEmbeddings = group->gatherWithGradient(imageEmbeddings);
             textEmbeddings = group->gatherWithGradient(textEmbeddings);
         }
-        const auto loss = ContrastiveLoss::clip(imageEmbeddings, textEmbeddings, logitScale);
+        const auto loss
+            = ContrastiveLoss::clip(model.head(imageEmbeddings), textEmbeddings, model.logTemperature.exp());
         loss.backward();
-        if (group != nullptr)
-            group->sumGradients(parameters);
+        if (group != nullptr) {
+            group->sumGradients(model.beforeGather());
+            group->averageGradients(model.afterGather());
+        }
         const double value = loss.item<double>();
         losses.push_back(group != nullptr ? group->averageScalar(value) : value);
         const torch::NoGradGuard noGrad;
@@ -178,6 +202,13 @@ int runWorker()
             const auto gathered = group->gatherWithGradient(local);
             (gathered * gathered).sum().backward();
             records << valuesOf({ gathered }) << valuesOf({ local.grad() });
+            // Gradients rank + 1 on both: summed 1 + 2 = 3, averaged 1.5 (a double one rides in its own bucket).
+            const auto summed = torch::ones({ 2 }, torch::requires_grad());
+            const auto averaged = torch::ones({ 3 }, torch::TensorOptions().dtype(torch::kDouble).requires_grad(true));
+            ((summed.sum() + averaged.sum()) * (group->rank() + 1)).backward();
+            group->sumGradients({ summed });
+            group->averageGradients({ averaged });
+            records << valuesOf({ summed.grad(), averaged.grad() });
             group->barrier();
         } else if (role == "train") {
             // Rank 1 starts from other weights: broadcast() must make them rank 0's.
@@ -287,6 +318,7 @@ void DistributedGroupTest::singleRankIsIdentity()
     auto parameter = torch::ones({ 2 }, torch::requires_grad());
     (parameter * 3).sum().backward();
     group->sumGradients({ parameter });
+    group->averageGradients({ parameter });
     QVERIFY(parameter.grad().equal(torch::full({ 2 }, 3.0)));
     group->barrier();
 }
@@ -351,7 +383,7 @@ void DistributedGroupTest::collectivesAcrossTwoProcesses()
     }
     for (int rank = 0; rank < worldSize; ++rank) {
         const auto& records = ranks[rank];
-        QCOMPARE(records.size(), 4);
+        QCOMPARE(records.size(), 5);
         const QByteArray which = "rank " + QByteArray::number(rank);
         QVERIFY2(records[0] == expectedBroadcast, which + ": broadcast did not give rank 0's values");
         QVERIFY2(records[1] == QVector<double> { 1.5 }, which + ": mean of 1 and 2 is not 1.5");
@@ -360,6 +392,8 @@ void DistributedGroupTest::collectivesAcrossTwoProcesses()
         for (int i = 0; i < 6; ++i)
             expectedGradient << 2.0 * (10.0 * rank + i);
         QVERIFY2(records[3] == expectedGradient, which + ": gradient did not reach exactly the local rows");
+        const QVector<double> expectedReduced { 3.0, 3.0, 1.5, 1.5, 1.5 };
+        QVERIFY2(records[4] == expectedReduced, which + ": summed or averaged gradients are wrong");
     }
 }
 
