@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -182,6 +183,25 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
     std::vector<std::string> skipped = m_skipped;
     bool withReports = true;
     bool cancelled = false;
+    // The next study's image is read on a worker thread while the models analyse the current one (decoding a large
+    // DICOM costs about as much as a forward pass); at most two images are in memory.
+    struct Input {
+        GrayscaleImage image;
+        std::string report;
+    };
+    const auto read = [this](std::size_t index) {
+        const auto& entry = m_studies.entries()[index];
+        Input input;
+        input.image = readImage(m_studies.resolve(entry.image));
+        if (entry.width > 0 && entry.height > 0
+            && (entry.width != input.image.width || entry.height != input.image.height))
+            throw std::runtime_error("the image is " + std::to_string(input.image.width) + " x "
+                + std::to_string(input.image.height) + " pixels but the manifest says " + std::to_string(entry.width)
+                + " x " + std::to_string(entry.height) + " (its boxes would not fit)");
+        input.report = reportFor(m_studies, entry);
+        return input;
+    };
+    std::future<Input> next = std::async(std::launch::async, read, std::size_t(0));
     const auto start = Clock::now();
     for (std::size_t i = 0; i < count; ++i) {
         if (cancel && cancel->load()) {
@@ -190,15 +210,15 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
         }
         const auto& entry = entries[i];
         try {
-            const auto readStart = Clock::now();
-            const GrayscaleImage image = readImage(m_studies.resolve(entry.image));
-            if (entry.width > 0 && entry.height > 0 && (entry.width != image.width || entry.height != image.height))
-                throw std::runtime_error("the image is " + std::to_string(image.width) + " x "
-                    + std::to_string(image.height) + " pixels but the manifest says " + std::to_string(entry.width)
-                    + " x " + std::to_string(entry.height) + " (its boxes would not fit)");
-            const std::string report = reportFor(m_studies, entry);
+            const auto waitStart = Clock::now();
+            std::future<Input> current = std::move(next);
+            if (i + 1 < count)
+                next = std::async(std::launch::async, read, i + 1);
+            const Input input = current.get();
+            const GrayscaleImage& image = input.image;
+            const std::string& report = input.report;
             withReports = withReports && !report.empty();
-            const double readSeconds = secondsSince(readStart);
+            const double readSeconds = secondsSince(waitStart);
 
             // Only sentences with boxes are grounded: the others take no part in any metric, and LRCLR grounds
             // each sentence independently of the others.

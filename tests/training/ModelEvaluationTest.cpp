@@ -59,6 +59,7 @@ private Q_SLOTS:
     void compareShowsBothRunsSideBySide();
     void badRowsAreNamedOrSkipped();
     void selectsSplitAndLimit();
+    void readsDicomStudies();
 
 private:
     std::string importModel(const std::string& name, const std::string& findingsPath, const std::string& lrclrJson);
@@ -347,6 +348,35 @@ void ModelEvaluationTest::selectsSplitAndLimit()
     limited.loadManifest(m_manifest);
     QCOMPARE(limited.studies().entries().size(), std::size_t(3));
     QCOMPARE(limited.studies().entries()[2].image, manifest.entries()[2].image);
+}
+
+void ModelEvaluationTest::readsDicomStudies()
+{
+    // DICOM CR phantoms go through core/study's reader and display pipeline, as in the viewer.
+    SynthesisJob::Options synthesis;
+    synthesis.count = 3;
+    synthesis.seed = 4;
+    synthesis.format = SynthesisJob::Format::Dicom;
+    synthesis.generator.size = 128;
+    synthesis.generator.normalFraction = 0.0;
+    synthesis.threads = 1;
+    synthesis.outputDirectory = m_folder.filePath("dicom").toStdString();
+    const auto manifestPath = SynthesisJob(synthesis).run().manifestPath;
+    ModelEvaluation evaluation(fastOptions());
+    evaluation.loadManifest(manifestPath);
+    int images = 0;
+    const auto results
+        = evaluation.run({ { m_model, "" } }, {}, [&](std::size_t, std::size_t, const Evaluator::StudyOutput& output) {
+              QCOMPARE(output.image.width, 128);
+              QCOMPARE(output.image.pixels.size(), std::size_t(128 * 128));
+              ++images;
+          });
+    QCOMPARE(images, 3);
+    QCOMPARE(results.studies, 3);
+    QVERIFY(results.skipped.empty());
+    QVERIFY(results.runs[0].grounding.sentences > 0);
+    QCOMPARE(ModelEvaluation::readImage(m_folder.filePath("dicom/images/phantom-000000.dcm").toStdString()).width, 128);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, ModelEvaluation::readImage(manifestPath));
 }
 
 QTEST_GUILESS_MAIN(ModelEvaluationTest)
