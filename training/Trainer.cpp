@@ -458,7 +458,9 @@ Trainer::Result Trainer::run(
         // TF32 tensor cores: the mixed precision LibTorch 1.13 and 2.x both offer from C++ (autocast is not portable).
         at::globalContext().setAllowTF32CuBLAS(true);
         at::globalContext().setAllowTF32CuDNN(true);
-        run.device = torch::Device(torch::kCUDA, 0);
+        // One GPU per data-parallel rank (NCCL refuses two ranks on one GPU); ranks numbered machine by machine.
+        const auto gpus = static_cast<int>(torch::cuda::device_count());
+        run.device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.rank % std::max(1, gpus)));
         run.network->moveTo(run.device, false);
     } else {
         TorchRuntime::configureThreads(options.threads);
