@@ -104,6 +104,7 @@ public:
 private:
     /// Settings changes only mark the table stale; it is rebuilt once, on the next render or lookup.
     void rebuildLookupTable() const;
+    std::uint8_t entryFor(int stored, bool color, bool invert) const;
 
     XrayImage m_image;
     VoiSettings m_voi;
@@ -111,6 +112,8 @@ private:
     int m_lookupOffset = 0; ///< stored value that maps to m_lookupTable[0]
     mutable std::vector<std::uint8_t> m_lookupTable;
     mutable bool m_lookupDirty = true;
+    mutable bool m_tableBuilt = false; ///< every entry has been built once
+    mutable std::size_t m_usedEntries = 0; ///< Unsigned16: entries below the highest bit set in any sample; 0 unknown
 };
 
 } // namespace lrclr

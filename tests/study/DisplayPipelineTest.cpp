@@ -73,6 +73,7 @@ private Q_SLOTS:
     void colorIsPassedThroughAndModelGetsLuminance();
     void modelInputAppliesDefaultWindowAndInversion();
     void renderIntoReusesBuffer();
+    void dragMatchesFreshPipelines();
     void copiesShareThePixels();
 };
 
@@ -420,6 +421,32 @@ void DisplayPipelineTest::renderIntoReusesBuffer()
     pipeline.setWindow(10.0, std::numeric_limits<double>::infinity());
     QCOMPARE(pipeline.voi().center, 10.0);
     QCOMPARE(pipeline.voi().width, 5.0);
+}
+
+void DisplayPipelineTest::dragMatchesFreshPipelines()
+{
+    // After the first render only the table entries of occurring values are rebuilt: every drag step must still
+    // equal what a new pipeline shows, and values no pixel has must still read out right.
+    XrayImage image = ramp16(3000, 500); // 500..3499: entries up to 4095 are kept up to date
+    image.pixelPaddingValue = 600;
+    DisplayPipeline dragged(image);
+    DisplayFrame frame;
+    dragged.renderInto(frame);
+    for (int step = 0; step < 6; ++step) {
+        const double center = 900.0 + 400.0 * step;
+        const double width = 300.0 + 500.0 * step;
+        dragged.setUserInverted(step % 2 == 1);
+        dragged.setWindow(center, width);
+        dragged.renderInto(frame);
+        DisplayPipeline fresh(image);
+        fresh.setUserInverted(step % 2 == 1);
+        fresh.setWindow(center, width);
+        const DisplayFrame expected = fresh.render();
+        QVERIFY2(std::equal(frame.bytes.begin(), frame.bytes.end(), expected.bytes.begin(), expected.bytes.end()),
+            qPrintable(QStringLiteral("step %1 differs").arg(step)));
+        for (const int value : { 0, 600, 3499, 4095, 4096, 40000, 65535 })
+            QCOMPARE(int(dragged.displayValue(value)), int(fresh.displayValue(value)));
+    }
 }
 
 void DisplayPipelineTest::copiesShareThePixels()
