@@ -104,6 +104,7 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& entry = entries[i];
         const auto& output = outputs[i];
+        bool studyShown = false; // one example per study: the report shows more patients and findings
         for (std::size_t s = 0; s < entry.sentences.size(); ++s) {
             const auto& boxes = entry.sentences[s].boxes;
             if (boxes.empty())
@@ -125,8 +126,9 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
             if (!sentence)
                 continue;
             scored.push_back(*sentence);
-            if (hasHeatmap && static_cast<int>(run.examples.size()) < options.examples && output.image.isValid()
-                && output.image.width == output.width && output.image.height == output.height) {
+            if (hasHeatmap && !studyShown && static_cast<int>(run.examples.size()) < options.examples
+                && output.image.isValid() && output.image.width == output.width
+                && output.image.height == output.height) {
                 EvaluationResults::Example example;
                 example.title = std::filesystem::path(entry.image).filename().string();
                 example.caption = entry.sentences[s].text;
@@ -135,6 +137,7 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
                 example.truth = boxes;
                 example.pointingHit = sentence->pointingHit;
                 run.examples.push_back(std::move(example));
+                studyShown = true;
             }
         }
     }

@@ -26,7 +26,7 @@ public:
         int bootstrapSamples = 1000;
         std::uint64_t seed = 0;
         std::vector<int> recallK { 1, 5, 10 };
-        int examples = 6; ///< example overlays kept for the report
+        int examples = 6; ///< example overlays kept for the report (the first grounded sentence of as many studies)
         /// Findings to score; empty: every observation with at least one positive and one negative target.
         std::vector<std::string> findings;
     };

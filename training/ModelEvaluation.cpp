@@ -156,7 +156,7 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
         std::vector<Evaluator::StudyOutput> outputs;
         std::vector<std::vector<float>> imageEmbeddings;
         std::vector<std::vector<float>> reportEmbeddings;
-        int exampleSentences = 0; ///< grounded sentences whose heatmaps are kept for the report
+        int exampleStudies = 0; ///< studies whose image and heatmap are kept for the report
         double seconds = 0.0; ///< time spent on this model's studies, image reading included
     };
     const auto& entries = m_studies.entries();
@@ -264,15 +264,20 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
                     output.image = image;
                     studyCallback(m, i, output);
                 }
-                // Keep the heatmaps (and the image) of the first grounded sentences for the example overlays; the
-                // metrics of all the others are already in sentenceGrounding.
-                if (!grounded.empty() && item.exampleSentences < m_options.evaluator.examples) {
-                    item.exampleSentences += static_cast<int>(grounded.size());
+                // Keep the image and the first grounded sentence's heatmap of the first studies for the example
+                // overlays (Evaluator shows one sentence per study); every metric is already in sentenceGrounding.
+                const bool example = !grounded.empty() && item.exampleStudies < m_options.evaluator.examples;
+                std::vector<float> kept;
+                if (example) {
+                    ++item.exampleStudies;
                     output.image = image;
+                    kept = std::move(output.sentenceHeatmaps[grounded.front()]);
                 } else {
                     output.image = GrayscaleImage();
-                    std::vector<std::vector<float>>(output.sentenceHeatmaps.size()).swap(output.sentenceHeatmaps);
                 }
+                std::vector<std::vector<float>>(output.sentenceHeatmaps.size()).swap(output.sentenceHeatmaps);
+                if (example)
+                    output.sentenceHeatmaps[grounded.front()] = std::move(kept);
                 item.outputs[i] = std::move(output);
             }
             evaluated[i] = true;

@@ -205,8 +205,9 @@ void ModelEvaluationTest::evaluatesEveryStudyEndToEnd()
         QCOMPARE(recall[2].toDouble(), 1.0); // k = 10 of 10 candidates
     }
 
-    // Two example overlays (the option), each over an image of the phantom's size.
+    // Two example overlays (the option) from two studies, each over an image of the phantom's size.
     QCOMPARE(results.runs[0].examples.size(), std::size_t(2));
+    QVERIFY(results.runs[0].examples[0].title != results.runs[0].examples[1].title);
     for (const auto& example : results.runs[0].examples)
         QCOMPARE(example.heatmap.size(), example.image.pixels.size());
     const QString page = QString::fromStdString(EvaluationReportWriter::html(results));
