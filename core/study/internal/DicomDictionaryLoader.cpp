@@ -5,7 +5,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -22,27 +21,47 @@ namespace lrclr::internal {
 namespace {
 
 /// isspace() in the C locale, which is what DCMTK's parser runs in.
-bool isSpace(char c)
+constexpr bool isSpace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+bool hasSpace(std::string_view text)
+{
+    return std::any_of(text.begin(), text.end(), [](char c) { return isSpace(c); });
+}
+
 /// Strings the dictionary entries point to. DcmDictEntry then only references them (no copy per entry); they live as
-/// long as the process, like the global dictionary itself.
+/// long as the process, like the global dictionary itself. One block per dictionary file, never reallocated.
 class StringArena {
 public:
-    /// DCMTK's stripWhitespace() (removes every white space character, not only at the ends), stored for good.
-    const char* keepWithoutSpaces(std::string_view text)
+    /// Room for every string of a file of `bytes` bytes (each entry stores less than its line).
+    void reserveFor(std::size_t bytes)
     {
-        std::string& stored = m_strings.emplace_back(text);
-        stored.erase(std::remove_if(stored.begin(), stored.end(), isSpace), stored.end());
-        return stored.c_str();
+        m_blocks.emplace_back(new char[bytes + 1]);
+        m_capacity = bytes + 1;
+        m_used = 0;
     }
 
-    const char* keep(std::string_view text) { return m_strings.emplace_back(text).c_str(); }
+    /// `text` as it is, or (DCMTK's stripWhitespace()) without any white space character.
+    const char* keep(std::string_view text, bool removeSpaces = false)
+    {
+        if (m_blocks.empty() || m_used + text.size() + 1 > m_capacity)
+            reserveFor(std::max<std::size_t>(text.size() + 1, 4096));
+        char* const start = m_blocks.back().get() + m_used;
+        char* out = start;
+        for (const char c : text)
+            if (!removeSpaces || !isSpace(c))
+                *out++ = c;
+        *out++ = '\0';
+        m_used += static_cast<std::size_t>(out - start);
+        return start;
+    }
 
 private:
-    std::deque<std::string> m_strings; // a deque never moves its elements, so c_str() pointers stay valid
+    std::vector<std::unique_ptr<char[]>> m_blocks;
+    std::size_t m_capacity = 0;
+    std::size_t m_used = 0;
 };
 
 StringArena& arena()
@@ -61,17 +80,17 @@ std::string withoutSpaces(std::string_view text)
     return result;
 }
 
-/// DcmVR::setVR() searches its table by name; the dictionary uses ~35 names 8000 times, so remember them.
+/// DcmVR::setVR() searches its table by name; the dictionary uses ~35 two-letter names 8000 times, so remember them.
 DcmEVR vrNamed(std::string_view name)
 {
-    static std::vector<std::pair<std::string, DcmEVR>> known;
-    for (const auto& [knownName, vr] : known)
-        if (knownName == name)
-            return vr;
-    const std::string copy(name);
-    const DcmEVR vr = DcmVR(copy.c_str()).getEVR();
-    known.emplace_back(copy, vr);
-    return vr;
+    if (name.size() != 2)
+        return DcmVR(std::string(name).c_str()).getEVR();
+    static std::array<int, 1 << 16> known {}; // EVR + 1 per two-byte name; 0: not looked up yet
+    const auto key
+        = static_cast<std::size_t>(static_cast<unsigned char>(name[0]) << 8 | static_cast<unsigned char>(name[1]));
+    if (known[key] == 0)
+        known[key] = static_cast<int>(DcmVR(std::string(name).c_str()).getEVR()) + 1;
+    return static_cast<DcmEVR>(known[key] - 1);
 }
 
 std::string_view trimmed(std::string_view text)
@@ -139,7 +158,8 @@ bool parseTag(std::string_view text, Tag& tag)
     const std::size_t comma = text.find(',');
     if (comma == std::string_view::npos)
         return false;
-    const std::string group = withoutSpaces(text.substr(0, comma));
+    const std::string_view groupText = text.substr(0, comma);
+    const std::string group = hasSpace(groupText) ? withoutSpaces(groupText) : std::string();
     std::string_view rest = trimmed(text.substr(comma + 1));
     if (!rest.empty() && rest.front() == '"') {
         const std::size_t close = rest.find('"', 1);
@@ -151,10 +171,10 @@ bool parseTag(std::string_view text, Tag& tag)
             return false;
         rest.remove_prefix(1);
     }
-    const std::string element = withoutSpaces(rest);
-    return parseTagPart(group, tag.group, tag.groupHigh, tag.groupRestriction)
-        && parseTagPart(element, tag.element, tag.elementHigh, tag.elementRestriction) && tag.group <= 0xFFFF
-        && tag.groupHigh <= 0xFFFF && tag.element <= 0xFFFF && tag.elementHigh <= 0xFFFF;
+    const std::string element = hasSpace(rest) ? withoutSpaces(rest) : std::string();
+    return parseTagPart(group.empty() ? groupText : group, tag.group, tag.groupHigh, tag.groupRestriction)
+        && parseTagPart(element.empty() ? rest : element, tag.element, tag.elementHigh, tag.elementRestriction)
+        && tag.group <= 0xFFFF && tag.groupHigh <= 0xFFFF && tag.element <= 0xFFFF && tag.elementHigh <= 0xFFFF;
 }
 
 /// DCMTK's parseVMField(): "1", "2-6", "1-n", "2-2n" (read as 2-n), "2n", "n".
@@ -218,6 +238,7 @@ bool parseFile(const std::string& path, std::vector<std::unique_ptr<DcmDictEntry
     stream.seekg(0);
     if (!stream.read(content.data(), size))
         return false;
+    arena().reserveFor(content.size());
     std::size_t position = 0;
     while (position < content.size()) {
         std::size_t end = content.find('\n', position);
@@ -249,8 +270,8 @@ bool parseFile(const std::string& path, std::vector<std::unique_ptr<DcmDictEntry
         if (vr == EVR_UNKNOWN || trimmed(fields[1]).find_first_of(" \t") != std::string_view::npos)
             return false;
         StringArena& strings = arena();
-        const char* name = strings.keepWithoutSpaces(fields[2]);
-        const char* version = fieldCount == 5 ? strings.keepWithoutSpaces(fields[4]) : "DICOM";
+        const char* name = strings.keep(fields[2], true);
+        const char* version = fieldCount == 5 ? strings.keep(fields[4], true) : "DICOM";
         // The private creator is kept exactly as written between its quotes, spaces included, as DCMTK does.
         const char* creator = tag.privateCreator.empty() ? nullptr : strings.keep(tag.privateCreator);
         auto entry = std::make_unique<DcmDictEntry>(static_cast<Uint16>(tag.group), static_cast<Uint16>(tag.element),
