@@ -162,6 +162,7 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
     const auto& entries = m_studies.entries();
     const std::size_t count = entries.size();
     std::vector<Loaded> loaded;
+    m_runNames.clear();
     for (const auto& model : models) {
         Loaded item;
         item.model = LrclrModel::load(model.directory, m_options.model);
@@ -173,6 +174,7 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
              ++suffix)
             item.name
                 = (model.name.empty() ? item.model->identity().name : model.name) + " (" + std::to_string(suffix) + ")";
+        m_runNames.push_back(item.name);
         item.outputs.resize(count);
         item.imageEmbeddings.resize(count);
         item.reportEmbeddings.resize(count);

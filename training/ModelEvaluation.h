@@ -65,6 +65,8 @@ public:
 
     /// The studies run() evaluates.
     const DatasetManifest& studies() const { return m_studies; }
+    /// The name of run `model` of the last run() (known once its models are loaded, so also inside callbacks).
+    const std::string& runName(std::size_t model) const { return m_runNames.at(model); }
 
     /// Evaluates each model on the selected studies. Throws std::runtime_error naming the study (manifest row and
     /// image) that cannot be read unless skipBad, and ModelError for a model that cannot be loaded. A cancelled run
@@ -83,6 +85,7 @@ private:
     DatasetManifest m_studies;
     std::vector<std::size_t> m_rows; ///< manifest row (1-based entry number) of each selected study
     std::vector<std::string> m_skipped;
+    std::vector<std::string> m_runNames;
 };
 
 } // namespace lrclr

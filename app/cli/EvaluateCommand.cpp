@@ -3,11 +3,13 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "training/EvaluationReportWriter.h"
 #include "training/ModelEvaluation.h"
@@ -37,6 +39,43 @@ std::string number(double value)
     char text[32];
     std::snprintf(text, sizeof text, "%.3f", value);
     return text;
+}
+
+nlohmann::json grounding(const std::optional<Evaluator::SentenceGrounding>& metrics)
+{
+    if (!metrics)
+        return nullptr;
+    double iou = 0.0;
+    for (const double value : metrics->iou)
+        iou += value;
+    return { { "pointing_hit", metrics->pointingHit },
+        { "cnr", std::isfinite(metrics->contrastToNoise) ? nlohmann::json(metrics->contrastToNoise) : nullptr },
+        { "miou", metrics->iou.empty() ? nlohmann::json(nullptr) : nlohmann::json(iou / metrics->iou.size()) } };
+}
+
+// One line of studies.jsonl: what one model made of one study, for finding the studies and sentences it gets wrong.
+std::string studyLine(const std::string& run, const ManifestEntry& entry, const Evaluator::StudyOutput& output)
+{
+    nlohmann::json findings = nlohmann::json::object();
+    for (const auto& [name, scores] : output.findingScores) {
+        const auto label = entry.label(name);
+        findings[name] = { { "global", scores[0] }, { "local", scores[1] }, { "combined", scores[2] },
+            { "label", label ? nlohmann::json(*label) : nlohmann::json(nullptr) } };
+    }
+    nlohmann::json sentences = nlohmann::json::array();
+    for (std::size_t s = 0; s < entry.sentences.size(); ++s) {
+        if (entry.sentences[s].boxes.empty())
+            continue;
+        sentences.push_back({ { "index", s }, { "text", entry.sentences[s].text },
+            { "similarity",
+                grounding(s < output.sentenceGrounding.size() ? output.sentenceGrounding[s] : std::nullopt) },
+            { "attention",
+                grounding(s < output.attentionGrounding.size() ? output.attentionGrounding[s] : std::nullopt) } });
+    }
+    return nlohmann::json {
+        { "run", run }, { "study_id", entry.studyId }, { "image", entry.image }, { "findings", findings },
+        { "sentences", sentences }
+    }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace
@@ -122,20 +161,35 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
         if (!quiet)
             std::fprintf(stderr, "lrclr evaluate: %zu studies (split %s), %zu model(s)\n",
                 job.studies().entries().size(), evaluation.split.c_str(), models.size());
+        // Per-study results as the models produce them.
+        std::filesystem::create_directories(output);
+        const auto studiesPath = (std::filesystem::path(output) / "studies.jsonl").string();
+        std::ofstream studies(studiesPath, std::ios::binary | std::ios::trunc);
+        if (!studies)
+            throw std::runtime_error(studiesPath + ": cannot write");
+        const auto studyWritten = [&](std::size_t model, std::size_t study, const Evaluator::StudyOutput& result) {
+            studies << studyLine(job.runName(model), job.studies().entries()[study], result) << '\n';
+        };
         int lastPrinted = 0;
-        auto results = job.run(models, [&](const ModelEvaluation::Progress& progress) {
-            if (quiet)
-                return;
-            // On a terminal one line updated in place; in a log one line per 10 %.
-            const bool finished = progress.done == progress.total;
-            if (!terminal && !finished && progress.done * 10 / progress.total == lastPrinted * 10 / progress.total)
-                return;
-            lastPrinted = progress.done;
-            lineOpen = terminal && !finished;
-            std::fprintf(stderr, "%s%d/%d studies, %.2f images/s, ETA %s%s", terminal ? "\r" : "", progress.done,
-                progress.total, progress.imagesPerSecond, duration(progress.secondsLeft).c_str(),
-                terminal && !finished ? "   " : "\n");
-        });
+        auto results = job.run(
+            models,
+            [&](const ModelEvaluation::Progress& progress) {
+                if (quiet)
+                    return;
+                // On a terminal one line updated in place; in a log one line per 10 %.
+                const bool finished = progress.done == progress.total;
+                if (!terminal && !finished && progress.done * 10 / progress.total == lastPrinted * 10 / progress.total)
+                    return;
+                lastPrinted = progress.done;
+                lineOpen = terminal && !finished;
+                std::fprintf(stderr, "%s%d/%d studies, %.2f images/s, ETA %s%s", terminal ? "\r" : "", progress.done,
+                    progress.total, progress.imagesPerSecond, duration(progress.secondsLeft).c_str(),
+                    terminal && !finished ? "   " : "\n");
+            },
+            studyWritten);
+        studies.close();
+        if (!studies)
+            throw std::runtime_error(studiesPath + ": cannot write");
         results.title = title;
         EvaluationReportWriter::write(results, output);
         for (const auto& run : results.runs) {
@@ -150,8 +204,8 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
         if (!results.skipped.empty())
             std::printf("skipped %zu studies (listed in results.json)\n", results.skipped.size());
         const std::filesystem::path folder(output);
-        std::printf(
-            "wrote %s and %s\n", (folder / "results.json").string().c_str(), (folder / "report.html").string().c_str());
+        std::printf("wrote %s, %s and %s\n", (folder / "results.json").string().c_str(),
+            (folder / "report.html").string().c_str(), studiesPath.c_str());
         return 0;
     } catch (const std::exception& error) {
         std::cerr << (lineOpen ? "\n" : "") << "lrclr evaluate: " << error.what() << '\n';

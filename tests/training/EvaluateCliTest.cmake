@@ -1,5 +1,5 @@
 # `lrclr evaluate` as a user runs it: phantoms from `lrclr synth`, a model from `lrclr import-clip`, evaluated with
-# --compare; checks the exit code, both runs in results.json and the self-contained report.html.
+# --compare; checks the exit code, both runs in results.json, studies.jsonl and the self-contained report.html.
 # Invoked by CTest: cmake -DLRCLR=<exe> -DSHARED=<dir> -DSOURCE=<dir> -DOUT=<dir> -P EvaluateCliTest.cmake
 file(REMOVE_RECURSE "${OUT}")
 set(reference "${SHARED}/reference/clip")
@@ -36,6 +36,14 @@ foreach(index name IN ZIP_LISTS "0;1" "first;second")
 endforeach()
 if(NOT lastOutput MATCHES "first: mean AUC" OR NOT lastOutput MATCHES "second: mean AUC")
   message(FATAL_ERROR "the summary lines of both runs are missing")
+endif()
+# studies.jsonl: one line per model and study, each naming its run.
+file(STRINGS "${OUT}/evaluation/studies.jsonl" lines)
+list(LENGTH lines lineCount)
+list(GET lines 1 secondLine)
+string(JSON secondRun GET "${secondLine}" run)
+if(NOT lineCount EQUAL 16 OR NOT secondRun STREQUAL "second")
+  message(FATAL_ERROR "studies.jsonl: ${lineCount} lines (want 16), line 2 of run ${secondRun} (want second)")
 endif()
 file(READ "${OUT}/evaluation/report.html" page)
 if(NOT page MATCHES "<th>first</th><th>second</th>" OR NOT page MATCHES "data:image/png;base64,")

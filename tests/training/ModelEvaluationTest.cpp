@@ -117,6 +117,7 @@ void ModelEvaluationTest::evaluatesEveryStudyEndToEnd()
         { { m_model, "LRCLR" } }, {}, [&](std::size_t model, std::size_t study, const Evaluator::StudyOutput& output) {
             ++callbacks;
             QCOMPARE(model, std::size_t(0));
+            QCOMPARE(evaluation.runName(model), std::string("LRCLR"));
             const auto& entry = manifest.entries()[study];
             QCOMPARE(output.width, entry.width);
             QCOMPARE(output.height, entry.height);
