@@ -318,6 +318,27 @@ void DicomHostileInputTest::generated_data()
     QTest::newRow("fewer-pixel-bytes") << file(
         RawDicomBuilder().imageHeader(100, 100).element(0x7FE0, 0x0010, "OW", std::vector<std::uint8_t>(5000, 0)))
                                        << "holds 5000 bytes, but 100 x 100";
+    QTest::newRow("one-bit-fewer-bytes") << file(RawDicomBuilder()
+                                                     .imageHeader(100, 100, 1, 1, 0)
+                                                     .element(0x7FE0, 0x0010, "OB", std::vector<std::uint8_t>(1000, 0)))
+                                         << "holds 1000 bytes";
+    QTest::newRow("bits-allocated-24") << file(
+        RawDicomBuilder().imageHeader(4, 4, 24, 24, 23).element(0x7FE0, 0x0010, "OB", std::vector<std::uint8_t>(48, 0)))
+                                       << "BitsAllocated 24 is not supported";
+    QTest::newRow("thirty-two-bit-fewer-bytes")
+        << file(RawDicomBuilder()
+                    .imageHeader(10, 10, 32, 32, 31)
+                    .element(0x7FE0, 0x0010, "OW", std::vector<std::uint8_t>(200, 0)))
+        << "holds 200 bytes";
+    {
+        std::vector<std::uint8_t> floats(4 * 4 * 4, 0);
+        const std::uint32_t quietNan = 0x7FC00000u;
+        for (int k = 0; k < 4; ++k)
+            floats[20 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(quietNan >> (8 * k));
+        QTest::newRow("float-pixel-data-nan")
+            << file(RawDicomBuilder().imageHeader(4, 4, 32, 32, 31).element(0x7FE0, 0x0008, "OF", floats))
+            << "NaN or infinite";
+    }
     QTest::newRow("no-pixel-data") << file(RawDicomBuilder().imageHeader(4, 4)) << "no Pixel Data";
     QTest::newRow("zero-rows") << file(RawDicomBuilder().imageHeader(0, 4).element(0x7FE0, 0x0010, "OW", sixteenBytes))
                                << "Rows or Columns";
