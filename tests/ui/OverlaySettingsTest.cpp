@@ -23,7 +23,7 @@ private Q_SLOTS:
         QVERIFY(settings.isVisible());
         QCOMPARE(settings.opacity(), 0.5);
         QCOMPARE(settings.colormap(), QStringLiteral("inferno"));
-        QCOMPARE(settings.threshold(), 0.2);
+        QCOMPARE(settings.threshold(), 0.5);
         QCOMPARE(settings.contourLevels(), (QList<double> { 0.5, 0.75, 0.9 }));
     }
 

@@ -45,7 +45,7 @@ public:
     /// Reads the settings under `group` (missing or invalid values keep the defaults). Emits changed() once.
     void load(QSettings& settings, const QString& group = QStringLiteral("overlay"));
     void save(QSettings& settings, const QString& group = QStringLiteral("overlay")) const;
-    /// Back to the defaults (visible, opacity 0.5, inferno, threshold 0.2, contours at 0.5/0.75/0.9).
+    /// Back to the defaults (visible, opacity 0.5, inferno, threshold 0.5, contours at 0.5/0.75/0.9).
     void reset();
 
 public Q_SLOTS:
@@ -75,7 +75,9 @@ private:
     bool m_visible = true;
     double m_opacity = 0.5;
     QString m_colormap = defaultColormap();
-    double m_threshold = 0.2;
+    // Half the score range: on the demo model a lower threshold tints the whole chest with the low end of the map
+    // (a pink fog over every structure), while above half only the grounded finding lights up.
+    double m_threshold = 0.5;
     bool m_contoursVisible = true;
     QList<double> m_contourLevels { 0.5, 0.75, 0.9 };
     bool m_regionBoxesVisible = true;
