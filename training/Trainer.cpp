@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -199,7 +200,21 @@ struct Run {
             losses.box = torch::zeros({}, all.options());
             return losses;
         }
-        auto sentences = normalized(network->encodeText(longTensor(sentenceTokens, rows, device)));
+        // Reports repeat sentences ("No pneumothorax.") and label prompts: encode each distinct text once.
+        std::map<std::vector<std::int64_t>, std::int64_t> distinct;
+        std::vector<std::int64_t> distinctTokens;
+        std::vector<std::int64_t> inverse;
+        for (std::int64_t row = 0; row < rows; ++row) {
+            const auto begin = sentenceTokens.begin() + row * context;
+            std::vector<std::int64_t> key(begin, begin + context);
+            const auto [found, inserted] = distinct.emplace(key, static_cast<std::int64_t>(distinct.size()));
+            if (inserted)
+                distinctTokens.insert(distinctTokens.end(), key.begin(), key.end());
+            inverse.push_back(found->second);
+        }
+        auto sentences = normalized(
+            network->encodeText(longTensor(distinctTokens, static_cast<std::int64_t>(distinct.size()), device)))
+                             .index_select(0, torch::tensor(inverse, torch::kLong).to(device));
         auto ownerTensor = torch::tensor(owners, torch::kLong).to(device);
         auto maskTensor = torch::tensor(masks, torch::kFloat).view({ rows, patchCount }).to(device);
         auto boxTensor = torch::tensor(std::vector<std::int64_t>(hasBoxes.begin(), hasBoxes.end()), torch::kLong)
@@ -298,7 +313,7 @@ Json settingsJson(const Trainer::Options& options, int totalSteps, int warmup)
 Json validationJson(const Trainer::Validation& validation)
 {
     const auto metric = [](double value) { return value < 0 ? Json(nullptr) : Json(value); };
-    return Json { { "step", validation.step }, { "studies", validation.studies }, { "loss", validation.loss },
+    return Json { { "step", validation.step }, { "studies", validation.studies }, { "loss", metric(validation.loss) },
         { "pointing_game_similarity", metric(validation.pointingGameSimilarity) },
         { "pointing_game_attention", metric(validation.pointingGameAttention) },
         { "mean_auc", metric(validation.meanAuc) } };
@@ -680,7 +695,7 @@ Trainer::Result Trainer::run(
             }
         }
         result.studies = validationLoader->studyCount();
-        result.loss = chunks > 0 ? lossSum / chunks : 0.0;
+        result.loss = chunks > 0 ? lossSum / chunks : -1.0; // -1: not measured (distributed runs)
         if (boxed > 0) {
             result.pointingGameSimilarity = static_cast<double>(hitsSimilarity) / boxed;
             if (run.settings.attendAllPatches)
@@ -712,6 +727,17 @@ Trainer::Result Trainer::run(
         }
         log.addValidation(
             step, result.loss, result.pointingGameSimilarity, result.pointingGameAttention, result.meanAuc);
+        std::ostringstream summary;
+        summary << std::fixed << std::setprecision(3) << "validation at step " << step << ":";
+        if (result.loss >= 0)
+            summary << " loss " << result.loss;
+        if (result.pointingGameSimilarity >= 0)
+            summary << ", pointing game " << result.pointingGameSimilarity << " (text.patch)";
+        if (result.pointingGameAttention >= 0)
+            summary << " / " << result.pointingGameAttention << " (attention)";
+        if (result.meanAuc >= 0)
+            summary << ", mean AUC " << result.meanAuc << " (combined)";
+        report(Progress::Phase::Validating, summary.str());
         return result;
     };
 

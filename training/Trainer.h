@@ -94,7 +94,7 @@ public:
 
     struct Validation {
         int step = 0;
-        double loss = 0.0;
+        double loss = -1.0; ///< -1: not measured
         double pointingGameSimilarity = -1.0; ///< share of boxed sentences whose text·patch argmax lies in a box
         double pointingGameAttention = -1.0; ///< the same for the cross-attention weights
         double meanAuc = -1.0; ///< zero-shot AUC (global prompt score) averaged over findings with both classes

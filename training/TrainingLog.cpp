@@ -70,7 +70,7 @@ std::string TrainingLog::toJson() const
     }
     Json validations = Json::array();
     for (const auto& row : m_validations) {
-        validations.push_back({ { "step", row.step }, { "loss", row.loss },
+        validations.push_back({ { "step", row.step }, { "loss", metric(row.loss) },
             { "pointing_game_similarity", metric(row.pointingGameSimilarity) },
             { "pointing_game_attention", metric(row.pointingGameAttention) }, { "mean_auc", metric(row.meanAuc) } });
     }
@@ -94,7 +94,7 @@ TrainingLog TrainingLog::fromJson(const std::string& text)
                 row.at("images_per_second").get<double>(), row.at("elapsed_seconds").get<double>());
         }
         for (const auto& row : json.at("validation")) {
-            log.addValidation(row.at("step").get<int>(), row.at("loss").get<double>(),
+            log.addValidation(row.at("step").get<int>(), metricFrom(row.at("loss")),
                 metricFrom(row.at("pointing_game_similarity")), metricFrom(row.at("pointing_game_attention")),
                 metricFrom(row.at("mean_auc")));
         }
@@ -123,7 +123,7 @@ void TrainingLog::write(const std::string& csvPath, const std::string& jsonPath)
         const auto found = validationAt.find(row.step);
         if (found != validationAt.end()) {
             const auto& validation = *found->second;
-            csv << ',' << validation.loss << ',' << optional(validation.pointingGameSimilarity) << ','
+            csv << ',' << optional(validation.loss) << ',' << optional(validation.pointingGameSimilarity) << ','
                 << optional(validation.pointingGameAttention) << ',' << optional(validation.meanAuc) << '\n';
         } else {
             csv << ",,,,\n";

@@ -252,8 +252,9 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
                   << std::setprecision(1) << result.imagesPerSecond << " images/s; loss " << std::setprecision(4)
                   << result.firstLoss << " -> " << result.lastLoss << "\n";
         for (const auto& validation : result.validations) {
-            std::cout << "validation at step " << validation.step << " (" << validation.studies << " studies): loss "
-                      << validation.loss;
+            std::cout << "validation at step " << validation.step << " (" << validation.studies << " studies):";
+            if (validation.loss >= 0)
+                std::cout << " loss " << validation.loss;
             if (validation.pointingGameSimilarity >= 0)
                 std::cout << ", pointing game " << validation.pointingGameSimilarity << " (text.patch)";
             if (validation.pointingGameAttention >= 0)
