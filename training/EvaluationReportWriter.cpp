@@ -98,6 +98,7 @@ QJsonObject groundingJson(const EvaluationResults::Grounding& grounding, const c
     return QJsonObject { { QStringLiteral("heatmap"), QString::fromLatin1(heatmap) },
         { QStringLiteral("sentences"), grounding.sentences },
         { QStringLiteral("pointing_game"), number(any ? grounding.pointingGame : none) },
+        { QStringLiteral("pointing_game_chance"), number(any ? grounding.chancePointingGame : none) },
         { QStringLiteral("cnr"), number(any ? grounding.contrastToNoise : none) },
         { QStringLiteral("iou_thresholds"), arrayJson(grounding.iouThresholds) },
         { QStringLiteral("miou_per_threshold"), arrayJson(grounding.meanIouPerThreshold) },
@@ -334,6 +335,8 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
     };
     row("Mean AUC (combined)", [](const EvaluationResults::Run& run) { return format(run.meanAuc); });
     row("Pointing game", [](const EvaluationResults::Run& run) { return format(run.grounding.pointingGame); });
+    row("Pointing game by chance (random pixel)",
+        [](const EvaluationResults::Run& run) { return format(run.grounding.chancePointingGame); });
     row("CNR", [](const EvaluationResults::Run& run) { return format(run.grounding.contrastToNoise); });
     row("mIoU (0.1–0.5)", [](const EvaluationResults::Run& run) { return format(run.grounding.meanIou); });
     row("Grounded sentences",

@@ -29,6 +29,9 @@ struct EvaluationResults {
     struct Grounding {
         int sentences = 0; ///< sentences with ground-truth boxes that were scored
         double pointingGame = 0.0;
+        /// The pointing game of a map that points at a uniformly random pixel: the mean share of the image the
+        /// boxes cover. Large boxes make pointing easy; this says how easy.
+        double chancePointingGame = 0.0;
         double contrastToNoise = 0.0;
         std::vector<double> iouThresholds; ///< 0.1 .. 0.5
         std::vector<double> meanIouPerThreshold; ///< mean IoU over sentences at each threshold

@@ -270,6 +270,9 @@ std::optional<Evaluator::SentenceGrounding> Evaluator::groundSentence(
     result.contrastToNoise = GroundingMetrics::contrastToNoise(heatmap, width, height, boxes);
     result.iou
         = GroundingMetrics::intersectionOverUnion(heatmap, width, height, boxes, GroundingMetrics::iouThresholds());
+    const auto mask = GroundingMetrics::boxMask(width, height, boxes);
+    result.boxFraction
+        = static_cast<double>(std::count(mask.begin(), mask.end(), 1)) / static_cast<double>(mask.size());
     return result;
 }
 
@@ -280,10 +283,12 @@ EvaluationResults::Grounding Evaluator::summarizeGrounding(const std::vector<Sen
     grounding.meanIouPerThreshold.assign(grounding.iouThresholds.size(), 0.0);
     grounding.sentences = static_cast<int>(sentences.size());
     int hits = 0;
+    double chance = 0.0;
     double cnrSum = 0.0;
     int cnrCount = 0;
     for (const auto& sentence : sentences) {
         hits += sentence.pointingHit ? 1 : 0;
+        chance += sentence.boxFraction;
         if (std::isfinite(sentence.contrastToNoise)) {
             cnrSum += sentence.contrastToNoise;
             ++cnrCount;
@@ -293,6 +298,7 @@ EvaluationResults::Grounding Evaluator::summarizeGrounding(const std::vector<Sen
     }
     if (grounding.sentences > 0) {
         grounding.pointingGame = static_cast<double>(hits) / grounding.sentences;
+        grounding.chancePointingGame = chance / grounding.sentences;
         double sum = 0.0;
         for (auto& value : grounding.meanIouPerThreshold) {
             value /= grounding.sentences;
@@ -300,7 +306,7 @@ EvaluationResults::Grounding Evaluator::summarizeGrounding(const std::vector<Sen
         }
         grounding.meanIou = sum / static_cast<double>(grounding.meanIouPerThreshold.size());
     } else {
-        grounding.pointingGame = grounding.meanIou = std::nan("");
+        grounding.pointingGame = grounding.chancePointingGame = grounding.meanIou = std::nan("");
     }
     grounding.contrastToNoise = cnrCount > 0 ? cnrSum / cnrCount : std::nan("");
     return grounding;

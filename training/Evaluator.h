@@ -37,6 +37,7 @@ public:
         bool pointingHit = false;
         double contrastToNoise = 0.0; ///< NaN when undefined (see GroundingMetrics::contrastToNoise)
         std::vector<double> iou; ///< one value per GroundingMetrics::iouThresholds()
+        double boxFraction = 0.0; ///< share of the image's pixels inside the boxes (the chance of a random hit)
     };
 
     /// The model's outputs for one manifest entry.

@@ -55,6 +55,7 @@ EvaluationResults sample()
         run.meanAuc = finding.combined.estimate;
         run.grounding.sentences = 3;
         run.grounding.pointingGame = 2.0 / 3.0;
+        run.grounding.chancePointingGame = 0.2;
         run.grounding.contrastToNoise = std::numeric_limits<double>::quiet_NaN(); // undefined: must become null
         run.grounding.iouThresholds = { 0.1, 0.2, 0.3, 0.4, 0.5 };
         run.grounding.meanIouPerThreshold = { 0.5, 0.4, 0.3, 0.2, 0.1 };
@@ -149,6 +150,7 @@ void EvaluationReportWriterTest::htmlEmbedsCurvesAndImages()
     QVERIFY(page.contains("<th>CLIP global-only</th><th>LRCLR</th>"));
     QVERIFY(page.contains("<tr><td>CNR</td><td>–</td><td>–</td></tr>"));
     QVERIFY(page.contains("<tr><td>Pointing game</td><td>0.667</td><td>0.667</td></tr>"));
+    QVERIFY(page.contains("<tr><td>Pointing game by chance (random pixel)</td><td>0.200</td><td>0.200</td></tr>"));
     QVERIFY(page.contains("Synthetic phantoms: not for clinical use."));
     // The paired differences, signed, with their intervals.
     QVERIFY2(page.contains("<tr><td>LRCLR − CLIP global-only</td><td>+0.125 <small>[-0.050, +0.300]</small>"),

@@ -122,6 +122,8 @@ void EvaluatorTest::grounding()
     const auto& g = run.grounding;
     QCOMPARE(g.sentences, 3); // sentences with boxes and a heatmap
     QVERIFY(std::abs(g.pointingGame - 2.0 / 3.0) < 1e-12);
+    // A random pixel lands in the boxes with probability 16/64, 16/64 and 32/64: (1/4 + 1/4 + 1/2) / 3.
+    QVERIFY(std::abs(g.chancePointingGame - 1.0 / 3.0) < 1e-12);
     // Mean of the defined CNRs: study 1's 1 / sqrt(2) and study 3's 2 (study 0's is undefined).
     QVERIFY2(std::abs(g.contrastToNoise - (1.0 / std::sqrt(2.0) + 2.0) / 2.0) < 1e-12,
         qPrintable(QString::number(g.contrastToNoise)));
