@@ -87,7 +87,8 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
         "lrclr evaluate --manifest M --model DIR --out DIR [--split test] [--limit N] [--bootstrap 1000]\n"
         "               [--compare DIR]... [--device auto|cpu|cuda]\n"
         "Zero-shot AUC per finding (bootstrap 95 % CIs), grounding of the sentence heatmaps against the manifest's\n"
-        "boxes (pointing game, CNR, mIoU), image<->report retrieval; writes results.json and report.html");
+        "boxes (pointing game, CNR, mIoU), image<->report retrieval; writes results.json, report.html and "
+        "studies.jsonl");
     std::string manifestPath;
     std::string model;
     std::string output;
@@ -100,14 +101,14 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
     int threads = 0;
     options.add_options()("help,h", "show this help")("manifest,m", po::value(&manifestPath),
         "dataset manifest (JSONL)")("model", po::value(&model), "model directory")(
-        "out,o", po::value(&output), "output folder (created): results.json, report.html")(
+        "out,o", po::value(&output), "output folder (created): results.json, report.html, studies.jsonl")(
         "split", po::value(&evaluation.split)->default_value("test"), "train, validate, test, or all")("limit",
         po::value(&evaluation.limit)->default_value(0), "evaluate at most N studies of the split (0: all)")("bootstrap",
         po::value(&evaluation.evaluator.bootstrapSamples)->default_value(1000),
         "bootstrap samples for the AUC intervals")("seed", po::value(&evaluation.evaluator.seed)->default_value(0),
         "bootstrap seed")("compare", po::value(&compare)->composing(),
-        "another model directory evaluated on the same studies, shown side by side (repeatable)")("name",
-        po::value(&names)->composing(),
+        "another model directory evaluated on the same studies, shown side by side and compared with --model "
+        "(paired bootstrap differences; repeatable)")("name", po::value(&names)->composing(),
         "run name of --model, then of each --compare in order (repeatable; default: the model's own name)")("uncertain",
         po::value(&policy)->default_value("ignore"), "uncertain (-1) labels: ignore, ones or zeros")("examples",
         po::value(&evaluation.evaluator.examples)->default_value(6), "example overlays per run in the report")(
