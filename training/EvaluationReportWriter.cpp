@@ -381,8 +381,8 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
     // Paired differences against the baseline run.
     if (!results.comparisons.empty()) {
         page += "<h2>Differences (paired bootstrap)</h2>\n<p>Candidate − baseline on the same studies, with 95 % "
-                "intervals from resampling the same studies (AUC) or grounded sentences (pointing game, mIoU) for "
-                "both runs. An interval that contains 0 does not show a difference.</p>\n<table><tr><th>Candidate − "
+                "intervals from resampling the same studies for both runs (a study's sentences stay together). An "
+                "interval that contains 0 does not show a difference.</p>\n<table><tr><th>Candidate − "
                 "baseline</th><th>Δ mean AUC (combined)</th><th>Δ pointing game</th><th>Δ mIoU</th></tr>\n";
         const auto signedText = [](const BootstrapInterval::Result& interval) {
             if (!std::isfinite(interval.estimate))

@@ -77,8 +77,9 @@ struct EvaluationResults {
         int findings = 0; ///< findings scored by both runs (with both classes) that enter the mean AUC
         BootstrapInterval::Result meanAucDifference; ///< mean combined AUC; resamples the studies
         int sentences = 0; ///< sentences grounded in both runs
-        BootstrapInterval::Result pointingGameDifference; ///< resamples the sentences
-        BootstrapInterval::Result meanIouDifference; ///< mIoU over the thresholds; resamples the sentences
+        /// Over those sentences; resamples the studies, keeping each study's sentences together.
+        BootstrapInterval::Result pointingGameDifference;
+        BootstrapInterval::Result meanIouDifference; ///< mIoU over the thresholds; resampled like the pointing game
     };
 
     std::string title = "LRCLR evaluation";

@@ -15,8 +15,8 @@ namespace {
 
 // The grounding of every (study, sentence with boxes) in manifest order: from the heatmap when there is one, else
 // the metrics computed earlier; nullopt where the sentence was not grounded.
-std::vector<std::optional<Evaluator::SentenceGrounding>> sentenceGroundings(
-    const DatasetManifest& manifest, const std::vector<Evaluator::StudyOutput>& outputs)
+std::vector<std::optional<Evaluator::SentenceGrounding>> sentenceGroundings(const DatasetManifest& manifest,
+    const std::vector<Evaluator::StudyOutput>& outputs, std::vector<int>* studies = nullptr)
 {
     std::vector<std::optional<Evaluator::SentenceGrounding>> result;
     const auto& entries = manifest.entries();
@@ -26,6 +26,8 @@ std::vector<std::optional<Evaluator::SentenceGrounding>> sentenceGroundings(
             const auto& boxes = entries[i].sentences[s].boxes;
             if (boxes.empty())
                 continue;
+            if (studies)
+                studies->push_back(static_cast<int>(i));
             if (s < output.sentenceHeatmaps.size() && !output.sentenceHeatmaps[s].empty())
                 result.push_back(
                     Evaluator::groundSentence(output.sentenceHeatmaps[s], output.width, output.height, boxes));
@@ -226,34 +228,43 @@ EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName
         ? BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 }
         : BootstrapInterval::compute(studyCount, aucDifference, options.bootstrapSamples, options.seed);
 
-    // Sentences grounded in both runs.
-    const auto a = sentenceGroundings(manifest, baseline);
+    // Sentences grounded in both runs. A study's sentences often describe one lesion (and share its box), so they
+    // are not independent: the bootstrap resamples studies and keeps each study's sentences together.
+    std::vector<int> sentenceStudies;
+    const auto a = sentenceGroundings(manifest, baseline, &sentenceStudies);
     const auto b = sentenceGroundings(manifest, candidate);
-    std::vector<std::pair<SentenceGrounding, SentenceGrounding>> pairs;
-    for (std::size_t k = 0; k < a.size() && k < b.size(); ++k)
-        if (a[k] && b[k])
-            pairs.emplace_back(*a[k], *b[k]);
-    comparison.sentences = static_cast<int>(pairs.size());
-    const auto meanIou = [](const SentenceGrounding& grounding) { return meanOf(grounding.iou); };
-    const auto pointing = [&](const std::vector<int>& resample) {
-        double sum = 0.0;
-        for (const int k : resample)
-            sum += (pairs[static_cast<std::size_t>(k)].second.pointingHit ? 1.0 : 0.0)
-                - (pairs[static_cast<std::size_t>(k)].first.pointingHit ? 1.0 : 0.0);
-        return resample.empty() ? std::nan("") : sum / static_cast<double>(resample.size());
+    std::vector<double> hitDifference(entries.size(), 0.0); // per study: sums over its sentences
+    std::vector<double> iouDifference(entries.size(), 0.0);
+    std::vector<int> sentencesOf(entries.size(), 0);
+    for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+        if (!a[k] || !b[k])
+            continue;
+        const auto study = static_cast<std::size_t>(sentenceStudies[k]);
+        hitDifference[study] += (b[k]->pointingHit ? 1.0 : 0.0) - (a[k]->pointingHit ? 1.0 : 0.0);
+        iouDifference[study] += meanOf(b[k]->iou) - meanOf(a[k]->iou);
+        ++sentencesOf[study];
+        ++comparison.sentences;
+    }
+    const auto perSentence = [&](const std::vector<double>& differences) {
+        return [&](const std::vector<int>& resample) {
+            double sum = 0.0;
+            int count = 0;
+            for (const int study : resample) {
+                sum += differences[static_cast<std::size_t>(study)];
+                count += sentencesOf[static_cast<std::size_t>(study)];
+            }
+            return count > 0 ? sum / count : std::nan("");
+        };
     };
-    const auto iou = [&](const std::vector<int>& resample) {
-        double sum = 0.0;
-        for (const int k : resample)
-            sum += meanIou(pairs[static_cast<std::size_t>(k)].second)
-                - meanIou(pairs[static_cast<std::size_t>(k)].first);
-        return resample.empty() ? std::nan("") : sum / static_cast<double>(resample.size());
-    };
-    const int sentenceCount = comparison.sentences;
-    comparison.pointingGameDifference
-        = BootstrapInterval::compute(sentenceCount, pointing, options.bootstrapSamples, options.seed + 1);
-    comparison.meanIouDifference
-        = BootstrapInterval::compute(sentenceCount, iou, options.bootstrapSamples, options.seed + 2);
+    const auto none = BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 };
+    comparison.pointingGameDifference = comparison.sentences == 0
+        ? none
+        : BootstrapInterval::compute(
+            studyCount, perSentence(hitDifference), options.bootstrapSamples, options.seed + 1);
+    comparison.meanIouDifference = comparison.sentences == 0
+        ? none
+        : BootstrapInterval::compute(
+            studyCount, perSentence(iouDifference), options.bootstrapSamples, options.seed + 2);
     return comparison;
 }
 

@@ -63,8 +63,8 @@ public:
         const std::vector<StudyOutput>& outputs, const std::vector<double>& similarity, const Options& options);
 
     /// `candidate` against `baseline` (outputs of two models on the same manifest entries): differences of the mean
-    /// combined AUC (over the findings both score, studies resampled) and of the pointing game and mIoU (over the
-    /// sentences both ground, sentences resampled), with paired bootstrap intervals (options.bootstrapSamples,
+    /// combined AUC (over the findings both score) and of the pointing game and mIoU (over the sentences both
+    /// ground), with paired bootstrap intervals over the studies (options.bootstrapSamples,
     /// options.seed). Throws std::invalid_argument when the outputs do not match the manifest.
     static EvaluationResults::Comparison compare(const std::string& baselineName, const std::string& candidateName,
         const DatasetManifest& manifest, const std::vector<StudyOutput>& baseline,
