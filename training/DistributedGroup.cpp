@@ -113,12 +113,12 @@ std::vector<Bucket> bucketsOf(const std::vector<at::Tensor>& tensors)
 std::vector<std::int64_t> summaryOf(const std::vector<Bucket>& buckets, std::size_t tensorCount)
 {
     std::int64_t elements = 0;
-    std::int64_t kinds = 0;
+    std::uint64_t kinds = 0; // unsigned: wraps instead of overflowing
     for (const auto& bucket : buckets) {
         elements += bucket.elements;
-        kinds = kinds * 31 + static_cast<std::int64_t>(bucket.tensors.front().scalar_type()) + 1;
+        kinds = kinds * 31 + static_cast<std::uint64_t>(bucket.tensors.front().scalar_type()) + 1;
     }
-    return { static_cast<std::int64_t>(tensorCount), elements, kinds };
+    return { static_cast<std::int64_t>(tensorCount), elements, static_cast<std::int64_t>(kinds % (1ULL << 62)) };
 }
 
 at::Tensor flatten(const Bucket& bucket)
