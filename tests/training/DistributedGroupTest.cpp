@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -210,6 +211,35 @@ int runWorker()
             group->averageGradients({ averaged });
             records << valuesOf({ summed.grad(), averaged.grad() });
             group->barrier();
+        } else if (role == "failures") {
+            QStringList messages;
+            const auto fail = [&messages](const std::function<void()>& call) {
+                try {
+                    call();
+                    messages << "no error";
+                } catch (const std::runtime_error& error) {
+                    messages << QString::fromStdString(error.what());
+                }
+            };
+            // Mismatched calls (rank 0 reduces two gradients, rank 1 one): both ranks refuse, neither mixes buffers.
+            const auto first = torch::ones({ 2 }, torch::requires_grad());
+            const auto second = torch::ones({ 3 }, torch::requires_grad());
+            (first.sum() + second.sum()).backward();
+            fail([&] {
+                group->sumGradients(group->rank() == 0 ? std::vector<torch::Tensor> { first, second }
+                                                       : std::vector<torch::Tensor> { first });
+            });
+            // Rank 1 leaves: rank 0's next collective fails at once instead of waiting for the timeout.
+            if (group->rank() == 0) {
+                QElapsedTimer clock;
+                clock.start();
+                fail([&] { group->averageScalar(1.0); });
+                messages << QString::number(clock.elapsed());
+            }
+            QFile file(output + ".txt");
+            if (!file.open(QIODevice::WriteOnly))
+                throw std::runtime_error("cannot write " + output.toStdString() + ".txt");
+            file.write(messages.join('\n').toUtf8());
         } else if (role == "train") {
             // Rank 1 starts from other weights: broadcast() must make them rank 0's.
             TinyClip model(group->rank() == 0 ? initialSeed : initialSeed + 1);
@@ -267,6 +297,7 @@ private Q_SLOTS:
     void singleRankIsIdentity();
     void collectivesAcrossTwoProcesses();
     void trainingEqualsSingleProcess();
+    void failuresDoNotHang();
     void joinFailsWithinTimeout_data();
     void joinFailsWithinTimeout();
 
@@ -422,6 +453,26 @@ void DistributedGroupTest::trainingEqualsSingleProcess()
             qPrintable(QString("rank %1 losses differ from one process by %2").arg(rank).arg(lossDifference)));
     }
     QVERIFY2(maxAbsDifference(ranks[0][0], ranks[1][0]) == 0.0, "the two ranks ended with different weights");
+}
+
+void DistributedGroupTest::failuresDoNotHang()
+{
+    QCOMPARE(runRanks("failures").size(), worldSize);
+    QList<QStringList> messages;
+    for (int rank = 0; rank < worldSize; ++rank) {
+        QFile file(directory.filePath(QString("failures-rank%1.bin.txt").arg(rank)));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable("rank " + QString::number(rank) + " wrote no messages"));
+        messages << QString::fromUtf8(file.readAll()).split('\n');
+        qInfo("rank %d: %s", rank, qPrintable(messages.back().join(" | ")));
+        QVERIFY2(messages.back().front().contains("differ between rank 0 and rank 1"),
+            qPrintable("mismatched gradient lists were not refused: " + messages.back().front()));
+    }
+    QCOMPARE(messages[0].size(), 3);
+    QVERIFY2(messages[0][1].contains("rank 0 of 2: allreduce failed"),
+        qPrintable("a collective with a departed peer did not fail: " + messages[0][1]));
+    // The group's timeout is 20 s: failing well before it shows the departure was noticed, not waited out.
+    QVERIFY2(
+        messages[0][2].toLongLong() < 10000, qPrintable("noticed the departed peer after " + messages[0][2] + " ms"));
 }
 
 void DistributedGroupTest::joinFailsWithinTimeout_data()
