@@ -99,6 +99,8 @@ QJsonObject groundingJson(const EvaluationResults::Grounding& grounding, const c
         { QStringLiteral("sentences"), grounding.sentences },
         { QStringLiteral("pointing_game"), number(any ? grounding.pointingGame : none) },
         { QStringLiteral("pointing_game_chance"), number(any ? grounding.chancePointingGame : none) },
+        { QStringLiteral("pointing_game_lower"), number(any ? grounding.pointingGameInterval.lower : none) },
+        { QStringLiteral("pointing_game_upper"), number(any ? grounding.pointingGameInterval.upper : none) },
         { QStringLiteral("cnr"), number(any ? grounding.contrastToNoise : none) },
         { QStringLiteral("iou_thresholds"), arrayJson(grounding.iouThresholds) },
         { QStringLiteral("miou_per_threshold"), arrayJson(grounding.meanIouPerThreshold) },
@@ -334,7 +336,13 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
         page += "</tr>\n";
     };
     row("Mean AUC (combined)", [](const EvaluationResults::Run& run) { return format(run.meanAuc); });
-    row("Pointing game", [](const EvaluationResults::Run& run) { return format(run.grounding.pointingGame); });
+    row("Pointing game", [](const EvaluationResults::Run& run) {
+        const auto& interval = run.grounding.pointingGameInterval;
+        // The interval only when one was computed (an evaluation, not hand-filled results).
+        return format(run.grounding.pointingGame)
+            + (interval.valid > 0 ? " <small>[" + format(interval.lower) + ", " + format(interval.upper) + "]</small>"
+                                  : std::string());
+    });
     row("Pointing game by chance (random pixel)",
         [](const EvaluationResults::Run& run) { return format(run.grounding.chancePointingGame); });
     row("CNR", [](const EvaluationResults::Run& run) { return format(run.grounding.contrastToNoise); });

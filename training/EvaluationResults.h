@@ -29,6 +29,8 @@ struct EvaluationResults {
     struct Grounding {
         int sentences = 0; ///< sentences with ground-truth boxes that were scored
         double pointingGame = 0.0;
+        /// Bootstrap interval of the pointing game (studies resampled with all their sentences; set by Evaluator).
+        BootstrapInterval::Result pointingGameInterval;
         /// The pointing game of a map that points at a uniformly random pixel: the mean share of the image the
         /// boxes cover. Large boxes make pointing easy; this says how easy.
         double chancePointingGame = 0.0;

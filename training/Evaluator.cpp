@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "training/BootstrapInterval.h"
 #include "training/GroundingMetrics.h"
 #include "training/RetrievalMetrics.h"
 #include "training/RocAnalysis.h"
@@ -38,6 +39,31 @@ std::vector<std::optional<Evaluator::SentenceGrounding>> sentenceGroundings(cons
         }
     }
     return result;
+}
+
+// Bootstrap interval of the pointing game, resampling studies with all their sentences (a study's sentences often
+// describe one lesion and are not independent).
+BootstrapInterval::Result pointingGameInterval(const std::vector<Evaluator::SentenceGrounding>& sentences,
+    const std::vector<int>& studies, int studyCount, int samples, std::uint64_t seed)
+{
+    std::vector<int> hits(static_cast<std::size_t>(studyCount), 0);
+    std::vector<int> counts(static_cast<std::size_t>(studyCount), 0);
+    for (std::size_t k = 0; k < sentences.size(); ++k) {
+        hits[static_cast<std::size_t>(studies[k])] += sentences[k].pointingHit ? 1 : 0;
+        ++counts[static_cast<std::size_t>(studies[k])];
+    }
+    return BootstrapInterval::compute(
+        studyCount,
+        [&](const std::vector<int>& resample) {
+            int hit = 0;
+            int count = 0;
+            for (const int study : resample) {
+                hit += hits[static_cast<std::size_t>(study)];
+                count += counts[static_cast<std::size_t>(study)];
+            }
+            return count > 0 ? static_cast<double>(hit) / count : std::nan("");
+        },
+        samples, seed);
 }
 
 double meanOf(const std::vector<double>& values)
@@ -103,6 +129,8 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
     // Grounding: the sentence heatmaps (or their metrics computed earlier), and the attention maps when given.
     std::vector<SentenceGrounding> scored;
     std::vector<SentenceGrounding> attention;
+    std::vector<int> scoredStudies; // the study of each scored sentence, for the pointing game's interval
+    std::vector<int> attentionStudies;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& entry = entries[i];
         const auto& output = outputs[i];
@@ -111,8 +139,10 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
             const auto& boxes = entry.sentences[s].boxes;
             if (boxes.empty())
                 continue;
-            if (s < output.attentionGrounding.size() && output.attentionGrounding[s])
+            if (s < output.attentionGrounding.size() && output.attentionGrounding[s]) {
                 attention.push_back(*output.attentionGrounding[s]);
+                attentionStudies.push_back(static_cast<int>(i));
+            }
             std::optional<SentenceGrounding> sentence;
             const bool hasHeatmap = s < output.sentenceHeatmaps.size() && !output.sentenceHeatmaps[s].empty();
             if (hasHeatmap) {
@@ -128,6 +158,7 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
             if (!sentence)
                 continue;
             scored.push_back(*sentence);
+            scoredStudies.push_back(static_cast<int>(i));
             if (hasHeatmap && !studyShown && static_cast<int>(run.examples.size()) < options.examples
                 && output.image.isValid() && output.image.width == output.width
                 && output.image.height == output.height) {
@@ -144,8 +175,13 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
         }
     }
     run.grounding = summarizeGrounding(scored);
-    if (!attention.empty())
+    run.grounding.pointingGameInterval = pointingGameInterval(
+        scored, scoredStudies, static_cast<int>(entries.size()), options.bootstrapSamples, options.seed + 3);
+    if (!attention.empty()) {
         run.attentionGrounding = summarizeGrounding(attention);
+        run.attentionGrounding.pointingGameInterval = pointingGameInterval(
+            attention, attentionStudies, static_cast<int>(entries.size()), options.bootstrapSamples, options.seed + 4);
+    }
 
     // Retrieval.
     if (!similarity.empty()) {

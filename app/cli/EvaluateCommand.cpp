@@ -194,8 +194,10 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
         results.title = title;
         EvaluationReportWriter::write(results, output);
         for (const auto& run : results.runs) {
-            std::printf("%s: mean AUC %s, pointing game %s (%d sentences), CNR %s, mIoU %s", run.name.c_str(),
-                number(run.meanAuc).c_str(), number(run.grounding.pointingGame).c_str(), run.grounding.sentences,
+            std::printf("%s: mean AUC %s, pointing game %s [%s, %s] (%d sentences), CNR %s, mIoU %s", run.name.c_str(),
+                number(run.meanAuc).c_str(), number(run.grounding.pointingGame).c_str(),
+                number(run.grounding.pointingGameInterval.lower).c_str(),
+                number(run.grounding.pointingGameInterval.upper).c_str(), run.grounding.sentences,
                 number(run.grounding.contrastToNoise).c_str(), number(run.grounding.meanIou).c_str());
             if (!run.retrieval.k.empty())
                 std::printf(", R@%d image->report %s", run.retrieval.k.front(),

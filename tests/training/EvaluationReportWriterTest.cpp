@@ -170,6 +170,7 @@ void EvaluationReportWriterTest::runsAlignByFindingAndShowAttentionAndSkips()
     results.runs[1].attentionGrounding.sentences = 3;
     results.runs[1].attentionGrounding.pointingGame = 0.25;
     results.runs[1].imagesPerSecond = 12.5;
+    results.runs[1].grounding.pointingGameInterval = { 2.0 / 3.0, 0.4, 0.9, 0.95, 100, 100 };
     results.skipped = { "m.jsonl entry 3 (images/x.png): no such file" };
     const QString page = QString::fromStdString(EvaluationReportWriter::html(results));
     // Pleural Effusion: first run 0.875, second run 0.750; Edema: dashes for the first run, combined 0.500 for the
@@ -187,6 +188,11 @@ void EvaluationReportWriterTest::runsAlignByFindingAndShowAttentionAndSkips()
     QCOMPARE(page.count("<svg class=\"roc\""), 2); // one plot per finding name
     QVERIFY(page.contains("<tr><td>Pointing game (attention map)</td><td>–</td><td>0.250</td></tr>"));
     QVERIFY(page.contains("<tr><td>Images/s</td><td>–</td><td>12.5</td></tr>"));
+    // The pointing game's interval shows where one was computed.
+    QVERIFY(page.contains("<tr><td>Pointing game</td><td>0.667</td><td>0.667 <small>[0.400, 0.900]</small></td></tr>"));
+    const auto json = QJsonDocument::fromJson(QByteArray::fromStdString(EvaluationReportWriter::json(results)));
+    QCOMPARE(
+        json.object()["runs"].toArray()[1].toObject()["grounding"].toObject()["pointing_game_upper"].toDouble(), 0.9);
     QVERIFY(page.contains("1 studies were skipped"));
     QVERIFY(page.contains("<code>m.jsonl entry 3 (images/x.png): no such file</code>"));
 }

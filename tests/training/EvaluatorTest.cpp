@@ -122,6 +122,13 @@ void EvaluatorTest::grounding()
     const auto& g = run.grounding;
     QCOMPARE(g.sentences, 3); // sentences with boxes and a heatmap
     QVERIFY(std::abs(g.pointingGame - 2.0 / 3.0) < 1e-12);
+    // The interval resamples the 5 studies: the estimate is the pointing game; resamples without a grounded
+    // sentence (only studies 2 and 4) are skipped.
+    QCOMPARE(g.pointingGameInterval.estimate, g.pointingGame);
+    QCOMPARE(g.pointingGameInterval.samples, 10);
+    QVERIFY(g.pointingGameInterval.valid > 0 && g.pointingGameInterval.valid <= 10);
+    QVERIFY(g.pointingGameInterval.lower >= 0.0 && g.pointingGameInterval.upper <= 1.0);
+    QVERIFY(g.pointingGameInterval.lower <= g.pointingGameInterval.upper);
     // A random pixel lands in the boxes with probability 16/64, 16/64 and 32/64: (1/4 + 1/4 + 1/2) / 3.
     QVERIFY(std::abs(g.chancePointingGame - 1.0 / 3.0) < 1e-12);
     // Mean of the defined CNRs: study 1's 1 / sqrt(2) and study 3's 2 (study 0's is undefined).

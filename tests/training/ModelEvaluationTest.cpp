@@ -183,6 +183,9 @@ void ModelEvaluationTest::evaluatesEveryStudyEndToEnd()
         const QJsonObject grounding = run.value(key).toObject();
         QCOMPARE(grounding.value("sentences").toInt(), groundedSentences);
         QVERIFY2(inUnitRange(grounding.value("pointing_game")), key);
+        QVERIFY2(grounding.value("pointing_game_lower").toDouble() <= grounding.value("pointing_game").toDouble()
+                && grounding.value("pointing_game").toDouble() <= grounding.value("pointing_game_upper").toDouble(),
+            key);
         QVERIFY2(grounding.value("pointing_game_chance").toDouble() > 0.0
                 && grounding.value("pointing_game_chance").toDouble() < 1.0,
             key);
