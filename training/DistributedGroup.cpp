@@ -67,8 +67,8 @@ void validate(const DistributedGroup::Options& options)
             "DistributedGroup: rendezvous port " + std::to_string(options.port) + " is outside 1..65535");
     if (options.worldSize > 1 && options.host.empty())
         throw std::invalid_argument("DistributedGroup: the rendezvous host is empty");
-    if (options.timeout.count() <= 0)
-        throw std::invalid_argument("DistributedGroup: the timeout must be positive");
+    if (options.timeout.count() <= 0 || options.collectiveTimeout.count() <= 0)
+        throw std::invalid_argument("DistributedGroup: the timeouts must be positive");
 }
 
 // Where this rank's Gloo endpoint listens. GLOO_SOCKET_IFNAME picks an interface as in PyTorch; a loopback
@@ -165,7 +165,7 @@ struct DistributedGroup::Private {
 #ifdef USE_C10D_NCCL
         if (!nccl) {
             auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
-            ncclOptions->timeout = options.timeout;
+            ncclOptions->timeout = options.collectiveTimeout;
             nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(
                 c10::make_intrusive<c10d::PrefixStore>("nccl", store), options.rank, options.worldSize, ncclOptions);
         }
@@ -180,11 +180,11 @@ struct DistributedGroup::Private {
     {
         try {
             const c10::intrusive_ptr<c10d::Work> work = start();
-            if (!work->wait(options.timeout))
+            if (!work->wait(options.collectiveTimeout))
                 throw std::runtime_error("timed out");
         } catch (const std::exception& error) {
             throw std::runtime_error(who() + ": " + operation + " failed (a peer left, or "
-                + std::to_string(options.timeout.count()) + " s passed without it): " + describe(error));
+                + std::to_string(options.collectiveTimeout.count()) + " s passed without it): " + describe(error));
         }
     }
 
@@ -295,7 +295,7 @@ std::unique_ptr<DistributedGroup> DistributedGroup::join(const Options& options)
         }
 
         phase = "could not connect Gloo between the ranks that met at";
-        auto glooOptions = c10d::ProcessGroupGloo::Options::create(timeout);
+        auto glooOptions = c10d::ProcessGroupGloo::Options::create(options.collectiveTimeout);
         glooOptions->devices.push_back(glooDevice(options.host));
         d->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
             c10::make_intrusive<c10d::PrefixStore>("gloo", d->store), options.rank, options.worldSize, glooOptions);

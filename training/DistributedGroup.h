@@ -25,6 +25,9 @@ public:
         std::string host = "127.0.0.1"; ///< where rank 0's TCPStore listens
         int port = 29500;
         std::chrono::seconds timeout { 120 };
+        /// How long a collective waits for the other ranks. A rank that exits is noticed at once; this bounds one
+        /// that hangs. Long, as PyTorch's default: rank 0 validates and writes checkpoints while the others wait.
+        std::chrono::seconds collectiveTimeout { 1800 };
     };
 
     /// Joins (rank 0: creates) the group; blocks until all ranks arrived or the timeout passed. Throws

@@ -189,6 +189,7 @@ int runWorker()
         options.worldSize = worldSize;
         options.port = qEnvironmentVariableIntValue(portVariable);
         options.timeout = std::chrono::seconds(20);
+        options.collectiveTimeout = std::chrono::seconds(20);
         const QString role = qEnvironmentVariable(roleVariable);
         const QString output = qEnvironmentVariable(outputVariable);
         const auto group = DistributedGroup::join(options);
@@ -313,12 +314,14 @@ void DistributedGroupTest::invalidOptions_data()
     QTest::addColumn<int>("worldSize");
     QTest::addColumn<int>("port");
     QTest::addColumn<int>("timeoutSeconds");
-    QTest::newRow("negative-rank") << -1 << 2 << 29500 << 5;
-    QTest::newRow("rank-beyond-world") << 2 << 2 << 29500 << 5;
-    QTest::newRow("empty-world") << 0 << 0 << 29500 << 5;
-    QTest::newRow("port-zero") << 1 << 2 << 0 << 5;
-    QTest::newRow("port-too-large") << 0 << 2 << 70000 << 5;
-    QTest::newRow("zero-timeout") << 0 << 2 << 29500 << 0;
+    QTest::addColumn<int>("collectiveSeconds");
+    QTest::newRow("negative-rank") << -1 << 2 << 29500 << 5 << 5;
+    QTest::newRow("rank-beyond-world") << 2 << 2 << 29500 << 5 << 5;
+    QTest::newRow("empty-world") << 0 << 0 << 29500 << 5 << 5;
+    QTest::newRow("port-zero") << 1 << 2 << 0 << 5 << 5;
+    QTest::newRow("port-too-large") << 0 << 2 << 70000 << 5 << 5;
+    QTest::newRow("zero-timeout") << 0 << 2 << 29500 << 0 << 5;
+    QTest::newRow("zero-collective-timeout") << 0 << 2 << 29500 << 5 << 0;
 }
 
 void DistributedGroupTest::invalidOptions()
@@ -327,11 +330,13 @@ void DistributedGroupTest::invalidOptions()
     QFETCH(int, worldSize);
     QFETCH(int, port);
     QFETCH(int, timeoutSeconds);
+    QFETCH(int, collectiveSeconds);
     DistributedGroup::Options options;
     options.rank = rank;
     options.worldSize = worldSize;
     options.port = port;
     options.timeout = std::chrono::seconds(timeoutSeconds);
+    options.collectiveTimeout = std::chrono::seconds(collectiveSeconds);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DistributedGroup::join(options));
 }
 
