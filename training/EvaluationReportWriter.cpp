@@ -95,6 +95,11 @@ QJsonObject groundingJson(const EvaluationResults::Grounding& grounding, const c
     // Without scored sentences the metrics are undefined (null), whatever the struct holds.
     const bool any = grounding.sentences > 0;
     const double none = std::nan("");
+    QJsonArray bins;
+    for (const auto& bin : grounding.byBoxSize)
+        bins.append(QJsonObject { { QStringLiteral("max_box_fraction"), bin.maximumFraction },
+            { QStringLiteral("sentences"), bin.sentences },
+            { QStringLiteral("pointing_game"), number(bin.pointingGame) } });
     return QJsonObject { { QStringLiteral("heatmap"), QString::fromLatin1(heatmap) },
         { QStringLiteral("sentences"), grounding.sentences },
         { QStringLiteral("pointing_game"), number(any ? grounding.pointingGame : none) },
@@ -104,7 +109,7 @@ QJsonObject groundingJson(const EvaluationResults::Grounding& grounding, const c
         { QStringLiteral("cnr"), number(any ? grounding.contrastToNoise : none) },
         { QStringLiteral("iou_thresholds"), arrayJson(grounding.iouThresholds) },
         { QStringLiteral("miou_per_threshold"), arrayJson(grounding.meanIouPerThreshold) },
-        { QStringLiteral("miou"), number(any ? grounding.meanIou : none) } };
+        { QStringLiteral("miou"), number(any ? grounding.meanIou : none) }, { QStringLiteral("by_box_size"), bins } };
 }
 
 // Every finding named by any run, in the order they first appear: runs of models with different finding lists
@@ -385,6 +390,28 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
             "viewer's default overlay) against the sentence's ground-truth boxes"
         + std::string(attention ? "; the attention-map rows score the cross-attention over the selected regions" : "")
         + ".</p>\n";
+
+    // Pointing game by box size: where grounding fails (small lesions or large regions).
+    if (!results.runs.empty() && !results.runs.front().grounding.byBoxSize.empty()) {
+        page += "<h2>Pointing game by box size</h2>\n<table><tr><th>Boxes cover</th>";
+        for (const auto& run : results.runs)
+            page += "<th>" + escaped(run.name) + "</th>";
+        page += "</tr>\n";
+        const auto& bins = results.runs.front().grounding.byBoxSize;
+        for (std::size_t b = 0; b < bins.size(); ++b) {
+            const double low = b == 0 ? 0.0 : bins[b - 1].maximumFraction;
+            page += "<tr><td>" + format(100.0 * low, "%.0f") + "–" + format(100.0 * bins[b].maximumFraction, "%.0f")
+                + " % of the image</td>";
+            for (const auto& run : results.runs) {
+                const auto& runBins = run.grounding.byBoxSize;
+                page += b < runBins.size() ? "<td>" + format(runBins[b].pointingGame) + " <small>("
+                        + std::to_string(runBins[b].sentences) + ")</small></td>"
+                                           : std::string("<td>–</td>");
+            }
+            page += "</tr>\n";
+        }
+        page += "</table>\n";
+    }
 
     // Paired differences against the baseline run.
     if (!results.comparisons.empty()) {

@@ -38,6 +38,14 @@ struct EvaluationResults {
         std::vector<double> iouThresholds; ///< 0.1 .. 0.5
         std::vector<double> meanIouPerThreshold; ///< mean IoU over sentences at each threshold
         double meanIou = 0.0; ///< mean over the thresholds
+        /// The pointing game of the sentences whose boxes cover a share of the image below `maximumFraction` (and at
+        /// least the previous bin's): small lesions (nodules) and large ones (effusions) behave differently.
+        struct SizeBin {
+            double maximumFraction = 0.0;
+            int sentences = 0;
+            double pointingGame = 0.0; ///< NaN without sentences
+        };
+        std::vector<SizeBin> byBoxSize;
     };
 
     struct Retrieval {

@@ -356,6 +356,24 @@ EvaluationResults::Grounding Evaluator::summarizeGrounding(const std::vector<Sen
         grounding.pointingGame = grounding.chancePointingGame = grounding.meanIou = std::nan("");
     }
     grounding.contrastToNoise = cnrCount > 0 ? cnrSum / cnrCount : std::nan("");
+
+    // Box-size bins (share of the image): < 1 % (small nodules), 1-5 %, 5-15 %, >= 15 % (effusions, the heart).
+    std::vector<int> binHits;
+    for (const double maximum : { 0.01, 0.05, 0.15, 1.0 + 1e-9 }) {
+        grounding.byBoxSize.push_back({ std::min(maximum, 1.0), 0, 0.0 });
+        binHits.push_back(0);
+    }
+    for (const auto& sentence : sentences) {
+        std::size_t bin = 0;
+        while (bin + 1 < grounding.byBoxSize.size() && sentence.boxFraction >= grounding.byBoxSize[bin].maximumFraction)
+            ++bin;
+        ++grounding.byBoxSize[bin].sentences;
+        binHits[bin] += sentence.pointingHit ? 1 : 0;
+    }
+    for (std::size_t bin = 0; bin < grounding.byBoxSize.size(); ++bin) {
+        auto& entry = grounding.byBoxSize[bin];
+        entry.pointingGame = entry.sentences > 0 ? static_cast<double>(binHits[bin]) / entry.sentences : std::nan("");
+    }
     return grounding;
 }
 

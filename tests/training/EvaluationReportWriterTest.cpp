@@ -171,6 +171,8 @@ void EvaluationReportWriterTest::runsAlignByFindingAndShowAttentionAndSkips()
     results.runs[1].attentionGrounding.pointingGame = 0.25;
     results.runs[1].imagesPerSecond = 12.5;
     results.runs[1].grounding.pointingGameInterval = { 2.0 / 3.0, 0.4, 0.9, 0.95, 100, 100 };
+    for (auto& run : results.runs)
+        run.grounding.byBoxSize = { { 0.01, 2, 0.5 }, { 1.0, 0, std::numeric_limits<double>::quiet_NaN() } };
     results.skipped = { "m.jsonl entry 3 (images/x.png): no such file" };
     const QString page = QString::fromStdString(EvaluationReportWriter::html(results));
     // Pleural Effusion: first run 0.875, second run 0.750; Edema: dashes for the first run, combined 0.500 for the
@@ -188,11 +190,18 @@ void EvaluationReportWriterTest::runsAlignByFindingAndShowAttentionAndSkips()
     QCOMPARE(page.count("<svg class=\"roc\""), 2); // one plot per finding name
     QVERIFY(page.contains("<tr><td>Pointing game (attention map)</td><td>–</td><td>0.250</td></tr>"));
     QVERIFY(page.contains("<tr><td>Images/s</td><td>–</td><td>12.5</td></tr>"));
+    QVERIFY(page.contains("<tr><td>0–1 % of the image</td><td>0.500 <small>(2)</small></td>"));
+    QVERIFY(page.contains("<tr><td>1–100 % of the image</td><td>– <small>(0)</small></td>"));
     // The pointing game's interval shows where one was computed.
     QVERIFY(page.contains("<tr><td>Pointing game</td><td>0.667</td><td>0.667 <small>[0.400, 0.900]</small></td></tr>"));
     const auto json = QJsonDocument::fromJson(QByteArray::fromStdString(EvaluationReportWriter::json(results)));
     QCOMPARE(
         json.object()["runs"].toArray()[1].toObject()["grounding"].toObject()["pointing_game_upper"].toDouble(), 0.9);
+    const QJsonArray bins
+        = json.object()["runs"].toArray()[0].toObject()["grounding"].toObject()["by_box_size"].toArray();
+    QCOMPARE(bins.size(), 2);
+    QCOMPARE(bins[0].toObject()["max_box_fraction"].toDouble(), 0.01);
+    QVERIFY(bins[1].toObject()["pointing_game"].isNull());
     QVERIFY(page.contains("1 studies were skipped"));
     QVERIFY(page.contains("<code>m.jsonl entry 3 (images/x.png): no such file</code>"));
 }

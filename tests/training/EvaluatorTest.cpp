@@ -73,6 +73,7 @@ private Q_SLOTS:
     void grounding();
     void retrievalAndMismatch();
     void pairedComparison();
+    void groundingByBoxSize();
 };
 
 void EvaluatorTest::classificationUnderPolicies_data()
@@ -235,6 +236,38 @@ void EvaluatorTest::pairedComparison()
     candidate.pop_back();
     QVERIFY_THROWS_EXCEPTION(
         std::invalid_argument, Evaluator::compare("a", "b", manifest, baseline, candidate, options));
+}
+
+void EvaluatorTest::groundingByBoxSize()
+{
+    // Box shares 0.5 % (hit), 1 % (miss: a bin's upper bound belongs to the next bin), 3 % (hit), 10 % (hit),
+    // 50 % (miss) -> bins < 1 %: 1 sentence, 1.0; 1-5 %: 2, 0.5; 5-15 %: 1, 1.0; >= 15 %: 1, 0.0.
+    const std::vector<std::pair<double, bool>> cases { { 0.005, true }, { 0.01, false }, { 0.03, true }, { 0.10, true },
+        { 0.50, false } };
+    std::vector<Evaluator::SentenceGrounding> sentences;
+    for (const auto& [fraction, hit] : cases) {
+        Evaluator::SentenceGrounding sentence;
+        sentence.pointingHit = hit;
+        sentence.iou.assign(5, 0.0);
+        sentence.boxFraction = fraction;
+        sentences.push_back(sentence);
+    }
+    const auto grounding = Evaluator::summarizeGrounding(sentences);
+    QCOMPARE(grounding.pointingGame, 0.6);
+    QVERIFY(std::abs(grounding.chancePointingGame - 0.129) < 1e-12);
+    QCOMPARE(grounding.byBoxSize.size(), std::size_t(4));
+    const double maximum[4] = { 0.01, 0.05, 0.15, 1.0 };
+    const int counts[4] = { 1, 2, 1, 1 };
+    const double pointing[4] = { 1.0, 0.5, 1.0, 0.0 };
+    for (std::size_t b = 0; b < 4; ++b) {
+        QCOMPARE(grounding.byBoxSize[b].maximumFraction, maximum[b]);
+        QCOMPARE(grounding.byBoxSize[b].sentences, counts[b]);
+        QCOMPARE(grounding.byBoxSize[b].pointingGame, pointing[b]);
+    }
+    // Without sentences every bin is empty and undefined.
+    const auto empty = Evaluator::summarizeGrounding({});
+    QCOMPARE(empty.byBoxSize.size(), std::size_t(4));
+    QVERIFY(std::isnan(empty.byBoxSize[0].pointingGame));
 }
 
 QTEST_GUILESS_MAIN(EvaluatorTest)
