@@ -33,7 +33,9 @@ public:
         /// failing on the first.
         bool skipBad = false;
         bool attentionGrounding = true; ///< also score the cross-attention maps (cheap)
-        int maximumRetrievalStudies = 10000; ///< retrieval's n x n similarity is skipped (with a note) above this
+        /// Retrieval is skipped (with a note) above this many studies: its n x n similarity matrix of doubles would
+        /// take more than 128 MiB.
+        int maximumRetrievalStudies = 4096;
         LrclrModel::Options model;
         Evaluator::Options evaluator;
     };
