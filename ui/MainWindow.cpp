@@ -362,10 +362,13 @@ void MainWindow::connectSession()
         case ViewerSession::State::Analyzing:
             m_analysisLabel->setText(tr("Analyzing..."));
             break;
-        case ViewerSession::State::Ready:
-            m_analysisLabel->setText(
-                tr("Analysis ready (%1 s)").arg(m_session->result() ? m_session->result()->seconds : 0.0, 0, 'f', 1));
+        case ViewerSession::State::Ready: {
+            // The demo model analyses in tens of milliseconds: "0.0 s" would read as "did nothing".
+            const double seconds = m_session->result() ? m_session->result()->seconds : 0.0;
+            m_analysisLabel->setText(seconds < 1.0 ? tr("Analysis ready (%1 ms)").arg(std::lround(seconds * 1000.0))
+                                                   : tr("Analysis ready (%1 s)").arg(seconds, 0, 'f', 1));
             break;
+        }
         case ViewerSession::State::Failed:
             m_analysisLabel->setText(tr("Analysis failed: %1").arg(m_session->errorMessage()));
             break;
