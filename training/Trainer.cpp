@@ -267,16 +267,19 @@ struct Run {
         }
         if (options.boxWeight > 0.0 && boxTensor.any().item<bool>()) {
             const auto boxed = boxTensor.nonzero().squeeze(1);
-            const auto inside = maskTensor.index_select(0, boxed).gt(0.0);
+            // Target: each patch's share of box coverage, normalised. A patch that a small box only clips gets a
+            // proportionally small target, so the map peaks where the box is and its bicubic upsampling (what the
+            // viewer and the pointing game see) peaks inside boxes smaller than a patch.
+            const auto coverage = maskTensor.index_select(0, boxed);
+            const auto target = coverage / coverage.sum(1, true).clamp_min(1e-12);
             const auto attentionScaleValue = attentionScale.exp().clamp_max(maximumLogitScale);
-            // -log of the probability mass that a softmax over patches puts inside the boxes.
-            const auto massLoss = [&](const torch::Tensor& logProbabilities) {
-                const auto masked = logProbabilities.masked_fill(inside.logical_not(), -1e9);
-                return -torch::logsumexp(masked, 1).mean();
-            };
-            losses.box = massLoss(torch::log_softmax(attentionScaleValue * similarityMaps.index_select(0, boxed), 1));
+            const auto crossEntropy
+                = [&](const torch::Tensor& logProbabilities) { return -(target * logProbabilities).sum(1).mean(); };
+            losses.box
+                = crossEntropy(torch::log_softmax(attentionScaleValue * similarityMaps.index_select(0, boxed), 1));
             if (attentionMaps.defined())
-                losses.box = (losses.box + massLoss(attentionMaps.index_select(0, boxed).clamp_min(1e-12).log())) / 2;
+                losses.box
+                    = (losses.box + crossEntropy(attentionMaps.index_select(0, boxed).clamp_min(1e-12).log())) / 2;
         } else {
             losses.box = torch::zeros({}, losses.local.options());
         }
