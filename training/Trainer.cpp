@@ -27,13 +27,11 @@
 #include "core/model/internal/StateDict.h"
 #include "training/ContrastiveLoss.h"
 #include "training/DatasetManifest.h"
+#include "training/DistributedGroup.h"
 #include "training/LearningRateSchedule.h"
 #include "training/RocAnalysis.h"
 #include "training/TrainingDataLoader.h"
 #include "training/TrainingLog.h"
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
-#include "training/DistributedGroup.h"
-#endif
 
 namespace lrclr {
 
@@ -97,9 +95,7 @@ struct Run {
     torch::Device device { torch::kCPU };
     torch::Tensor logitScale; // the backbone's CLIP temperature (log)
     torch::Tensor attentionScale; // the interaction's (log)
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
     std::unique_ptr<DistributedGroup> group;
-#endif
 
     explicit Run(const Trainer::Options& options)
         : options(options)
@@ -117,10 +113,8 @@ struct Run {
 
     torch::Tensor gather(const torch::Tensor& local) const
     {
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
         if (group)
             return group->gatherWithGradient(local);
-#endif
         return local;
     }
 
@@ -484,7 +478,6 @@ Trainer::Result Trainer::run(
         TorchRuntime::configureThreads(options.threads);
     }
 
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
     if (options.worldSize > 1) {
         DistributedGroup::Options groupOptions;
         groupOptions.rank = options.rank;
@@ -493,10 +486,6 @@ Trainer::Result Trainer::run(
         groupOptions.port = options.masterPort;
         run.group = DistributedGroup::join(groupOptions);
     }
-#else
-    if (options.worldSize > 1)
-        throw TrainingError("train: this build has no distributed training (training/DistributedGroup.cpp is missing)");
-#endif
 
     // Parameters: all, or only lrclr.* with the backbone frozen; weight decay only on backbone matrices.
     std::vector<torch::Tensor> decayed;
@@ -527,13 +516,11 @@ Trainer::Result Trainer::run(
     }
     run.logitScale = run.parameter("logit_scale");
     run.attentionScale = run.parameter("lrclr.interaction.logit_scale");
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
     if (run.group && options.resumeDirectory.empty()) {
         auto all = run.network->module().parameters(true);
         torch::NoGradGuard noGrad;
         run.group->broadcast(all, 0);
     }
-#endif
 
     std::vector<torch::optim::OptimizerParamGroup> groups;
     auto decayOptions = std::make_unique<torch::optim::AdamWOptions>(options.learningRate);
@@ -829,12 +816,10 @@ Trainer::Result Trainer::run(
                 + std::to_string(step) + "; lower --lr");
         if (loss.requires_grad())
             loss.backward();
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
         if (run.group) {
             run.group->sumGradients(beforeGather);
             run.group->averageGradients(afterGather);
         }
-#endif
         if (options.gradientClip > 0)
             torch::nn::utils::clip_grad_norm_(trainable, options.gradientClip);
         optimizer.step();
@@ -844,9 +829,6 @@ Trainer::Result Trainer::run(
             run.attentionScale.clamp_(0.0, std::log(maximumLogitScale));
         }
         double lossValue = loss.item<double>();
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
-        (void)0; // every rank computes the same global-batch loss: nothing to average
-#endif
         losses.push_back(lossValue);
         const int done = step + 1;
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - loopStart).count();
@@ -911,10 +893,8 @@ Trainer::Result Trainer::run(
             result.directory = options.outputDirectory;
         }
     }
-#ifdef LRCLR_HAVE_DISTRIBUTED_GROUP
     if (run.group)
         run.group->barrier();
-#endif
     return result;
 }
 
