@@ -1,5 +1,9 @@
 #include "ui/FindingsPanel.h"
 
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -154,7 +158,13 @@ void FindingsPanel::refresh()
     const auto result = m_links ? m_links->result() : SharedAnalysisResult();
     if (!result)
         return;
-    for (std::size_t k = 0; k < result->findings.size(); ++k) {
+    // Most probable first: the reader's eye goes to the top of the list, not to the alphabet.
+    std::vector<std::size_t> order(result->findings.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&result](std::size_t a, std::size_t b) {
+        return result->findings[a].combinedProbability > result->findings[b].combinedProbability;
+    });
+    for (const std::size_t k : order) {
         const auto& finding = result->findings[k];
         auto* item = new QTreeWidgetItem(m_findings);
         item->setText(NameColumn, QString::fromStdString(finding.name));

@@ -293,6 +293,37 @@ private Q_SLOTS:
         QCOMPARE(colourAtPatch(1, 1), m_background);
     }
 
+    void findingsAreListedMostProbableFirst()
+    {
+        auto result = std::make_shared<AnalysisResult>(*m_result);
+        const AnalysisResult::Finding model = result->findings.at(0);
+        result->findings.clear();
+        for (const auto& [name, probability] :
+            { std::pair { "Atelectasis", 0.2f }, std::pair { "Edema", 0.9f }, std::pair { "Pneumothorax", 0.5f } }) {
+            AnalysisResult::Finding finding = model;
+            finding.name = name;
+            finding.combinedProbability = probability;
+            finding.globalProbability = 1.0f - probability; // the order follows the combined score only
+            result->findings.push_back(finding);
+        }
+        ReportRegionLinks links;
+        AnalysisSelection selection(&links);
+        FindingsPanel panel(&links, &selection, nullptr);
+        panel.resize(500, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        links.setResult(result);
+        QTreeWidget* list = panel.findingsList();
+        QCOMPARE(list->topLevelItemCount(), 3);
+        QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("Edema"));
+        QCOMPARE(list->topLevelItem(1)->text(0), QStringLiteral("Pneumothorax"));
+        QCOMPARE(list->topLevelItem(2)->text(0), QStringLiteral("Atelectasis"));
+        // A click selects the finding of that row, not the row number.
+        click(list->viewport(), list->visualItemRect(list->topLevelItem(0)).center());
+        QCOMPARE(selection.kind(), AnalysisSelection::Kind::Finding);
+        QCOMPARE(selection.selectedIndex(), 1);
+    }
+
     void everyOfferedColormapHasATable()
     {
         for (const QString& name : OverlaySettings::availableColormaps())
