@@ -719,14 +719,17 @@ Trainer::Result Trainer::run(
             step, result.loss, result.pointingGameSimilarity, result.pointingGameAttention, result.meanAuc);
         std::ostringstream summary;
         summary << std::fixed << std::setprecision(3) << "validation at step " << step << ":";
-        if (result.loss >= 0)
-            summary << " loss " << result.loss;
-        if (result.pointingGameSimilarity >= 0)
-            summary << ", pointing game " << result.pointingGameSimilarity << " (text.patch)";
-        if (result.pointingGameAttention >= 0)
-            summary << " / " << result.pointingGameAttention << " (attention)";
-        if (result.meanAuc >= 0)
-            summary << ", mean AUC " << result.meanAuc << " (combined)";
+        const char* separator = " ";
+        const auto part = [&](const char* name, double value, const char* suffix) {
+            if (value < 0)
+                return;
+            summary << separator << name << " " << value << suffix;
+            separator = ", ";
+        };
+        part("loss", result.loss, "");
+        part("pointing game", result.pointingGameSimilarity, " (text.patch)");
+        part("pointing game", result.pointingGameAttention, " (attention)");
+        part("mean AUC", result.meanAuc, " (combined)");
         report(Progress::Phase::Validating, summary.str());
         return result;
     };

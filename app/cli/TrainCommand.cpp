@@ -253,14 +253,17 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
                   << result.firstLoss << " -> " << result.lastLoss << "\n";
         for (const auto& validation : result.validations) {
             std::cout << "validation at step " << validation.step << " (" << validation.studies << " studies):";
-            if (validation.loss >= 0)
-                std::cout << " loss " << validation.loss;
-            if (validation.pointingGameSimilarity >= 0)
-                std::cout << ", pointing game " << validation.pointingGameSimilarity << " (text.patch)";
-            if (validation.pointingGameAttention >= 0)
-                std::cout << " / " << validation.pointingGameAttention << " (attention)";
-            if (validation.meanAuc >= 0)
-                std::cout << ", mean AUC " << validation.meanAuc;
+            const char* separator = " ";
+            const auto part = [&](const char* name, double value, const char* suffix) {
+                if (value < 0)
+                    return;
+                std::cout << separator << name << " " << value << suffix;
+                separator = ", ";
+            };
+            part("loss", validation.loss, "");
+            part("pointing game", validation.pointingGameSimilarity, " (text.patch)");
+            part("pointing game", validation.pointingGameAttention, " (attention)");
+            part("mean AUC", validation.meanAuc, " (combined)");
             std::cout << "\n";
         }
         if (result.stoppedEarly) {
