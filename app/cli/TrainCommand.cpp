@@ -103,7 +103,8 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
         ("box-weight", po::value<double>()->default_value(0.0), "weight of the auxiliary grounding loss on ground-truth boxes (supervised; off by default)")
         ("label-prompts", "add each finding's prompt (per the study's labels) as an extra sentence")
         ("freeze-backbone", "train only the LRCLR layers (lrclr.*)")
-        ("attend-all-patches", "from scratch: the cross-attention attends over every patch token")
+        ("attend-all-patches", "from scratch: the cross-attention attends over every patch token; regions are then "
+                               "where the finding prompts and sentences attend (selection mode cross-attention)")
         ("seed", po::value<std::uint64_t>()->default_value(0), "seed of weights, batch order and augmentation")
         ("threads", po::value<int>()->default_value(0), "LibTorch threads (0: one per core)")
         ("loader-threads", po::value<int>()->default_value(2), "data loading threads (decode, augment, tokenise)")
@@ -164,6 +165,12 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
         if (values.count("description"))
             train.description = values["description"].as<std::string>();
         train.settings.attendAllPatches = values.count("attend-all-patches") != 0;
+        // The vision attention of a model trained from scratch this way never learns to find lesions; the
+        // cross-modal attention does, so the viewer's regions come from it.
+        if (train.settings.attendAllPatches) {
+            train.settings.selectionMode = lrclr::SelectionMode::CrossAttention;
+            train.settings.topK = 6;
+        }
         train.steps = values["steps"].as<int>();
         train.epochs = values["epochs"].as<double>();
         train.batchSize = values["batch-size"].as<int>();

@@ -38,7 +38,8 @@ struct AnalysisResult {
         double height = 0.0;
     };
 
-    /// A patch chosen by the region-selection layer.
+    /// A patch chosen by the region-selection layer; in the cross-attention mode, the 3x3 patch block around it
+    /// (then `box` covers the block and a sentence's weight on the region is its attention mass in the block).
     struct Region {
         int patchIndex = 0; ///< row * columns + col on the patch grid
         int row = 0;

@@ -196,9 +196,97 @@ struct LrclrModel::Private {
         features.global = normalized(output.embedding()[0]);
         features.patches = normalized(output.tokens()[0].slice(0, 1));
         announce(observer, Stage::SelectingRegions);
-        features.regions = internal::selectRegions(output.attention(), settings.selectionMode, settings.topK)[0];
+        features.regions = settings.selectionMode == SelectionMode::CrossAttention
+            ? attentionPeakRegions(promptAttention(features))
+            : internal::selectRegions(output.attention(), settings.selectionMode, settings.topK)[0];
         cache = std::move(features);
         return *cache;
+    }
+
+    // SelectionMode::CrossAttention: the 3x3 patch block around the peak of each attention map over every patch
+    // (rows of `maps`, [n, P] on the CPU), kept when it holds enough of that attention; best first, one block per
+    // peak, at most top-k.
+    internal::SelectedRegions attentionPeakRegions(const torch::Tensor& maps) const
+    {
+        const auto weights = maps.to(torch::kCPU, torch::kFloat).contiguous();
+        const int side = grid();
+        struct Candidate {
+            int peak = 0;
+            float mass = 0.0f;
+            std::vector<int> members;
+        };
+        std::vector<Candidate> candidates;
+        for (int64_t f = 0; f < weights.size(0); ++f) {
+            const auto* row = weights[f].data_ptr<float>();
+            const int peak = static_cast<int>(std::max_element(row, row + side * side) - row);
+            Candidate candidate;
+            candidate.peak = peak;
+            for (int r = std::max(0, peak / side - 1); r <= std::min(side - 1, peak / side + 1); ++r) {
+                for (int c = std::max(0, peak % side - 1); c <= std::min(side - 1, peak % side + 1); ++c) {
+                    candidate.members.push_back(r * side + c);
+                    candidate.mass += row[r * side + c];
+                }
+            }
+            if (candidate.mass >= LrclrSettings::kCrossAttentionMinimumMass)
+                candidates.push_back(std::move(candidate));
+        }
+        std::stable_sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.mass > b.mass; });
+        internal::SelectedRegions regions;
+        for (auto& candidate : candidates) {
+            if (static_cast<int>(regions.patchIndices.size()) >= settings.topK)
+                break;
+            // Texts that look at the same place (a sentence and its finding, or consolidation and pneumonia) give
+            // one region.
+            const bool taken = std::any_of(regions.members.begin(), regions.members.end(), [&](const auto& block) {
+                return std::find(block.begin(), block.end(), candidate.peak) != block.end();
+            });
+            if (taken)
+                continue;
+            regions.patchIndices.push_back(candidate.peak);
+            regions.scores.push_back(candidate.mass);
+            regions.members.push_back(std::move(candidate.members));
+        }
+        return regions;
+    }
+
+    // The finding prompts' attention over every patch, [F, P].
+    torch::Tensor promptAttention(const ImageFeatures& features)
+    {
+        preparePrompts();
+        return std::get<0>(network->interaction().forward(positivePrompts.unsqueeze(0), features.patches.unsqueeze(0),
+            features.global.unsqueeze(0), torch::Tensor()))[0];
+    }
+
+    // CrossAttention mode with a report: regions where the finding prompts or the report's positively aligned
+    // sentences look; the sentences' region weights follow the new regions. Cached for live re-grounding.
+    void selectRegionsWithSentences(const ImageFeatures& features, std::vector<AnalysisResult::Sentence>& sentences)
+    {
+        std::vector<torch::Tensor> maps { promptAttention(features) };
+        for (const auto& sentence : sentences) {
+            if (sentence.globalSimilarity > 0.0f)
+                maps.push_back(torch::tensor(sentence.attentionMap.values).unsqueeze(0));
+        }
+        cache->regions = attentionPeakRegions(torch::cat(maps, 0));
+        for (auto& sentence : sentences)
+            sentence.regionWeights = blockMasses(sentence.attentionMap.values, cache->regions);
+    }
+
+    // A sentence's weight on each region: its attention mass anywhere in the region's patches.
+    static std::vector<float> blockMasses(const std::vector<float>& attention, const internal::SelectedRegions& regions)
+    {
+        std::vector<float> masses;
+        for (std::size_t k = 0; k < regions.patchIndices.size(); ++k) {
+            float mass = 0.0f;
+            if (k < regions.members.size()) {
+                for (int index : regions.members[k])
+                    mass += attention[static_cast<std::size_t>(index)];
+            } else {
+                mass = attention[static_cast<std::size_t>(regions.patchIndices[k])];
+            }
+            masses.push_back(mass);
+        }
+        return masses;
     }
 
     // Keys of the cross-attention for one image: the selected region tokens, or every patch token.
@@ -238,9 +326,9 @@ struct LrclrModel::Private {
             sentence.similarityMap = patchMap(patchSimilarity[row], grid());
             auto spread = torch::zeros({ patches });
             if (settings.attendAllPatches) {
-                spread = sentenceWeights[row];
-                for (int index : features.regions.patchIndices)
-                    sentence.regionWeights.push_back(spread[index].item<float>());
+                spread = sentenceWeights[row].contiguous();
+                sentence.regionWeights = blockMasses(
+                    std::vector<float>(spread.data_ptr<float>(), spread.data_ptr<float>() + patches), features.regions);
             } else {
                 for (std::size_t k = 0; k < features.regions.patchIndices.size(); ++k) {
                     const float weight = sentenceWeights[row][static_cast<int64_t>(k)].item<float>();
@@ -382,6 +470,10 @@ AnalysisResult LrclrModel::analyze(
     result.model = identity();
     result.geometry = features.geometry;
     const int grid = d->grid();
+    // Sentences before findings: the order of LrclrModel::Stage (and of the viewer's progress stages).
+    result.sentences = d->groundSentences(features, sentences, observer);
+    if (d->settings.selectionMode == SelectionMode::CrossAttention && !result.sentences.empty())
+        d->selectRegionsWithSentences(features, result.sentences);
     for (std::size_t i = 0; i < features.regions.patchIndices.size(); ++i) {
         AnalysisResult::Region region;
         region.patchIndex = features.regions.patchIndices[i];
@@ -389,10 +481,20 @@ AnalysisResult LrclrModel::analyze(
         region.column = region.patchIndex % grid;
         region.score = features.regions.scores[i];
         region.box = ImagePreprocessor::patchBox(region.row, region.column, grid, features.geometry);
+        if (i < features.regions.members.size()) {
+            // A block: the union of its patches' footprints.
+            for (int member : features.regions.members[i]) {
+                const auto box = ImagePreprocessor::patchBox(member / grid, member % grid, grid, features.geometry);
+                const double right = std::max(region.box.x + region.box.width, box.x + box.width);
+                const double bottom = std::max(region.box.y + region.box.height, box.y + box.height);
+                region.box.x = std::min(region.box.x, box.x);
+                region.box.y = std::min(region.box.y, box.y);
+                region.box.width = right - region.box.x;
+                region.box.height = bottom - region.box.y;
+            }
+        }
         result.regions.push_back(region);
     }
-    // Sentences before findings: the order of LrclrModel::Stage (and of the viewer's progress stages).
-    result.sentences = d->groundSentences(features, sentences, observer);
     Private::announce(observer, Stage::ScoringFindings);
     result.findings = d->scoreFindings(features);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

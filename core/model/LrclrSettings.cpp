@@ -20,7 +20,15 @@ nlohmann::json parseObject(const std::string& text, const char* what)
 
 std::string LrclrSettings::selectionModeName(SelectionMode mode)
 {
-    return mode == SelectionMode::PartSelection ? "part-selection" : "rollout";
+    switch (mode) {
+    case SelectionMode::PartSelection:
+        return "part-selection";
+    case SelectionMode::Rollout:
+        return "rollout";
+    case SelectionMode::CrossAttention:
+        return "cross-attention";
+    }
+    return "part-selection";
 }
 
 LrclrSettings LrclrSettings::fromJson(const std::string& text)
@@ -36,9 +44,12 @@ LrclrSettings LrclrSettings::fromJson(const std::string& text)
             settings.selectionMode = SelectionMode::PartSelection;
         else if (mode == "rollout")
             settings.selectionMode = SelectionMode::Rollout;
+        else if (mode == "cross-attention")
+            settings.selectionMode = SelectionMode::CrossAttention;
         else
             throw std::runtime_error(
-                "\"lrclr.selection.mode\" must be \"part-selection\" or \"rollout\", not \"" + mode + "\"");
+                "\"lrclr.selection.mode\" must be \"part-selection\", \"rollout\" or \"cross-attention\", not \"" + mode
+                + "\"");
         if (selection.contains("topK")) {
             if (!selection["topK"].is_number_integer() || selection["topK"].get<int>() < 1)
                 throw std::runtime_error("\"lrclr.selection.topK\" must be a positive integer");
@@ -52,6 +63,9 @@ LrclrSettings LrclrSettings::fromJson(const std::string& text)
             throw std::runtime_error("\"lrclr.interaction.keys\" must be \"regions\" or \"all-patches\"");
         settings.attendAllPatches = keys == "all-patches";
     }
+    // Regions found by the prompts' attention over every patch only make sense if sentences attend over every patch.
+    if (settings.selectionMode == SelectionMode::CrossAttention)
+        settings.attendAllPatches = true;
     return settings;
 }
 

@@ -13,6 +13,11 @@ enum class SelectionMode {
     PartSelection,
     /// Attention rollout: head-averaged (A + I) / 2, row-normalised, multiplied through all layers; top-k patches.
     Rollout,
+    /// Where the finding prompts look: each finding prompt's cross-modal attention over all patches, its peak with
+    /// the 3x3 patch block around it; blocks holding at least kCrossAttentionMinimumMass of the prompt's attention,
+    /// best first, without overlapping peaks, at most top-k. For models trained to attend over every patch, whose
+    /// vision attention (the two modes above) was never asked to find lesions. Implies attention over all patches.
+    CrossAttention,
 };
 
 /// The LRCLR layer settings stored in a model manifest's "lrclr" object, and the parser of its "preprocessing"
@@ -31,6 +36,8 @@ struct LrclrSettings {
     static std::string preprocessingToJson(const ImagePreprocessor::Settings& settings);
 
     static std::string selectionModeName(SelectionMode mode);
+    /// Share of a finding prompt's attention its 3x3 block must hold to become a region (CrossAttention mode).
+    static constexpr double kCrossAttentionMinimumMass = 0.3;
 };
 
 } // namespace lrclr

@@ -208,6 +208,57 @@ private Q_SLOTS:
         QCOMPARE(result.geometry.mode, std::string(allPatches ? "center-crop" : "letterbox"));
     }
 
+    // Cross-attention mode: regions are 3x3 patch blocks around attention peaks (finding prompts and positively
+    // aligned sentences); a sentence's weight on a region is its attention mass in the block.
+    void crossAttentionRegionsAreAttentionPeakBlocks()
+    {
+        const auto copy = m_folder.filePath("variant-cross-attention").toStdString();
+        std::filesystem::copy(m_directory, copy, std::filesystem::copy_options::recursive);
+        auto manifest = ModelDirectory::open(copy).manifest();
+        manifest.lrclrJson = R"({"selection": {"mode": "cross-attention", "topK": 4}})";
+        ModelDirectory::writeManifest(copy, manifest);
+        const auto model = LrclrModel::load(copy, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
+        const std::vector<std::string> sentences { "cardiomegaly", "right pleural effusion", "left upper lobe nodule",
+            "no pneumothorax", "the lungs are clear" };
+        const auto result = model->analyze(syntheticImage(300, 200, 0.3, 0.6), sentences);
+        const int grid = 7;
+        QVERIFY2(!result.regions.empty(), "no attention peak held 30% of its attention in its block");
+        QVERIFY(result.regions.size() <= 4);
+        for (std::size_t k = 0; k < result.regions.size(); ++k) {
+            const auto& region = result.regions[k];
+            QVERIFY2(region.score >= LrclrSettings::kCrossAttentionMinimumMass, qPrintable(QString::number(k)));
+            if (k > 0)
+                QVERIFY(result.regions[k - 1].score >= region.score);
+            for (std::size_t j = 0; j < k; ++j) {
+                const auto& other = result.regions[j];
+                QVERIFY2(std::max(std::abs(other.row - region.row), std::abs(other.column - region.column)) >= 2,
+                    "a region's peak lies in an earlier region's block");
+            }
+        }
+        for (const auto& sentence : result.sentences) {
+            QCOMPARE(sentence.regionWeights.size(), result.regions.size());
+            const auto& attention = sentence.attentionMap.values;
+            for (std::size_t k = 0; k < result.regions.size(); ++k) {
+                const auto& region = result.regions[k];
+                double mass = 0.0;
+                for (int r = std::max(0, region.row - 1); r <= std::min(grid - 1, region.row + 1); ++r)
+                    for (int c = std::max(0, region.column - 1); c <= std::min(grid - 1, region.column + 1); ++c)
+                        mass += attention[static_cast<std::size_t>(r * grid + c)];
+                QVERIFY2(std::abs(mass - sentence.regionWeights[k]) < 1e-5,
+                    qPrintable(QString("%1, region %2: %3 vs %4")
+                                   .arg(QString::fromStdString(sentence.text))
+                                   .arg(k)
+                                   .arg(mass)
+                                   .arg(sentence.regionWeights[k])));
+            }
+        }
+        // Live re-grounding uses the regions of the last analysis.
+        const auto again = model->ground(syntheticImage(300, 200, 0.3, 0.6), { sentences[1] });
+        QCOMPARE(again[0].regionWeights.size(), result.regions.size());
+        for (std::size_t k = 0; k < result.regions.size(); ++k)
+            QVERIFY(std::abs(again[0].regionWeights[k] - result.sentences[1].regionWeights[k]) < 1e-5);
+    }
+
     void refusesTamperedWeightsAndBadSettings()
     {
         const auto copy = m_folder.filePath("tampered").toStdString();

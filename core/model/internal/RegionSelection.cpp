@@ -86,6 +86,9 @@ std::vector<SelectedRegions> rollout(const std::vector<torch::Tensor>& attention
 
 std::vector<SelectedRegions> selectRegions(const std::vector<at::Tensor>& attention, SelectionMode mode, int topK)
 {
+    if (mode == SelectionMode::CrossAttention)
+        throw std::invalid_argument("cross-attention regions come from the finding prompts (LrclrModel), not from the "
+                                    "vision tower's attention");
     checkShapes(attention);
     c10::InferenceMode guard;
     return mode == SelectionMode::PartSelection ? partSelection(attention) : rollout(attention, topK);

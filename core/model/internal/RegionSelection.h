@@ -16,6 +16,8 @@ using lrclr::SelectionMode;
 struct SelectedRegions {
     std::vector<int> patchIndices;
     std::vector<float> scores;
+    /// Per region, every patch it covers (the cross-attention mode's 3x3 blocks); empty when each region is its patch.
+    std::vector<std::vector<int>> members;
 };
 
 /// attention: per layer [B, heads, N, N] with N = 1 + patches (CLS first). `topK` is the number of patches for
