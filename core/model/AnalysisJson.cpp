@@ -68,7 +68,8 @@ std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments
         const auto& finding = result.findings[i];
         document["findings"].push_back({ { "name", finding.name }, { "globalProbability", finding.globalProbability },
             { "localProbability", finding.localProbability }, { "combinedProbability", finding.combinedProbability },
-            { "map", patchMap(finding.map) }, { "heatmap", files(attachments.findingMaps, i) } });
+            { "map", patchMap(finding.map) }, { "attentionMap", patchMap(finding.attentionMap) },
+            { "heatmap", files(attachments.findingMaps, i) } });
     }
     document["regions"] = json::array();
     for (const auto& region : result.regions) {
@@ -119,6 +120,9 @@ AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string
             finding.localProbability = item.at("localProbability").get<float>();
             finding.combinedProbability = item.at("combinedProbability").get<float>();
             finding.map = readPatchMap(item.at("map"));
+            // Absent from files written before the finding attention maps existed.
+            if (item.contains("attentionMap"))
+                finding.attentionMap = readPatchMap(item.at("attentionMap"));
             result.findings.push_back(std::move(finding));
         }
         for (const auto& item : document.at("regions")) {

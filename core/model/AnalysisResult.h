@@ -67,6 +67,7 @@ struct AnalysisResult {
         float localProbability = 0.0f;
         float combinedProbability = 0.0f;
         PatchMap map; ///< similarity of the positive prompt to each patch token
+        PatchMap attentionMap; ///< cross-attention weights of the positive prompt spread on the patch grid
     };
 
     /// Which model produced this, so that saved decisions can be traced to weights and settings.

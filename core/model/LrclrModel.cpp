@@ -365,6 +365,9 @@ struct LrclrModel::Private {
         const auto localProbability = probability(localCosine);
         const auto combinedProbability = probability(conditionedCosine);
         const auto maps = torch::matmul(positivePrompts, features.patches.t()).cpu(); // [F, P]
+        // Each positive prompt's cross-attention, on the patch grid (over the regions, or over every patch).
+        const auto promptWeights = weights[0].slice(0, 0, count).to(torch::kCPU, torch::kFloat).contiguous();
+        const int patches = grid() * grid();
         std::vector<AnalysisResult::Finding> result;
         for (int64_t i = 0; i < count; ++i) {
             AnalysisResult::Finding finding;
@@ -373,6 +376,14 @@ struct LrclrModel::Private {
             finding.localProbability = localProbability[i].item<float>();
             finding.combinedProbability = combinedProbability[i].item<float>();
             finding.map = patchMap(maps[i], grid());
+            auto spread = torch::zeros({ patches });
+            if (settings.attendAllPatches) {
+                spread = promptWeights[i];
+            } else {
+                for (std::size_t k = 0; k < features.regions.patchIndices.size(); ++k)
+                    spread[features.regions.patchIndices[k]] = promptWeights[i][static_cast<int64_t>(k)];
+            }
+            finding.attentionMap = patchMap(spread, grid());
             result.push_back(std::move(finding));
         }
         return result;

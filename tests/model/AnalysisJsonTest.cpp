@@ -1,6 +1,8 @@
 // The analysis JSON schema: every field written, read back identically, and malformed documents refused.
 #include <QtTest>
 
+#include <algorithm>
+
 #include "core/model/AnalysisJson.h"
 
 using lrclr::AnalysisJson;
@@ -27,7 +29,8 @@ AnalysisResult sampleResult()
     sentence.similarityMap = map;
     sentence.attentionMap = AnalysisResult::PatchMap { 2, 2, { 0.0f, 0.0f, 0.4f, 0.6f } };
     result.sentences.push_back(sentence);
-    result.findings.push_back({ "Pleural Effusion", 0.7f, 0.6f, 0.65f, map });
+    result.findings.push_back({ "Pleural Effusion", 0.7f, 0.6f, 0.65f, map, map });
+    std::reverse(result.findings.back().attentionMap.values.begin(), result.findings.back().attentionMap.values.end());
     return result;
 }
 
@@ -57,6 +60,8 @@ private Q_SLOTS:
         QCOMPARE(back.sentences[0].attentionMap.values, original.sentences[0].attentionMap.values);
         QCOMPARE(back.findings[0].combinedProbability, 0.65f);
         QCOMPARE(back.findings[0].map.values, original.findings[0].map.values);
+        QCOMPARE(back.findings[0].attentionMap.values, original.findings[0].attentionMap.values);
+        QVERIFY(back.findings[0].attentionMap.values != back.findings[0].map.values);
     }
 
     void documentFollowsTheSchema()

@@ -1,6 +1,7 @@
 // LrclrModel end to end on a model directory imported in the test from the reference CLIP checkpoint.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -103,6 +104,19 @@ private Q_SLOTS:
             // Before fine-tuning the region-conditioned (combined) score is CLIP's own.
             QVERIFY2(std::abs(finding.combinedProbability - finding.globalProbability) < 1e-6f, finding.name.c_str());
             QCOMPARE(finding.map.values.size(), std::size_t(49));
+            // The prompt's cross-attention over the selected regions: non-zero only on them, summing to 1.
+            const auto& attention = finding.attentionMap.values;
+            QCOMPARE(attention.size(), std::size_t(49));
+            double sum = 0.0;
+            for (std::size_t p = 0; p < attention.size(); ++p) {
+                const bool selected = std::any_of(result.regions.begin(), result.regions.end(),
+                    [&](const AnalysisResult::Region& region) { return region.patchIndex == static_cast<int>(p); });
+                QVERIFY2(selected || attention[p] == 0.0f,
+                    qPrintable(QString("%1: patch %2").arg(finding.name.c_str()).arg(p)));
+                QVERIFY(attention[p] >= 0.0f);
+                sum += attention[p];
+            }
+            QVERIFY2(std::abs(sum - 1.0) < 1e-4, qPrintable(QString("%1: %2").arg(finding.name.c_str()).arg(sum)));
         }
 
         QCOMPARE(result.sentences.size(), sentences.size());

@@ -85,6 +85,19 @@ private Q_SLOTS:
         QVERIFY(m_selection->highlightedRegions().isEmpty());
     }
 
+    void findingsFollowTheChoiceOfMap()
+    {
+        m_selection->selectFinding(1);
+        m_selection->setSentenceMap(AnalysisSelection::SentenceMap::Attention);
+        OverlayHeatmap shown = m_selection->heatmap();
+        QCOMPARE(shown.map.values, m_result->findings[1].attentionMap.values);
+        QCOMPARE(shown.scoreName, QStringLiteral("attention weight"));
+        m_selection->setSentenceMap(AnalysisSelection::SentenceMap::Similarity);
+        shown = m_selection->heatmap();
+        QCOMPARE(shown.map.values, m_result->findings[1].map.values);
+        QCOMPARE(shown.scoreName, QStringLiteral("cosine similarity"));
+    }
+
     void invalidIndexesSelectNothing()
     {
         m_selection->selectSentence(1);

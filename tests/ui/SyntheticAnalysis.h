@@ -21,7 +21,7 @@ namespace lrclr::testing {
 ///   2 "Heart size is normal."            0.40 0.35 0.25   0.19
 ///
 /// Sentence s's similarity map is s + patch / 100; its attention map puts its weights on the regions' patches.
-/// Finding f's map is 1 at patch f + 1 and 0 elsewhere.
+/// Finding f's map is 1 at patch f + 1 and 0 elsewhere; its attention map is 0.9 at patch 15 - f.
 inline std::shared_ptr<const AnalysisResult> syntheticAnalysis()
 {
     auto result = std::make_shared<AnalysisResult>();
@@ -72,6 +72,9 @@ inline std::shared_ptr<const AnalysisResult> syntheticAnalysis()
         finding.combinedProbability = 0.55f - index * 0.3f;
         finding.map = { 4, 4, std::vector<float>(16, 0.0f) };
         finding.map.values[static_cast<std::size_t>(index + 1)] = 1.0f;
+        // Its cross-attention peaks elsewhere: at patch 15 - f.
+        finding.attentionMap = { 4, 4, std::vector<float>(16, 0.0f) };
+        finding.attentionMap.values[static_cast<std::size_t>(15 - index)] = 0.9f;
         result->findings.push_back(finding);
     }
     return result;

@@ -161,8 +161,14 @@ void AnalysisSelection::updateHeatmap()
         heatmap.source = OverlayHeatmap::Source::Finding;
         heatmap.index = m_index;
         heatmap.label = QString::fromStdString(finding.name);
-        heatmap.map = finding.map;
-        heatmap.scoreName = QStringLiteral("cosine similarity");
+        // The same choice of map as for sentences; results saved before finding attention maps existed have none.
+        if (m_sentenceMap == SentenceMap::Attention && !finding.attentionMap.values.empty()) {
+            heatmap.map = finding.attentionMap;
+            heatmap.scoreName = QStringLiteral("attention weight");
+        } else {
+            heatmap.map = finding.map;
+            heatmap.scoreName = QStringLiteral("cosine similarity");
+        }
     }
     // A map whose size does not match its grid would be read out of bounds downstream: show nothing instead.
     if (heatmap.map.values.size()
