@@ -17,6 +17,7 @@
 #include "core/model/ClipTokenizer.h"
 #include "core/model/FindingCatalog.h"
 #include "core/model/LrclrModel.h"
+#include "core/model/MixedPrecision.h"
 #include "core/model/ModelDirectory.h"
 #include "core/model/Sha256.h"
 #include "core/model/TorchRuntime.h"
@@ -467,7 +468,7 @@ Trainer::Result Trainer::run(
     if (options.device != "cpu" && options.device != "cuda" && options.device != "auto")
         throw TrainingError("train: --device must be cpu, cuda or auto");
     if (useCuda) {
-        // TF32 tensor cores: the mixed precision LibTorch 1.13 and 2.x both offer from C++ (autocast is not portable).
+        // TF32 tensor cores for what autocast leaves in fp32 (and everything with --precision fp32).
         at::globalContext().setAllowTF32CuBLAS(true);
         at::globalContext().setAllowTF32CuDNN(true);
         // One GPU per data-parallel rank (NCCL refuses two ranks on one GPU); ranks numbered machine by machine.
@@ -756,6 +757,7 @@ Trainer::Result Trainer::run(
         training["data_manifest_sha256"] = manifestSha256;
         training["from"] = run.sourceModel.empty() ? Json("scratch") : Json(run.sourceModel);
         training["device"] = useCuda ? "cuda" : "cpu (" + std::to_string(TorchRuntime::threads()) + " threads)";
+        training["precision"] = useCuda && options.mixedPrecision ? "bf16 autocast" : "fp32";
         Json notes = Json::object();
         if (!options.description.empty())
             notes["description"] = options.description;
@@ -811,7 +813,10 @@ Trainer::Result Trainer::run(
         for (auto& group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(rate);
         optimizer.zero_grad();
-        const auto computed = run.compute(batch, false);
+        const auto computed = [&] {
+            const MixedPrecision precision(useCuda && options.mixedPrecision);
+            return run.compute(batch, false);
+        }();
         auto loss = options.globalWeight * computed.global + options.localWeight * computed.local
             + options.boxWeight * computed.box;
         if (!std::isfinite(loss.item<double>()))

@@ -60,6 +60,7 @@ public:
         double flipProbability = 0.0; ///< horizontal flips (with side words swapped)
         int maxSentences = 12;
         std::string device = "cpu"; ///< "cpu", "cuda" or "auto"
+        bool mixedPrecision = true; ///< on CUDA: bfloat16 autocast (lrclr::MixedPrecision); ignored on the CPU
         int checkpointEvery = 0; ///< steps between checkpoints; 0: only at the end
         std::string resumeDirectory; ///< checkpoint to continue from
         int validateEvery = 0; ///< steps between validation passes; 0: only at the end

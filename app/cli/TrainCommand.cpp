@@ -113,6 +113,8 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
         ("flip-probability", po::value<double>()->default_value(0.0), "horizontal flips, with the report's side words swapped")
         ("max-sentences", po::value<int>()->default_value(12), "sentences per study in a batch")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu, cuda or auto")
+        ("precision", po::value<std::string>()->default_value("bf16"),
+            "on CUDA: bf16 (autocast, Ampere or newer) or fp32 (TF32); the CPU always trains in fp32")
         ("checkpoint-every", po::value<int>()->default_value(0), "steps between checkpoints (DIR/checkpoint)")
         ("resume", po::value<std::string>(), "continue from a checkpoint directory (DIR/checkpoint)")
         ("validate-every", po::value<int>()->default_value(0), "steps between validation passes (0: at the end)")
@@ -192,6 +194,10 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
         train.flipProbability = values["flip-probability"].as<double>();
         train.maxSentences = values["max-sentences"].as<int>();
         train.device = values["device"].as<std::string>();
+        const auto precision = values["precision"].as<std::string>();
+        if (precision != "bf16" && precision != "fp32")
+            throw std::invalid_argument("--precision must be bf16 or fp32, not \"" + precision + "\"");
+        train.mixedPrecision = precision == "bf16";
         train.checkpointEvery = values["checkpoint-every"].as<int>();
         train.validateEvery = values["validate-every"].as<int>();
         train.logEvery = values["log-every"].as<int>();

@@ -23,6 +23,7 @@
 
 #include "core/model/ClipImporter.h"
 #include "core/model/LrclrModel.h"
+#include "core/model/MixedPrecision.h"
 #include "core/model/NpyArray.h"
 #include "core/model/TorchRuntime.h"
 #include "core/model/internal/ClipNetwork.h"
@@ -113,6 +114,79 @@ bool parity(const std::string& folder, const torch::Device& device, bool half, n
             { "passed", result.passed } };
         passed = passed && result.passed;
     }
+    return passed;
+}
+
+// Training under lrclr::MixedPrecision on CUDA: autocast switches on and off with the guard, bf16 forward passes
+// agree with fp32 ones, and a backward pass through both towers gives finite fp32 gradients to every parameter.
+bool mixedPrecision(const std::string& folder, nlohmann::json& record)
+{
+    const torch::Device device(torch::kCUDA);
+    const auto weights = internal::TorchCheckpoint::read(folder + "/clip_tiny_seed0.pt");
+    internal::ClipNetwork network(ClipConfig::fromShapes(weights.shapes()));
+    network.loadStateDict(weights);
+    network.moveTo(device, false);
+    const auto input = readNpy(folder + "/image_input.npy").to(device);
+    const auto probe = torch::randn({ 64, 64 }, torch::TensorOptions().device(device));
+    torch::ScalarType inside = torch::kFloat;
+    {
+        const MixedPrecision precision(true);
+        inside = torch::matmul(probe, probe).scalar_type();
+    }
+    const auto outside = torch::matmul(probe, probe).scalar_type();
+
+    torch::Tensor reference;
+    {
+        torch::NoGradGuard noGrad;
+        reference = network.encodeImage(input, false).embedding().to(torch::kCPU, torch::kFloat);
+    }
+    torch::Tensor embedding;
+    {
+        const MixedPrecision precision(true);
+        namespace F = torch::nn::functional;
+        auto image = network.encodeImage(input, false).embedding();
+        auto tokens = torch::zeros({ 2, ClipConfig::fromShapes(weights.shapes()).contextLength }, torch::kLong);
+        tokens[0][0] = 49406;
+        tokens[0][1] = 320;
+        tokens[0][2] = 49407;
+        tokens[1][0] = 49406;
+        tokens[1][1] = 1929;
+        tokens[1][2] = 544;
+        tokens[1][3] = 49407;
+        auto text = network.encodeText(tokens.to(device));
+        const auto logits = torch::matmul(F::normalize(image, F::NormalizeFuncOptions().dim(-1)),
+            F::normalize(text, F::NormalizeFuncOptions().dim(-1)).t());
+        logits.sum().backward();
+        embedding = image.detach().to(torch::kCPU, torch::kFloat);
+    }
+    int parameters = 0;
+    int withGradient = 0;
+    bool finiteFloatGradients = true;
+    for (const auto& parameter : network.module().parameters()) {
+        ++parameters;
+        if (!parameter.grad().defined())
+            continue;
+        ++withGradient;
+        finiteFloatGradients = finiteFloatGradients && parameter.grad().scalar_type() == torch::kFloat
+            && torch::isfinite(parameter.grad()).all().item<bool>();
+    }
+    const double cosine = torch::cosine_similarity(embedding, reference, 1).min().item<double>();
+    const double error = (embedding - reference).abs().max().item<double>();
+    // The image tower's parameters and the text tower's all take part; lrclr.* and logit_scale do not here.
+    const bool passed = inside == torch::kBFloat16 && outside == torch::kFloat && cosine >= 0.999
+        && finiteFloatGradients && withGradient > parameters / 2;
+    std::cout << "MixedPrecision (bf16 autocast) on CUDA:\n"
+              << "  matmul inside / outside the guard   " << c10::toString(inside) << " / " << c10::toString(outside)
+              << '\n'
+              << "  image embedding vs fp32             max abs error " << std::scientific << std::setprecision(2)
+              << error << "  min cosine " << std::fixed << std::setprecision(5) << cosine << '\n'
+              << "  backward                            " << withGradient << " of " << parameters
+              << " parameters got gradients, " << (finiteFloatGradients ? "all fp32 and finite" : "NOT all fp32/finite")
+              << '\n'
+              << (passed ? "  ok\n" : "  FAILED\n");
+    record["mixed_precision"] = { { "inside", c10::toString(inside) }, { "outside", c10::toString(outside) },
+        { "max_abs_error", error }, { "min_cosine", cosine }, { "parameters", parameters },
+        { "with_gradient", withGradient }, { "passed", passed } };
     return passed;
 }
 
@@ -236,6 +310,7 @@ int main(int argc, char** argv)
             passed = parity(reference, torch::Device(torch::kCUDA), false, record) && passed;
             passed = parity(reference, torch::Device(torch::kCUDA), true, record) && passed;
             passed = analyzeOnBothDevices(reference, work, record) && passed;
+            passed = mixedPrecision(reference, record) && passed;
         }
         record["passed"] = passed;
         std::ofstream(work + "/model-check.json") << record.dump(2) << '\n';
