@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 namespace lrclr {
@@ -122,6 +124,14 @@ bool isInvertedByImage(const XrayImage& image)
     return monochrome1;
 }
 
+/// Below this many samples a render stays on the calling thread: starting a thread costs tens of microseconds, more
+/// than mapping a small image takes.
+constexpr std::size_t samplesPerBandMinimum = std::size_t { 1 } << 19;
+constexpr unsigned bandsMaximum = 8;
+
+// Measured alternatives (3000 x 3000, 12-bit, Xeon with AVX-512, gcc 12 -O3): eight table bytes assembled in a register
+// and stored at once ran 10-20 % slower than this loop, and AVX2 gathers (1.06 instead of 4.0 instructions per pixel)
+// no faster; the loop already retires a pixel in well under a cycle, so more cores are the remaining lever.
 template<typename T>
 void mapSamples(const T* input, std::uint8_t* output, std::size_t count, const std::uint8_t* table, int offset)
 {
@@ -135,6 +145,25 @@ void mapSamples(const T* input, std::uint8_t* output, std::size_t count, const s
     }
     for (; i < count; ++i)
         output[i] = base[input[i]];
+}
+
+/// Maps samples [begin, end) of the image through the table into output[begin, end).
+void mapRange(const XrayImage& image, const std::uint8_t* table, int offset, std::uint8_t* output, std::size_t begin,
+    std::size_t end)
+{
+    const std::size_t count = end - begin;
+    switch (image.sampleFormat) {
+    case SampleFormat::Unsigned8:
+    case SampleFormat::Rgb8:
+        mapSamples(image.pixels->unsigned8.data() + begin, output + begin, count, table, offset);
+        return;
+    case SampleFormat::Unsigned16:
+        mapSamples(image.unsigned16().data() + begin, output + begin, count, table, offset);
+        return;
+    case SampleFormat::Signed16:
+        mapSamples(image.signed16().data() + begin, output + begin, count, table, offset);
+        return;
+    }
 }
 
 } // namespace
@@ -380,18 +409,49 @@ void DisplayPipeline::renderInto(DisplayFrame& frame) const
     if (m_lookupDirty)
         rebuildLookupTable();
     const std::uint8_t* table = m_lookupTable.data();
-    switch (m_image.sampleFormat) {
-    case SampleFormat::Unsigned8:
-    case SampleFormat::Rgb8:
-        mapSamples(m_image.pixels->unsigned8.data(), frame.bytes.data(), count, table, m_lookupOffset);
-        break;
-    case SampleFormat::Unsigned16:
-        mapSamples(m_image.unsigned16().data(), frame.bytes.data(), count, table, m_lookupOffset);
-        break;
-    case SampleFormat::Signed16:
-        mapSamples(m_image.signed16().data(), frame.bytes.data(), count, table, m_lookupOffset);
-        break;
+    std::uint8_t* output = frame.bytes.data();
+    // Row bands on the cores: every output byte depends only on its own sample and the table, which no band writes,
+    // so the frame is the same byte for byte whatever the number of bands; all bands have ended when this returns.
+    const std::size_t wanted = m_renderBands > 0
+        ? m_renderBands
+        : std::min<std::size_t>(renderBands(), std::max<std::size_t>(1, count / samplesPerBandMinimum));
+    const std::size_t bands = std::min<std::size_t>(wanted, static_cast<std::size_t>(frame.height));
+    if (bands <= 1) {
+        mapRange(m_image, table, m_lookupOffset, output, 0, count);
+        return;
     }
+    const std::size_t rowBytes = static_cast<std::size_t>(frame.bytesPerLine());
+    const std::size_t rows = static_cast<std::size_t>(frame.height);
+    const auto bandStart = [&](std::size_t band) { return rows * band / bands * rowBytes; };
+    std::vector<std::thread> workers;
+    workers.reserve(bands - 1);
+    std::size_t band = 1;
+    for (; band < bands; ++band) {
+        try {
+            workers.emplace_back(
+                mapRange, std::cref(m_image), table, m_lookupOffset, output, bandStart(band), bandStart(band + 1));
+        } catch (const std::system_error&) {
+            break; // no thread to be had: the calling thread maps what is left
+        }
+    }
+    mapRange(m_image, table, m_lookupOffset, output, 0, bandStart(1));
+    if (band < bands)
+        mapRange(m_image, table, m_lookupOffset, output, bandStart(band), count);
+    for (auto& worker : workers)
+        worker.join();
+}
+
+std::size_t DisplayPipeline::renderBands() const
+{
+    if (m_renderBands > 0)
+        return m_renderBands;
+    static const std::size_t cores = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, bandsMaximum);
+    return cores;
+}
+
+void DisplayPipeline::setRenderBands(std::size_t bands)
+{
+    m_renderBands = std::min<std::size_t>(bands, bandsMaximum);
 }
 
 GrayscaleImage DisplayPipeline::modelInput(const XrayImage& image)

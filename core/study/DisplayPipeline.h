@@ -89,8 +89,15 @@ public:
     bool effectiveInversion() const;
 
     DisplayFrame render() const;
-    /// Render into an existing frame, reusing its buffer (no allocation when the size is unchanged).
+    /// Render into an existing frame, reusing its buffer (no allocation when the size is unchanged). A large image is
+    /// mapped in row bands on several threads, all joined before this returns; the bytes do not depend on how many.
     void renderInto(DisplayFrame& frame) const;
+
+    /// Row bands (threads) a render uses: 0, the default, means one per core (up to 8), fewer for a small image so that
+    /// each band has at least 512 Ki samples; n > 0 means exactly n (at most 8, at most one per row), for tests and
+    /// benchmarks. renderBands() says how many a large image gets.
+    void setRenderBands(std::size_t bands);
+    std::size_t renderBands() const;
 
     /// Display value 0..255 of one stored value under the current settings (for tests and pixel read-outs).
     std::uint8_t displayValue(int storedValue) const;
@@ -109,6 +116,7 @@ private:
     XrayImage m_image;
     VoiSettings m_voi;
     bool m_userInverted = false;
+    std::size_t m_renderBands = 0;
     int m_lookupOffset = 0; ///< stored value that maps to m_lookupTable[0]
     mutable std::vector<std::uint8_t> m_lookupTable;
     mutable bool m_lookupDirty = true;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include <QTest>
 
@@ -75,6 +76,8 @@ private Q_SLOTS:
     void renderIntoReusesBuffer();
     void dragMatchesFreshPipelines();
     void copiesShareThePixels();
+    void bandsMatchOneThread_data();
+    void bandsMatchOneThread();
 };
 
 void DisplayPipelineTest::voiFunctions_data()
@@ -462,6 +465,112 @@ void DisplayPipelineTest::copiesShareThePixels()
     QVERIFY(!broken.isValid());
     DisplayPipeline pipeline(broken);
     QVERIFY(!pipeline.render().isValid());
+}
+
+void DisplayPipelineTest::bandsMatchOneThread_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<int>("bands");
+    for (const char* format : { "unsigned16", "signed16", "unsigned8", "rgb8" })
+        for (const int bands : { 0, 2, 3, 7, 8 })
+            QTest::newRow(qPrintable(QStringLiteral("%1, %2 bands").arg(QLatin1String(format)).arg(bands)))
+                << QString::fromLatin1(format) << bands;
+}
+
+void DisplayPipelineTest::bandsMatchOneThread()
+{
+    // Rows split over threads must not change a byte: an odd size (bands end mid-way through no row pattern), random
+    // samples over the whole stored range, MONOCHROME1 with a padding range, and a VOI LUT, then a window.
+    QFETCH(QString, format);
+    QFETCH(int, bands);
+    constexpr int rows = 777;
+    constexpr int columns = 1001;
+    constexpr std::size_t count = std::size_t { rows } * columns;
+    std::mt19937 random(20261126);
+    XrayImage image;
+    if (format == QLatin1String("unsigned16")) {
+        std::vector<std::uint16_t> samples(count);
+        for (auto& sample : samples)
+            sample = static_cast<std::uint16_t>(random() % 4096);
+        image = XrayImage::fromUnsigned16(rows, columns, std::move(samples), 12);
+    } else if (format == QLatin1String("signed16")) {
+        std::vector<std::int16_t> samples(count);
+        for (auto& sample : samples)
+            sample = static_cast<std::int16_t>(static_cast<int>(random() % 4096) - 2048);
+        image = XrayImage::fromSigned16(rows, columns, std::move(samples), 12);
+    } else if (format == QLatin1String("unsigned8")) {
+        std::vector<std::uint8_t> samples(count);
+        for (auto& sample : samples)
+            sample = static_cast<std::uint8_t>(random() % 256);
+        image = XrayImage::fromUnsigned8(rows, columns, std::move(samples));
+    } else {
+        std::vector<std::uint8_t> samples(3 * count);
+        for (auto& sample : samples)
+            sample = static_cast<std::uint8_t>(random() % 256);
+        image = XrayImage::fromRgb8(rows, columns, std::move(samples));
+    }
+    if (!image.isColor()) {
+        image.photometric = PhotometricInterpretation::Monochrome1;
+        image.pixelPaddingValue = 5;
+        image.pixelPaddingRangeLimit = 20;
+        VoiLut lut;
+        lut.firstMappedValue = 100;
+        lut.bitsPerEntry = 12;
+        for (int k = 0; k < 1500; ++k)
+            lut.data.push_back(static_cast<std::uint16_t>((k * k / 1500) % 4096));
+        image.voiLuts.push_back(lut);
+    }
+    QVERIFY(image.isValid());
+
+    DisplayPipeline one(image);
+    one.setRenderBands(1);
+    DisplayPipeline banded(image);
+    banded.setRenderBands(static_cast<std::size_t>(bands));
+    QVERIFY(banded.renderBands() >= 1);
+    DisplayFrame expected, frame;
+    const auto sample = [&](std::size_t index) -> int {
+        switch (image.sampleFormat) {
+        case SampleFormat::Unsigned16:
+            return image.unsigned16()[index];
+        case SampleFormat::Signed16:
+            return image.signed16()[index];
+        case SampleFormat::Unsigned8:
+            return image.unsigned8()[index];
+        case SampleFormat::Rgb8:
+            return image.rgb8()[index];
+        }
+        return 0;
+    };
+    for (int step = 0; step < 3; ++step) {
+        if (step == 0 && !image.isColor()) {
+            QVERIFY(one.selectVoiLut(0));
+            QVERIFY(banded.selectVoiLut(0));
+        } else {
+            one.setWindow(100.0 + 40.0 * step, 300.0 + 200.0 * step);
+            banded.setWindow(100.0 + 40.0 * step, 300.0 + 200.0 * step);
+        }
+        one.renderInto(expected);
+        banded.renderInto(frame);
+        QVERIFY(frame.isValid());
+        QCOMPARE(frame.bytes.size(), count * static_cast<std::size_t>(frame.channels));
+        const auto mismatch = std::mismatch(frame.bytes.begin(), frame.bytes.end(), expected.bytes.begin());
+        QVERIFY2(mismatch.first == frame.bytes.end(),
+            qPrintable(QStringLiteral("step %1: byte %2 is %3 with bands, %4 on one thread")
+                           .arg(step)
+                           .arg(mismatch.first - frame.bytes.begin())
+                           .arg(mismatch.first == frame.bytes.end() ? 0 : int(*mismatch.first))
+                           .arg(mismatch.first == frame.bytes.end() ? 0 : int(*mismatch.second))));
+        // Each byte is its own sample's display value: a band writing at the wrong offset would show here.
+        for (std::size_t index = 0; index < frame.bytes.size(); index += 997)
+            QCOMPARE(int(frame.bytes[index]), int(one.displayValue(sample(index))));
+        const std::size_t last = frame.bytes.size() - 1;
+        QCOMPARE(int(frame.bytes[last]), int(one.displayValue(sample(last))));
+    }
+    if (!image.isColor()) {
+        // Padding is black under MONOCHROME1 in every band, and the image's inversion is in effect.
+        QCOMPARE(int(banded.displayValue(12)), 0);
+        QVERIFY(banded.effectiveInversion());
+    }
 }
 
 QTEST_GUILESS_MAIN(DisplayPipelineTest)
