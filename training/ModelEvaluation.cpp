@@ -1,10 +1,8 @@
 #include "training/ModelEvaluation.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
@@ -14,10 +12,7 @@
 
 #include <QString>
 
-#include "core/study/DicomImageReader.h"
-#include "core/study/DisplayPipeline.h"
-#include "core/study/XrayImage.h"
-#include "imaging/RasterImageReader.h"
+#include "imaging/ModelInputReader.h"
 #include "training/Observations.h"
 
 namespace lrclr {
@@ -32,19 +27,6 @@ double secondsSince(Clock::time_point start)
 }
 
 // DICOM Part 10 files carry "DICM" after a 128-byte preamble; files without it are read as DICOM by extension.
-bool isDicom(const std::string& path)
-{
-    std::ifstream stream(path, std::ios::binary);
-    char magic[4] = {};
-    stream.seekg(128);
-    stream.read(magic, 4);
-    if (stream && std::string(magic, 4) == "DICM")
-        return true;
-    auto extension = std::filesystem::path(path).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return extension == ".dcm" || extension == ".dicom";
-}
 
 std::vector<float> normalized(std::vector<float> vector)
 {
@@ -127,18 +109,7 @@ void ModelEvaluation::selectStudies(const DatasetManifest& manifest)
 
 GrayscaleImage ModelEvaluation::readImage(const std::string& path)
 {
-    if (isDicom(path)) {
-        XrayImage image;
-        DicomImageReader reader;
-        if (!reader.read(path, image))
-            throw std::runtime_error(reader.errorString());
-        return DisplayPipeline::modelInput(image);
-    }
-    QString error;
-    const auto image = RasterImageReader::read(QString::fromStdString(path), &error);
-    if (!image)
-        throw std::runtime_error(error.isEmpty() ? path + ": not a readable image" : error.toStdString());
-    return DisplayPipeline::modelInput(*image);
+    return ModelInputReader::read(path);
 }
 
 EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const ProgressCallback& progress,

@@ -11,14 +11,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include <QImage>
 #include <QString>
 
 #include "core/model/ClipTokenizer.h"
 #include "core/report/Report.h"
-#include "core/study/DicomImageReader.h"
-#include "core/study/DisplayPipeline.h"
-#include "core/study/XrayImage.h"
+#include "imaging/ModelInputReader.h"
 #include "training/DeterministicRandom.h"
 
 namespace lrclr {
@@ -26,43 +23,6 @@ namespace lrclr {
 namespace {
 
 using Box = AnalysisResult::Box;
-
-// DICOM Part 10 files carry "DICM" after a 128-byte preamble.
-bool looksLikeDicom(const std::string& path)
-{
-    std::ifstream stream(path, std::ios::binary);
-    char magic[4] = {};
-    stream.seekg(128);
-    stream.read(magic, 4);
-    return stream && std::string(magic, 4) == "DICM";
-}
-
-// The same model input the viewer and `lrclr analyze` give the network: DICOM through the display pipeline's default
-// window, other formats through Qt's codecs (16-bit gray keeps a 16-bit PNG's precision).
-GrayscaleImage readImage(const std::string& path)
-{
-    if (looksLikeDicom(path)) {
-        XrayImage image;
-        DicomImageReader reader;
-        if (!reader.read(path, image))
-            throw ManifestError(path + ": " + reader.errorString());
-        return DisplayPipeline::modelInput(image);
-    }
-    QImage image;
-    if (!image.load(QString::fromStdString(path)))
-        throw ManifestError(path + ": not a readable image (DICOM, PNG, JPEG, ...)");
-    const QImage gray = image.convertToFormat(QImage::Format_Grayscale16);
-    GrayscaleImage result;
-    result.width = gray.width();
-    result.height = gray.height();
-    result.pixels.resize(static_cast<std::size_t>(result.width) * result.height);
-    for (int y = 0; y < gray.height(); ++y) {
-        const auto* line = reinterpret_cast<const quint16*>(gray.constScanLine(y));
-        for (int x = 0; x < gray.width(); ++x)
-            result.pixels[static_cast<std::size_t>(y) * result.width + x] = line[x] / 257.0f;
-    }
-    return result;
-}
 
 struct CachedStudy {
     std::vector<std::uint8_t> pixels; // S x S, model space, 0..255 before normalisation
@@ -260,9 +220,11 @@ TrainingDataLoader::TrainingDataLoader(const DatasetManifest& manifest, const st
                 const auto path = manifest.resolve(entry.image);
                 std::vector<float> input;
                 try {
-                    input = preprocessor.apply(readImage(path), &geometry);
+                    input = preprocessor.apply(ModelInputReader::read(path), &geometry);
                 } catch (const std::invalid_argument& error) {
                     throw ManifestError(path + ": " + error.what());
+                } catch (const std::runtime_error& error) {
+                    throw ManifestError(error.what());
                 }
                 const std::size_t plane = static_cast<std::size_t>(d->inputSize()) * d->inputSize();
                 study.pixels.resize(plane);
