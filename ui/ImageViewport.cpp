@@ -161,11 +161,10 @@ void ImageViewport::computeHistogram()
             count(value);
         break;
     }
-    // Padding (the area outside the collimated field) must not drag the auto window towards it.
-    if (image.pixelPaddingValue) {
-        const long long padding = std::llround(*image.pixelPaddingValue) - m_histogramOffset;
-        if (padding >= 0 && padding < static_cast<long long>(m_histogram.size()))
-            m_histogram[static_cast<std::size_t>(padding)] = 0;
+    // Padding (the area outside the collimated field, a value or a range) must not widen the drag's modality range.
+    for (std::size_t k = 0; k < m_histogram.size(); ++k) {
+        if (m_histogram[k] != 0 && image.isPadding(static_cast<double>(k) + m_histogramOffset))
+            m_histogram[k] = 0;
     }
     std::size_t first = 0;
     while (first + 1 < m_histogram.size() && m_histogram[first] == 0)
@@ -173,34 +172,17 @@ void ImageViewport::computeHistogram()
     std::size_t last = m_histogram.size() - 1;
     while (last > first && m_histogram[last] == 0)
         --last;
-    const double a = (static_cast<double>(first) + m_histogramOffset) * image.rescaleSlope + image.rescaleIntercept;
-    const double b = (static_cast<double>(last) + m_histogramOffset) * image.rescaleSlope + image.rescaleIntercept;
+    const double a = image.modalityValue(static_cast<double>(first) + m_histogramOffset);
+    const double b = image.modalityValue(static_cast<double>(last) + m_histogramOffset);
     m_modalityRange = { std::min(a, b), std::max(a, b) };
 }
 
 std::pair<double, double> ImageViewport::percentileWindow(double low, double high) const
 {
-    const XrayImage& image = m_pipeline.image();
-    std::uint64_t total = 0;
-    for (const auto n : m_histogram)
-        total += n;
-    if (total == 0)
-        return { 0.0, 1.0 };
-    const auto storedAt = [&](double percentile) {
-        const auto target = static_cast<std::uint64_t>(std::clamp(percentile, 0.0, 100.0) / 100.0 * (total - 1));
-        std::uint64_t cumulative = 0;
-        for (std::size_t k = 0; k < m_histogram.size(); ++k) {
-            cumulative += m_histogram[k];
-            if (cumulative > target)
-                return static_cast<double>(k) + m_histogramOffset;
-        }
-        return static_cast<double>(m_histogram.size() - 1) + m_histogramOffset;
-    };
-    const double a = storedAt(low) * image.rescaleSlope + image.rescaleIntercept;
-    const double b = storedAt(high) * image.rescaleSlope + image.rescaleIntercept;
-    const double lower = std::min(a, b);
-    const double upper = std::max(a, b);
-    return { (lower + upper) / 2.0, std::max(1.0, upper - lower) };
+    // The display pipeline's own percentile window: modality values through the Modality LUT or rescale, the whole
+    // padding range left out.
+    const VoiSettings voi = DisplayPipeline::percentileVoi(m_pipeline.image(), low, high);
+    return { voi.center, voi.width };
 }
 
 void ImageViewport::refreshFrame()

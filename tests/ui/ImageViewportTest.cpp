@@ -131,6 +131,25 @@ private Q_SLOTS:
             qPrintable(QStringLiteral("%1 vs %2").arg(viewport.windowWidth()).arg(high - low)));
     }
 
+    // A padding range (not only the single padding value) is left out of the auto window, as the pipeline does.
+    void autoWindowLeavesOutThePaddingRange()
+    {
+        XrayImage image = testing::rampImage();
+        const auto [lowest, highest] = image.storedRange();
+        image.pixelPaddingValue = lowest;
+        image.pixelPaddingRangeLimit = lowest + (highest - lowest) / 2; // the darker half is padding
+        ImageViewport viewport;
+        viewport.setImage(image);
+        viewport.autoWindow();
+        const VoiSettings expected = DisplayPipeline::percentileVoi(image, 0.5, 99.5);
+        QCOMPARE(viewport.windowCenter(), expected.center);
+        QCOMPARE(viewport.windowWidth(), expected.width);
+        // Every value below the window is padding: the window starts in the unpadded half.
+        const double start = viewport.windowCenter() - viewport.windowWidth() / 2.0;
+        QVERIFY2(start >= image.modalityValue(*image.pixelPaddingRangeLimit),
+            qPrintable(QStringLiteral("window starts at %1").arg(start)));
+    }
+
     void invertAndResetView()
     {
         ImageViewport viewport;
