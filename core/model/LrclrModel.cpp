@@ -81,6 +81,7 @@ struct LrclrModel::Private {
         torch::Tensor global; // [E], normalised
         torch::Tensor patches; // [P, E], normalised (CLS excluded)
         internal::SelectedRegions regions;
+        torch::Tensor promptAttention; // [F, P], CrossAttention mode only: the finding prompts' attention
     };
     std::optional<ImageFeatures> cache;
 
@@ -196,9 +197,12 @@ struct LrclrModel::Private {
         features.global = normalized(output.embedding()[0]);
         features.patches = normalized(output.tokens()[0].slice(0, 1));
         announce(observer, Stage::SelectingRegions);
-        features.regions = settings.selectionMode == SelectionMode::CrossAttention
-            ? attentionPeakRegions(promptAttention(features))
-            : internal::selectRegions(output.attention(), settings.selectionMode, settings.topK)[0];
+        if (settings.selectionMode == SelectionMode::CrossAttention) {
+            features.promptAttention = promptAttention(features);
+            features.regions = attentionPeakRegions(features.promptAttention);
+        } else {
+            features.regions = internal::selectRegions(output.attention(), settings.selectionMode, settings.topK)[0];
+        }
         cache = std::move(features);
         return *cache;
     }
@@ -262,7 +266,7 @@ struct LrclrModel::Private {
     // sentences look; the sentences' region weights follow the new regions. Cached for live re-grounding.
     void selectRegionsWithSentences(const ImageFeatures& features, std::vector<AnalysisResult::Sentence>& sentences)
     {
-        std::vector<torch::Tensor> maps { promptAttention(features) };
+        std::vector<torch::Tensor> maps { features.promptAttention.to(torch::kCPU, torch::kFloat) };
         for (const auto& sentence : sentences) {
             if (sentence.globalSimilarity > 0.0f)
                 maps.push_back(torch::tensor(sentence.attentionMap.values).unsqueeze(0));
