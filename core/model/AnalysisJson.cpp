@@ -68,8 +68,10 @@ std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments
         const auto& finding = result.findings[i];
         document["findings"].push_back({ { "name", finding.name }, { "globalProbability", finding.globalProbability },
             { "localProbability", finding.localProbability }, { "combinedProbability", finding.combinedProbability },
-            { "map", patchMap(finding.map) }, { "attentionMap", patchMap(finding.attentionMap) },
-            { "heatmap", files(attachments.findingMaps, i) } });
+            { "probability", finding.probability }, { "calibrated", finding.calibrated },
+            { "threshold", finding.threshold ? json(*finding.threshold) : json(nullptr) },
+            { "aboveThreshold", finding.aboveThreshold() }, { "map", patchMap(finding.map) },
+            { "attentionMap", patchMap(finding.attentionMap) }, { "heatmap", files(attachments.findingMaps, i) } });
     }
     document["regions"] = json::array();
     for (const auto& region : result.regions) {
@@ -119,6 +121,12 @@ AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string
             finding.globalProbability = item.at("globalProbability").get<float>();
             finding.localProbability = item.at("localProbability").get<float>();
             finding.combinedProbability = item.at("combinedProbability").get<float>();
+            // Files written before calibration existed have the raw combined score only.
+            finding.probability = item.contains("probability") ? item.at("probability").get<float>()
+                                                               : finding.combinedProbability;
+            finding.calibrated = item.contains("calibrated") && item.at("calibrated").get<bool>();
+            if (item.contains("threshold") && !item.at("threshold").is_null())
+                finding.threshold = item.at("threshold").get<float>();
             finding.map = readPatchMap(item.at("map"));
             // Absent from files written before the finding attention maps existed.
             if (item.contains("attentionMap"))

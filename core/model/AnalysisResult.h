@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,9 +64,16 @@ struct AnalysisResult {
     /// Zero-shot probability of one finding (CheXzero: softmax over "{finding}" vs "no {finding}").
     struct Finding {
         std::string name;
-        float globalProbability = 0.0f;
-        float localProbability = 0.0f;
-        float combinedProbability = 0.0f;
+        float globalProbability = 0.0f; ///< raw CheXzero score of the global embedding
+        float localProbability = 0.0f; ///< raw score of the region-attended local embedding
+        float combinedProbability = 0.0f; ///< raw score of the region-conditioned embedding
+        /// The probability to show: the combined score Platt-calibrated by the model's manifest ("calibration"),
+        /// sigmoid(a * logit(combinedProbability) + b); equal to combinedProbability when not calibrated.
+        float probability = 0.0f;
+        bool calibrated = false; ///< whether `probability` went through a calibration
+        /// Operating threshold on `probability` (Youden's J on the calibration split); none when not calibrated.
+        std::optional<float> threshold;
+        bool aboveThreshold() const { return threshold.has_value() && probability >= *threshold; }
         PatchMap map; ///< similarity of the positive prompt to each patch token
         PatchMap attentionMap; ///< cross-attention weights of the positive prompt spread on the patch grid
     };

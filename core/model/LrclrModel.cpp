@@ -379,6 +379,14 @@ struct LrclrModel::Private {
             finding.globalProbability = globalProbability[i].item<float>();
             finding.localProbability = localProbability[i].item<float>();
             finding.combinedProbability = combinedProbability[i].item<float>();
+            finding.probability = finding.combinedProbability;
+            if (const auto* calibration = manifest.calibration.find(finding.name);
+                calibration && calibration->calibrated) {
+                finding.probability = static_cast<float>(calibration->apply(finding.combinedProbability));
+                finding.calibrated = true;
+                if (std::isfinite(calibration->threshold))
+                    finding.threshold = static_cast<float>(calibration->threshold);
+            }
             finding.map = patchMap(maps[i], grid());
             auto spread = torch::zeros({ patches });
             if (settings.attendAllPatches) {

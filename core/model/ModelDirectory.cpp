@@ -1,5 +1,7 @@
 #include "core/model/ModelDirectory.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -164,6 +166,91 @@ void verifyFile(const std::string& directory, const ModelManifest::File& file, b
             + " does not match the manifest's " + file.sha256 + "; refusing to load it");
 }
 
+Json finite(double value)
+{
+    return std::isfinite(value) ? Json(value) : Json(nullptr);
+}
+
+Json calibrationToJson(const ModelManifest::Calibration& calibration)
+{
+    Json findings = Json::object();
+    for (const auto& finding : calibration.findings) {
+        findings[finding.name] = Json { { "calibrated", finding.calibrated },
+            { "a", finding.calibrated ? finite(finding.a) : Json(nullptr) },
+            { "b", finding.calibrated ? finite(finding.b) : Json(nullptr) },
+            { "threshold", finding.calibrated ? finite(finding.threshold) : Json(nullptr) },
+            { "positives", finding.positives }, { "negatives", finding.negatives }, { "score", calibration.score } };
+    }
+    return Json { { "method", "platt" }, { "score", calibration.score },
+        { "input", "logit(combinedProbability) = cos(image, positive prompt) - cos(image, negative prompt)" },
+        { "split", calibration.split }, { "manifest", calibration.manifest }, { "date", calibration.date },
+        { "findings", findings } };
+}
+
+ModelManifest::Calibration calibrationFromJson(const Json& json, const Reader& reader)
+{
+    ModelManifest::Calibration calibration;
+    if (!json.is_object())
+        reader.fail("'calibration' is not a JSON object");
+    const auto text = [&](const char* key) {
+        if (!json.contains(key) || json.at(key).is_null())
+            return std::string();
+        if (!json.at(key).is_string())
+            reader.fail(std::string("'calibration.") + key + "' is not a string");
+        return json.at(key).get<std::string>();
+    };
+    calibration.score = text("score");
+    if (calibration.score.empty())
+        calibration.score = "combined";
+    if (calibration.score != "combined")
+        reader.fail("'calibration.score' = '" + calibration.score + "' is not supported (only \"combined\")");
+    calibration.split = text("split");
+    calibration.manifest = text("manifest");
+    calibration.date = text("date");
+    if (!json.contains("findings"))
+        return calibration;
+    const auto& findings = json.at("findings");
+    if (!findings.is_object())
+        reader.fail("'calibration.findings' is not a JSON object");
+    for (const auto& [name, entry] : findings.items()) {
+        const std::string where = "calibration.findings." + name + ".";
+        if (!entry.is_object())
+            reader.fail("'" + where.substr(0, where.size() - 1) + "' is not a JSON object");
+        ModelManifest::Calibration::Finding finding;
+        finding.name = name;
+        const auto number = [&](const char* key) {
+            if (!entry.contains(key) || entry.at(key).is_null())
+                return std::numeric_limits<double>::quiet_NaN();
+            if (!entry.at(key).is_number())
+                reader.fail("'" + where + key + "' is not a number");
+            return entry.at(key).get<double>();
+        };
+        const auto count = [&](const char* key) {
+            if (!entry.contains(key))
+                return 0;
+            if (!entry.at(key).is_number_integer() || entry.at(key).get<std::int64_t>() < 0)
+                reader.fail("'" + where + key + "' is not a count");
+            return static_cast<int>(entry.at(key).get<std::int64_t>());
+        };
+        finding.positives = count("positives");
+        finding.negatives = count("negatives");
+        finding.a = number("a");
+        finding.b = number("b");
+        finding.threshold = number("threshold");
+        const bool flagged = entry.contains("calibrated") && entry.at("calibrated").is_boolean()
+            && !entry.at("calibrated").get<bool>();
+        // A finding without finite coefficients is not applied, whatever its flag says.
+        finding.calibrated = !flagged && std::isfinite(finding.a) && std::isfinite(finding.b);
+        if (!finding.calibrated) {
+            finding.a = 1.0;
+            finding.b = 0.0;
+            finding.threshold = std::numeric_limits<double>::quiet_NaN();
+        }
+        calibration.findings.push_back(std::move(finding));
+    }
+    return calibration;
+}
+
 } // namespace
 
 std::string ModelManifest::toJson() const
@@ -184,7 +271,29 @@ std::string ModelManifest::toJson() const
         { "toolVersion", provenance.toolVersion } };
     json["notes"] = parseObject(notesJson, "notes");
     json["evaluation"] = parseObject(evaluationJson, "evaluation");
+    if (!calibration.findings.empty())
+        json["calibration"] = calibrationToJson(calibration);
     return json.dump(2) + "\n";
+}
+
+double ModelManifest::Calibration::logit(double probability)
+{
+    const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
+    return std::log(p / (1.0 - p));
+}
+
+double ModelManifest::Calibration::Finding::apply(double rawProbability) const
+{
+    if (!calibrated)
+        return rawProbability;
+    return 1.0 / (1.0 + std::exp(-(a * logit(rawProbability) + b)));
+}
+
+const ModelManifest::Calibration::Finding* ModelManifest::Calibration::find(const std::string& name) const
+{
+    const auto found
+        = std::find_if(findings.begin(), findings.end(), [&name](const Finding& entry) { return entry.name == name; });
+    return found == findings.end() ? nullptr : &*found;
 }
 
 ModelManifest ModelManifest::fromJson(const std::string& text, const std::string& source)
@@ -241,6 +350,8 @@ ModelManifest ModelManifest::fromJson(const std::string& text, const std::string
     }
     manifest.notesJson = reader.objectText(json, "notes");
     manifest.evaluationJson = reader.objectText(json, "evaluation");
+    if (json.contains("calibration") && !json.at("calibration").is_null())
+        manifest.calibration = calibrationFromJson(json.at("calibration"), reader);
     return manifest;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "core/model/ClipConfig.h"
 
@@ -27,6 +29,34 @@ struct ModelManifest {
         std::string toolVersion;
     };
 
+    /// Per-finding Platt scaling of the combined zero-shot score, fitted by `lrclr calibrate` on a labelled split:
+    /// p = sigmoid(a * z + b) with z = logit(raw combined probability) = cos(img, positive) - cos(img, negative).
+    /// Written as the manifest's "calibration" object only when it has findings.
+    struct Calibration {
+        struct Finding {
+            std::string name;
+            bool calibrated = true; ///< false: the split had one class only; the finding stays raw
+            double a = 1.0;
+            double b = 0.0;
+            double threshold = std::numeric_limits<double>::quiet_NaN(); ///< on the calibrated probability
+            int positives = 0;
+            int negatives = 0;
+            /// The calibrated probability of a raw combined probability (the raw one when not calibrated).
+            double apply(double rawProbability) const;
+        };
+        std::string score = "combined"; ///< the score calibrated (only "combined" exists)
+        std::string split; ///< the manifest split fitted on, e.g. "validate"
+        std::string manifest; ///< the dataset manifest's path as given
+        std::string date; ///< ISO 8601 UTC
+        std::vector<Finding> findings;
+
+        /// The entry of `name`, or nullptr.
+        const Finding* find(const std::string& name) const;
+        /// logit(p) with p clamped to [1e-7, 1 - 1e-7]; for a two-way softmax it is the positive-minus-negative
+        /// cosine difference.
+        static double logit(double probability);
+    };
+
     int formatVersion = kFormatVersion;
     std::string name; ///< human-readable model name
     ClipConfig clip;
@@ -39,6 +69,7 @@ struct ModelManifest {
     Provenance provenance;
     std::string notesJson = "{}"; ///< free JSON object
     std::string evaluationJson = "{}"; ///< free JSON object (metrics of evaluations)
+    Calibration calibration; ///< empty findings: no calibration
 
     /// Pretty-printed manifest.json text.
     std::string toJson() const;

@@ -29,8 +29,24 @@ AnalysisResult sampleResult()
     sentence.similarityMap = map;
     sentence.attentionMap = AnalysisResult::PatchMap { 2, 2, { 0.0f, 0.0f, 0.4f, 0.6f } };
     result.sentences.push_back(sentence);
-    result.findings.push_back({ "Pleural Effusion", 0.7f, 0.6f, 0.65f, map, map });
-    std::reverse(result.findings.back().attentionMap.values.begin(), result.findings.back().attentionMap.values.end());
+    AnalysisResult::Finding effusion;
+    effusion.name = "Pleural Effusion";
+    effusion.globalProbability = 0.7f;
+    effusion.localProbability = 0.6f;
+    effusion.combinedProbability = 0.65f;
+    effusion.probability = 0.875f;
+    effusion.calibrated = true;
+    effusion.threshold = 0.375f;
+    effusion.map = map;
+    effusion.attentionMap = map;
+    std::reverse(effusion.attentionMap.values.begin(), effusion.attentionMap.values.end());
+    result.findings.push_back(effusion);
+    AnalysisResult::Finding uncalibrated = effusion;
+    uncalibrated.name = "Cardiomegaly";
+    uncalibrated.probability = uncalibrated.combinedProbability;
+    uncalibrated.calibrated = false;
+    uncalibrated.threshold.reset();
+    result.findings.push_back(uncalibrated);
     return result;
 }
 
@@ -59,6 +75,14 @@ private Q_SLOTS:
         QCOMPARE(back.sentences[0].regionWeights, original.sentences[0].regionWeights);
         QCOMPARE(back.sentences[0].attentionMap.values, original.sentences[0].attentionMap.values);
         QCOMPARE(back.findings[0].combinedProbability, 0.65f);
+        QCOMPARE(back.findings[0].probability, 0.875f);
+        QVERIFY(back.findings[0].calibrated);
+        QCOMPARE(back.findings[0].threshold.value_or(-1.0f), 0.375f);
+        QVERIFY(back.findings[0].aboveThreshold());
+        QCOMPARE(back.findings[1].probability, 0.65f);
+        QVERIFY(!back.findings[1].calibrated);
+        QVERIFY(!back.findings[1].threshold.has_value());
+        QVERIFY(!back.findings[1].aboveThreshold());
         QCOMPARE(back.findings[0].map.values, original.findings[0].map.values);
         QCOMPARE(back.findings[0].attentionMap.values, original.findings[0].attentionMap.values);
         QVERIFY(back.findings[0].attentionMap.values != back.findings[0].map.values);
@@ -76,11 +100,33 @@ private Q_SLOTS:
         const auto finding = document.value("findings").toArray().at(0).toObject();
         QCOMPARE(finding.value("heatmap").toObject().value("npy").toString(), QString("finding-01.npy"));
         QCOMPARE(finding.value("map").toObject().value("values").toArray().size(), 4);
+        QCOMPARE(finding.value("probability").toDouble(), 0.875);
+        QCOMPARE(finding.value("calibrated").toBool(), true);
+        QCOMPARE(finding.value("threshold").toDouble(), 0.375);
+        QCOMPARE(finding.value("aboveThreshold").toBool(), true);
+        QVERIFY(document.value("findings").toArray().at(1).toObject().value("threshold").isNull());
         const auto heatmaps = document.value("sentences").toArray().at(0).toObject().value("heatmaps").toObject();
         QCOMPARE(heatmaps.value("attention").toObject().value("png").toString(), QString("sentence-01-attention.png"));
         QVERIFY(!heatmaps.value("attention").toObject().contains("npy"));
         QVERIFY(heatmaps.value("similarity").toObject().isEmpty());
         QVERIFY(!text.empty() && text.find('\n') == std::string::npos);
+    }
+
+    // Files written before calibration existed show the raw combined score, uncalibrated.
+    void olderFilesReadTheRawScore()
+    {
+        auto text = AnalysisJson::toJson(sampleResult(), {}, -1);
+        auto document = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+        auto findings = document.value("findings").toArray();
+        auto finding = findings.at(0).toObject();
+        for (const char* key : { "probability", "calibrated", "threshold", "aboveThreshold" })
+            finding.remove(QString::fromLatin1(key));
+        findings.replace(0, finding);
+        document.insert("findings", findings);
+        const auto back = AnalysisJson::fromJson(QJsonDocument(document).toJson().toStdString(), "old");
+        QCOMPARE(back.findings[0].probability, 0.65f);
+        QVERIFY(!back.findings[0].calibrated);
+        QVERIFY(!back.findings[0].threshold.has_value());
     }
 
     void invalidUtf8IsReplacedNotThrown()

@@ -273,6 +273,60 @@ private Q_SLOTS:
             QVERIFY(std::abs(again[0].regionWeights[k] - result.sentences[1].regionWeights[k]) < 1e-5);
     }
 
+    // A manifest "calibration" (as `lrclr calibrate` writes it) turns the combined score into the probability shown;
+    // findings it leaves out or flags stay raw, and the raw scores are kept.
+    void manifestCalibrationIsApplied()
+    {
+        const auto copy = m_folder.filePath("variant-calibrated").toStdString();
+        std::filesystem::copy(m_directory, copy, std::filesystem::copy_options::recursive);
+        auto manifest = ModelDirectory::open(copy).manifest();
+        ModelManifest::Calibration::Finding heart;
+        heart.name = "Cardiomegaly";
+        heart.a = 40.0;
+        heart.b = -0.5;
+        heart.threshold = 0.25;
+        heart.positives = 5;
+        heart.negatives = 9;
+        ModelManifest::Calibration::Finding edema;
+        edema.name = "Edema";
+        edema.calibrated = false;
+        edema.negatives = 14;
+        manifest.calibration.split = "validate";
+        manifest.calibration.findings = { heart, edema };
+        ModelDirectory::writeManifest(copy, manifest);
+
+        const auto image = syntheticImage(300, 200, 0.4, 0.6);
+        const auto raw = m_model->analyze(image, {});
+        const auto model = LrclrModel::load(copy, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
+        const auto calibrated = model->analyze(image, {});
+        QCOMPARE(calibrated.findings.size(), raw.findings.size());
+        int checked = 0;
+        for (std::size_t i = 0; i < raw.findings.size(); ++i) {
+            const auto& before = raw.findings[i];
+            const auto& after = calibrated.findings[i];
+            QVERIFY(std::abs(after.combinedProbability - before.combinedProbability) < 1e-6);
+            QVERIFY2(!before.calibrated && before.probability == before.combinedProbability, before.name.c_str());
+            if (after.name == "Cardiomegaly") {
+                const double z = std::log(after.combinedProbability / (1.0 - after.combinedProbability));
+                const double expected = 1.0 / (1.0 + std::exp(-(40.0 * z - 0.5)));
+                QVERIFY2(std::abs(after.probability - expected) < 1e-5,
+                    qPrintable(QString("%1 vs %2").arg(after.probability).arg(expected)));
+                // The slope of 40 moves the probability far from CheXzero's ~50 %.
+                QVERIFY(std::abs(after.probability - after.combinedProbability) > 0.02);
+                QVERIFY(after.calibrated);
+                QCOMPARE(after.threshold.value_or(-1.0f), 0.25f);
+                QCOMPARE(after.aboveThreshold(), after.probability >= 0.25f);
+                ++checked;
+            } else {
+                // Flagged (Edema) or absent from the calibration: raw, no threshold.
+                QVERIFY2(!after.calibrated && after.probability == after.combinedProbability, after.name.c_str());
+                QVERIFY(!after.threshold.has_value());
+                QVERIFY(!after.aboveThreshold());
+            }
+        }
+        QCOMPARE(checked, 1);
+    }
+
     void refusesTamperedWeightsAndBadSettings()
     {
         const auto copy = m_folder.filePath("tampered").toStdString();

@@ -2,6 +2,7 @@
 // CLIP importer on the reference checkpoint.
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -153,6 +154,61 @@ private Q_SLOTS:
             QVERIFY2(torch::equal(a, b), key.c_str());
         }
         QCOMPARE(saved.weightsPath(), opened.weightsPath());
+    }
+
+    // "calibration" (written by `lrclr calibrate`) survives a save and load; a one-class finding stays raw.
+    void calibrationRoundTripsThroughTheManifest()
+    {
+        auto manifest = sampleManifest();
+        manifest.weights = { "weights.pt", std::string(64, 'a'), 10 };
+        manifest.merges = { "merges.txt", std::string(64, 'b'), 0 };
+        QVERIFY(manifest.toJson().find("\"calibration\"") == std::string::npos); // absent when empty
+        manifest.calibration.split = "validate";
+        manifest.calibration.manifest = "phantoms/manifest.jsonl";
+        manifest.calibration.date = "2026-02-03T04:05:06Z";
+        ModelManifest::Calibration::Finding cardiomegaly;
+        cardiomegaly.name = "Cardiomegaly";
+        cardiomegaly.a = 7.5;
+        cardiomegaly.b = -1.25;
+        cardiomegaly.threshold = 0.375;
+        cardiomegaly.positives = 12;
+        cardiomegaly.negatives = 30;
+        ModelManifest::Calibration::Finding fracture;
+        fracture.name = "Fracture";
+        fracture.calibrated = false;
+        fracture.negatives = 42;
+        manifest.calibration.findings = { cardiomegaly, fracture };
+        const auto text = manifest.toJson();
+        const auto back = ModelManifest::fromJson(text, "memory").calibration;
+        QCOMPARE(back.split, std::string("validate"));
+        QCOMPARE(back.manifest, std::string("phantoms/manifest.jsonl"));
+        QCOMPARE(back.date, std::string("2026-02-03T04:05:06Z"));
+        QCOMPARE(back.score, std::string("combined"));
+        QCOMPARE(back.findings.size(), std::size_t(2));
+        const auto* heart = back.find("Cardiomegaly");
+        QVERIFY(heart && heart->calibrated);
+        QCOMPARE(heart->a, 7.5);
+        QCOMPARE(heart->b, -1.25);
+        QCOMPARE(heart->threshold, 0.375);
+        QCOMPARE(heart->positives, 12);
+        QCOMPARE(heart->negatives, 30);
+        // p = sigmoid(7.5 * logit(0.6) - 1.25) = sigmoid(7.5 * 0.405465 - 1.25) = sigmoid(1.79099) = 0.857048
+        QVERIFY2(std::abs(heart->apply(0.6) - 0.857048) < 1e-5, qPrintable(QString::number(heart->apply(0.6))));
+        const auto* bone = back.find("Fracture");
+        QVERIFY(bone && !bone->calibrated);
+        QCOMPARE(bone->negatives, 42);
+        QCOMPARE(bone->apply(0.6), 0.6);
+        QVERIFY(back.find("Edema") == nullptr);
+        QVERIFY(text.find("\"score\": \"combined\"") != std::string::npos);
+        // A non-numeric coefficient is refused with the field's name.
+        auto broken = text;
+        broken.replace(broken.find("7.5"), 3, "\"x\"");
+        try {
+            ModelManifest::fromJson(broken, "memory");
+            QFAIL("a malformed calibration was accepted");
+        } catch (const ModelError& error) {
+            QVERIFY2(QString(error.what()).contains("calibration.findings.Cardiomegaly.a"), error.what());
+        }
     }
 
     void tamperedFilesAreRefused_data()
