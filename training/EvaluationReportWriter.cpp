@@ -165,7 +165,13 @@ std::string EvaluationReportWriter::json(const EvaluationResults& results)
                 { QStringLiteral("combined"), intervalJson(finding.combined) },
                 { QStringLiteral("roc_global"), curveJson(finding.globalCurve) },
                 { QStringLiteral("roc_local"), curveJson(finding.localCurve) },
-                { QStringLiteral("roc_combined"), curveJson(finding.combinedCurve) } });
+                { QStringLiteral("roc_combined"), curveJson(finding.combinedCurve) },
+                { QStringLiteral("calibrated"), finding.calibrated },
+                { QStringLiteral("brier"), number(finding.probability.brier) },
+                { QStringLiteral("ece"), number(finding.probability.ece) },
+                { QStringLiteral("raw_brier"), number(finding.rawCombined.brier) },
+                { QStringLiteral("raw_ece"), number(finding.rawCombined.ece) },
+                { QStringLiteral("ece_bins"), 10 } });
         }
         const auto& retrieval = run.retrieval;
         const QJsonObject retrievalJson { { QStringLiteral("candidates"), retrieval.candidates },
@@ -454,6 +460,31 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
                     + "</td><td>" + intervalText(finding->combined) + "</td>";
             else
                 page += "<td>–</td><td>–</td><td>–</td>";
+        }
+        page += "</tr>\n";
+    }
+    page += "</table>\n";
+
+    // Calibration: does "54 %" mean that 54 % of such studies have the finding?
+    page += "<h2>Calibration per finding</h2>\n<p>Brier score and expected calibration error (10 equal-width bins) "
+            "of the probability the viewer shows (Platt-calibrated from the combined score when the model's "
+            "manifest has a calibration, marked <i>raw</i> otherwise) and of CheXzero's raw combined probability. "
+            "Lower is better.</p>\n<table><tr><th>Finding</th>";
+    for (const auto& run : results.runs)
+        page += "<th>" + escaped(run.name) + " Brier</th><th>" + escaped(run.name) + " ECE</th><th>"
+            + escaped(run.name) + " raw Brier</th><th>" + escaped(run.name) + " raw ECE</th>";
+    page += "</tr>\n";
+    for (const auto& name : names) {
+        page += "<tr><td>" + escaped(name) + "</td>";
+        for (const auto& run : results.runs) {
+            if (const auto* finding = findingOf(run, name)) {
+                const std::string raw = finding->calibrated ? "" : " <small><i>raw</i></small>";
+                page += "<td>" + format(finding->probability.brier) + raw + "</td><td>"
+                    + format(finding->probability.ece) + raw + "</td><td>" + format(finding->rawCombined.brier)
+                    + "</td><td>" + format(finding->rawCombined.ece) + "</td>";
+            } else {
+                page += "<td>–</td><td>–</td><td>–</td><td>–</td>";
+            }
         }
         page += "</tr>\n";
     }

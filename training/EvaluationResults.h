@@ -1,5 +1,6 @@
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,17 @@ struct EvaluationResults {
         std::vector<RocAnalysis::Point> globalCurve;
         std::vector<RocAnalysis::Point> localCurve;
         std::vector<RocAnalysis::Point> combinedCurve;
+        /// How well a probability matches the observed frequency: Brier score (mean squared error) and expected
+        /// calibration error over 10 equal-width bins; NaN when not computed.
+        struct Calibration {
+            double brier = std::numeric_limits<double>::quiet_NaN();
+            double ece = std::numeric_limits<double>::quiet_NaN();
+        };
+        /// Of AnalysisResult::Finding::probability (the probability the viewer shows).
+        Calibration probability;
+        /// Of the raw combined probability (CheXzero's softmax), for comparison.
+        Calibration rawCombined;
+        bool calibrated = false; ///< whether `probability` was calibrated by the model in every study
     };
 
     struct Grounding {

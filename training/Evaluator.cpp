@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "training/BootstrapInterval.h"
+#include "training/FindingCalibrator.h"
 #include "training/GroundingMetrics.h"
 #include "training/RetrievalMetrics.h"
 #include "training/RocAnalysis.h"
@@ -95,6 +96,9 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
     for (const auto& name : findings) {
         std::array<std::vector<double>, 3> scores;
         std::vector<int> targets;
+        std::vector<double> probabilities; // the shown probability, where every study has one
+        bool withProbabilities = true;
+        bool calibrated = true;
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
             const auto score = outputs[i].findingScores.find(name);
@@ -103,6 +107,13 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
             for (int k = 0; k < 3; ++k)
                 scores[static_cast<std::size_t>(k)].push_back(score->second[static_cast<std::size_t>(k)]);
             targets.push_back(*target);
+            const auto shown = outputs[i].findingProbabilities.find(name);
+            if (shown == outputs[i].findingProbabilities.end()) {
+                withProbabilities = false;
+            } else {
+                probabilities.push_back(shown->second.probability);
+                calibrated = calibrated && shown->second.calibrated;
+            }
         }
         EvaluationResults::Finding finding;
         finding.name = name;
@@ -117,6 +128,17 @@ EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const Dat
             *intervals[k] = BootstrapInterval::rocArea(scores[static_cast<std::size_t>(k)], targets,
                 options.bootstrapSamples, options.seed + static_cast<std::uint64_t>(k));
             *curves[k] = RocAnalysis::curve(scores[static_cast<std::size_t>(k)], targets);
+        }
+        // Calibration metrics need probabilities: the combined score may be a logit in hand-made outputs.
+        const auto& raw = scores[2];
+        if (!targets.empty() && std::all_of(raw.begin(), raw.end(), [](double p) { return p >= 0.0 && p <= 1.0; })) {
+            finding.rawCombined.brier = FindingCalibrator::brierScore(raw, targets);
+            finding.rawCombined.ece = FindingCalibrator::expectedCalibrationError(raw, targets, 10);
+        }
+        if (!targets.empty() && withProbabilities) {
+            finding.probability.brier = FindingCalibrator::brierScore(probabilities, targets);
+            finding.probability.ece = FindingCalibrator::expectedCalibrationError(probabilities, targets, 10);
+            finding.calibrated = calibrated;
         }
         if (std::isfinite(finding.combined.estimate)) {
             aucSum += finding.combined.estimate;

@@ -15,7 +15,8 @@
 namespace lrclr {
 
 /// Turns a model's outputs on the studies of a manifest into evaluation results: zero-shot AUC per finding with
-/// bootstrap intervals (global, local and combined scores), pointing game, CNR and mIoU of per-sentence heatmaps
+/// bootstrap intervals (global, local and combined scores), Brier score and expected calibration error of the shown
+/// (calibrated) probability and of the raw combined one, pointing game, CNR and mIoU of per-sentence heatmaps
 /// against the manifest's ground-truth boxes, and image<->report retrieval recall@k. It knows nothing about the
 /// network: `lrclr evaluate` runs the model and hands its outputs here, and tests hand in outputs whose metrics are
 /// known. Stateless; thread-safe.
@@ -44,6 +45,14 @@ public:
     struct StudyOutput {
         /// Finding name -> {global, local, combined} score (probabilities or logits: only the order matters).
         std::map<std::string, std::array<double, 3>> findingScores;
+        /// The probability the viewer shows (AnalysisResult::Finding::probability: the calibrated combined score,
+        /// or the raw one when the model has no calibration for the finding), for the Brier score and the
+        /// expected calibration error; findings missing here get no such metrics for it.
+        struct FindingProbability {
+            double probability = 0.0;
+            bool calibrated = false;
+        };
+        std::map<std::string, FindingProbability> findingProbabilities;
         /// One heatmap per manifest sentence (same order), width * height values in original pixels; an empty
         /// vector leaves the sentence out of the grounding metrics.
         std::vector<std::vector<float>> sentenceHeatmaps;

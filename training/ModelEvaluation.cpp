@@ -162,7 +162,8 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
         GrayscaleImage image;
         std::string report;
     };
-    const auto read = [this](std::size_t index) {
+    const bool findingsOnly = m_options.findingsOnly;
+    const auto read = [this, findingsOnly](std::size_t index) {
         const auto& entry = m_studies.entries()[index];
         Input input;
         input.image = readImage(m_studies.resolve(entry.image));
@@ -171,7 +172,8 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
             throw std::runtime_error("the image is " + std::to_string(input.image.width) + " x "
                 + std::to_string(input.image.height) + " pixels but the manifest says " + std::to_string(entry.width)
                 + " x " + std::to_string(entry.height) + " (its boxes would not fit)");
-        input.report = reportFor(m_studies, entry);
+        if (!findingsOnly)
+            input.report = reportFor(m_studies, entry);
         return input;
     };
     std::future<Input> next = std::async(std::launch::async, read, std::size_t(0));
@@ -197,7 +199,7 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
             // each sentence independently of the others.
             std::vector<std::size_t> grounded;
             std::vector<std::string> texts;
-            for (std::size_t s = 0; s < entry.sentences.size(); ++s) {
+            for (std::size_t s = 0; s < entry.sentences.size() && !findingsOnly; ++s) {
                 if (!entry.sentences[s].boxes.empty()) {
                     grounded.push_back(s);
                     texts.push_back(entry.sentences[s].text);
@@ -210,9 +212,11 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
                 Evaluator::StudyOutput output;
                 output.width = image.width;
                 output.height = image.height;
-                for (const auto& finding : result.findings)
+                for (const auto& finding : result.findings) {
                     output.findingScores[finding.name]
                         = { finding.globalProbability, finding.localProbability, finding.combinedProbability };
+                    output.findingProbabilities[finding.name] = { finding.probability, finding.calibrated };
+                }
                 output.sentenceHeatmaps.resize(entry.sentences.size());
                 output.sentenceGrounding.resize(entry.sentences.size());
                 if (m_options.attentionGrounding)
@@ -230,8 +234,10 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
                             LrclrModel::mapToImage(sentence.attentionMap, result.geometry, image.width, image.height),
                             image.width, image.height, boxes);
                 }
-                item.imageEmbeddings[i] = normalized(item.model->encodeImage(image).embedding);
-                item.reportEmbeddings[i] = normalized(item.model->encodeTexts({ report }).front().embedding);
+                if (!findingsOnly) {
+                    item.imageEmbeddings[i] = normalized(item.model->encodeImage(image).embedding);
+                    item.reportEmbeddings[i] = normalized(item.model->encodeTexts({ report }).front().embedding);
+                }
                 item.seconds += secondsSince(modelStart) + readSeconds;
                 if (studyCallback) {
                     output.image = image;
@@ -300,8 +306,10 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
         results.notes.push_back(
             "Cancelled after " + std::to_string(kept.size()) + " of " + std::to_string(count) + " studies.");
     const int n = static_cast<int>(kept.size());
-    const bool retrieval = withReports && n > 0 && n <= m_options.maximumRetrievalStudies;
-    if (!withReports)
+    const bool retrieval = !findingsOnly && withReports && n > 0 && n <= m_options.maximumRetrievalStudies;
+    if (findingsOnly)
+        results.notes.push_back("Findings only: grounding and retrieval not evaluated.");
+    else if (!withReports)
         results.notes.push_back("Retrieval not evaluated: some studies have no report text.");
     else if (n > m_options.maximumRetrievalStudies)
         results.notes.push_back(

@@ -33,6 +33,9 @@ public:
         /// failing on the first.
         bool skipBad = false;
         bool attentionGrounding = true; ///< also score the cross-attention maps (cheap)
+        /// Only the zero-shot findings (`lrclr calibrate`): no sentence is grounded, no report read or embedded, no
+        /// retrieval.
+        bool findingsOnly = false;
         /// Retrieval is skipped (with a note) above this many studies: its n x n similarity matrix of doubles would
         /// take more than 128 MiB.
         int maximumRetrievalStudies = 4096;

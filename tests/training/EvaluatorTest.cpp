@@ -74,6 +74,7 @@ private Q_SLOTS:
     void retrievalAndMismatch();
     void pairedComparison();
     void groundingByBoxSize();
+    void calibrationMetrics();
 };
 
 void EvaluatorTest::classificationUnderPolicies_data()
@@ -268,6 +269,36 @@ void EvaluatorTest::groundingByBoxSize()
     const auto empty = Evaluator::summarizeGrounding({});
     QCOMPARE(empty.byBoxSize.size(), std::size_t(4));
     QVERIFY(std::isnan(empty.byBoxSize[0].pointingGame));
+}
+
+// Under U-Ignore the targets are studies 0, 1, 3, 4: labels 1, 0, 1, 0, raw combined 0.9, 0.2, 0.4, 0.6.
+// Raw: Brier (0.01 + 0.04 + 0.36 + 0.36) / 4 = 0.1925; ECE (one study per bin) (0.1 + 0.2 + 0.6 + 0.6) / 4 = 0.375.
+// Shown probabilities 0.8, 0.1, 0.7, 0.3: Brier (0.04 + 0.01 + 0.09 + 0.09) / 4 = 0.0575;
+// ECE (0.2 + 0.1 + 0.3 + 0.3) / 4 = 0.225.
+void EvaluatorTest::calibrationMetrics()
+{
+    auto f = fixture();
+    Evaluator::Options options;
+    options.bootstrapSamples = 0;
+    const auto uncalibrated = Evaluator::evaluate("raw", f.manifest, f.outputs, {}, options);
+    QCOMPARE(uncalibrated.findings.size(), std::size_t(1));
+    QVERIFY(std::abs(uncalibrated.findings[0].rawCombined.brier - 0.1925) < 1e-12);
+    QVERIFY(std::abs(uncalibrated.findings[0].rawCombined.ece - 0.375) < 1e-12);
+    QVERIFY(std::isnan(uncalibrated.findings[0].probability.brier)); // no shown probabilities handed in
+    QVERIFY(!uncalibrated.findings[0].calibrated);
+
+    const double shown[5] = { 0.8, 0.1, 0.5, 0.7, 0.3 };
+    for (std::size_t i = 0; i < 5; ++i)
+        f.outputs[i].findingProbabilities["Pleural Effusion"] = { shown[i], true };
+    const auto calibrated = Evaluator::evaluate("calibrated", f.manifest, f.outputs, {}, options);
+    const auto& finding = calibrated.findings[0];
+    QVERIFY(finding.calibrated);
+    QVERIFY2(std::abs(finding.probability.brier - 0.0575) < 1e-12, qPrintable(QString::number(finding.probability.brier)));
+    QVERIFY2(std::abs(finding.probability.ece - 0.225) < 1e-12, qPrintable(QString::number(finding.probability.ece)));
+    QVERIFY(std::abs(finding.rawCombined.brier - 0.1925) < 1e-12);
+    // One study shown uncalibrated: the finding is not reported as calibrated.
+    f.outputs[4].findingProbabilities["Pleural Effusion"].calibrated = false;
+    QVERIFY(!Evaluator::evaluate("mixed", f.manifest, f.outputs, {}, options).findings[0].calibrated);
 }
 
 QTEST_GUILESS_MAIN(EvaluatorTest)
