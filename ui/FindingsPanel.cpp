@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "ui/model/AnalysisSelection.h"
+#include "ui/model/FindingRows.h"
 #include "ui/model/ReportRegionLinks.h"
 #include "ui/model/ReviewDecisions.h"
 
@@ -23,6 +24,7 @@ namespace lrclr {
 namespace {
 
 constexpr int probabilityRole = Qt::UserRole + 1;
+constexpr int thresholdRole = Qt::UserRole + 2; ///< operating threshold drawn as a tick on the bar
 
 /// Paints a probability 0..1 as a horizontal bar with its percentage, so 14 findings can be compared at a glance.
 class ProbabilityBarDelegate : public QStyledItemDelegate {
@@ -41,15 +43,27 @@ public:
             return;
         }
         const double probability = std::clamp(value.toDouble(), 0.0, 1.0);
+        QStyleOptionViewItem styled = option;
+        initStyleOption(&styled, index); // the item's font: bold above the threshold
         painter->save();
         if (option.state & QStyle::State_Selected)
             painter->fillRect(option.rect, option.palette.highlight());
         const QRect track = option.rect.adjusted(3, 4, -3, -4);
         painter->fillRect(track, QColor(255, 255, 255, 18));
         painter->fillRect(QRect(track.topLeft(), QSize(int(track.width() * probability), track.height())), m_color);
+        const QVariant threshold = index.data(thresholdRole);
+        if (threshold.isValid()) {
+            const int x = track.left() + int(track.width() * std::clamp(threshold.toDouble(), 0.0, 1.0));
+            painter->setPen(QPen(QColor(255, 255, 255, 200), 2));
+            painter->drawLine(x, track.top() - 2, x, track.bottom() + 2);
+        }
+        painter->setFont(styled.font);
         painter->setPen(option.palette.color(QPalette::Text));
         painter->drawText(track.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignRight,
             QString::number(probability * 100.0, 'f', 0) + QLatin1Char('%'));
+        const QString marker = index.data(Qt::DisplayRole).toString(); // e.g. the above-threshold marker
+        if (!marker.isEmpty())
+            painter->drawText(track.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, marker);
         painter->restore();
     }
 
@@ -62,7 +76,7 @@ private:
     QColor m_color;
 };
 
-enum FindingColumn { NameColumn, GlobalColumn, LocalColumn, CombinedColumn };
+enum FindingColumn { NameColumn, ProbabilityColumn, GlobalColumn, LocalColumn, CombinedColumn };
 enum PairColumn { SentenceColumn, RegionColumn, WeightColumn, DecisionColumn };
 
 QString decisionText(ReviewDecisions::Decision decision)
@@ -91,18 +105,23 @@ FindingsPanel::FindingsPanel(
     , m_accept(new QPushButton(tr("Accept (A)"), this))
     , m_reject(new QPushButton(tr("Reject (R)"), this))
 {
-    m_findings->setColumnCount(4);
-    m_findings->setHeaderLabels({ tr("Finding"), tr("Global"), tr("Local"), tr("Combined") });
+    m_findings->setColumnCount(5);
+    m_findings->setHeaderLabels(
+        { tr("Finding"), tr("Probability"), tr("Global (raw)"), tr("Local (raw)"), tr("Combined (raw)") });
     m_findings->setRootIsDecorated(false);
     m_findings->setUniformRowHeights(true);
+    m_findings->setItemDelegateForColumn(ProbabilityColumn, new ProbabilityBarDelegate(QColor(200, 90, 60), this));
     m_findings->setItemDelegateForColumn(GlobalColumn, new ProbabilityBarDelegate(QColor(70, 130, 200), this));
     m_findings->setItemDelegateForColumn(LocalColumn, new ProbabilityBarDelegate(QColor(60, 170, 150), this));
     m_findings->setItemDelegateForColumn(CombinedColumn, new ProbabilityBarDelegate(QColor(230, 150, 40), this));
     m_findings->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     m_findings->header()->setStretchLastSection(false);
     m_findings->setSortingEnabled(false);
-    m_findings->setToolTip(tr("Zero-shot probability: global image embedding, region-attended local embedding, and "
-                              "their combination. Click a finding to show its heatmap."));
+    m_findings->setToolTip(tr("Probability: the combined zero-shot score calibrated on labelled studies (the raw "
+                              "combined score when the model has no calibration); bold with \u25B2 at or above the "
+                              "finding's operating threshold (the tick on the bar). Raw CheXzero scores: global image "
+                              "embedding, region-attended local embedding, and their combination. Click a finding to "
+                              "show its heatmap."));
 
     m_pairs->setColumnCount(4);
     m_pairs->setHeaderLabels({ tr("Sentence"), tr("Region"), tr("Weight"), tr("Decision") });
@@ -158,20 +177,28 @@ void FindingsPanel::refresh()
     const auto result = m_links ? m_links->result() : SharedAnalysisResult();
     if (!result)
         return;
-    // Most probable first: the reader's eye goes to the top of the list, not to the alphabet.
-    std::vector<std::size_t> order(result->findings.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::stable_sort(order.begin(), order.end(), [&result](std::size_t a, std::size_t b) {
-        return result->findings[a].combinedProbability > result->findings[b].combinedProbability;
-    });
-    for (const std::size_t k : order) {
-        const auto& finding = result->findings[k];
+    // Most probable first (FindingRows orders and marks them).
+    for (const auto& row : FindingRows::fromResult(*result)) {
         auto* item = new QTreeWidgetItem(m_findings);
-        item->setText(NameColumn, QString::fromStdString(finding.name));
-        item->setData(NameColumn, Qt::UserRole, static_cast<int>(k));
-        item->setData(GlobalColumn, probabilityRole, finding.globalProbability);
-        item->setData(LocalColumn, probabilityRole, finding.localProbability);
-        item->setData(CombinedColumn, probabilityRole, finding.combinedProbability);
+        item->setText(NameColumn, row.name);
+        item->setData(NameColumn, Qt::UserRole, row.index);
+        item->setData(NameColumn, aboveThresholdRole, row.aboveThreshold);
+        item->setData(ProbabilityColumn, probabilityRole, row.probability);
+        if (row.threshold)
+            item->setData(ProbabilityColumn, thresholdRole, *row.threshold);
+        item->setData(GlobalColumn, probabilityRole, row.globalProbability);
+        item->setData(LocalColumn, probabilityRole, row.localProbability);
+        item->setData(CombinedColumn, probabilityRole, row.combinedProbability);
+        if (row.aboveThreshold) {
+            // The marker goes on the probability bar, so the name column keeps the finding's name.
+            item->setText(ProbabilityColumn, QStringLiteral("\u25B2"));
+            QFont font = item->font(NameColumn);
+            font.setBold(true);
+            for (int column = NameColumn; column <= CombinedColumn; ++column)
+                item->setFont(column, font);
+        }
+        for (int column = NameColumn; column <= CombinedColumn; ++column)
+            item->setToolTip(column, row.toolTip());
     }
     for (int sentence = 0; sentence < m_links->sentenceCount(); ++sentence) {
         const QString text = QString::fromStdString(result->sentences[static_cast<std::size_t>(sentence)].text);

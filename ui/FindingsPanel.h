@@ -12,8 +12,9 @@ class AnalysisSelection;
 class ReportRegionLinks;
 class ReviewDecisions;
 
-/// The findings panel: zero-shot probability per finding as global / local / combined bars (click a finding to put
-/// its heatmap on the viewport), and the sentence–region pairs above the link threshold with accept / reject
+/// The findings panel: per finding the probability to show (calibrated from the combined score when the model has a
+/// calibration; bold with a marker at or above the finding's operating threshold) and the raw CheXzero global / local
+/// / combined scores as bars (click a finding to put its heatmap on the viewport), and the sentence–region pairs above the link threshold with accept / reject
 /// decisions (ReviewDecisions; keys A, R, U on the selected pair). GUI thread only.
 class FindingsPanel : public QWidget {
     Q_OBJECT
@@ -21,6 +22,9 @@ class FindingsPanel : public QWidget {
 public:
     FindingsPanel(
         ReportRegionLinks* links, AnalysisSelection* selection, ReviewDecisions* decisions, QWidget* parent = nullptr);
+
+    /// Item data role (name column) holding whether the finding is at or above its operating threshold.
+    static constexpr int aboveThresholdRole = Qt::UserRole + 3;
 
     QTreeWidget* findingsList() const { return m_findings; }
     QTreeWidget* pairsList() const { return m_pairs; }

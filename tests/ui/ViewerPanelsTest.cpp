@@ -3,6 +3,7 @@
 // finding shows its map, and accept/reject decisions reach ReviewDecisions.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <QApplication>
 #include <QCheckBox>
@@ -321,6 +322,58 @@ private Q_SLOTS:
         // A click selects the finding of that row, not the row number.
         click(list->viewport(), list->visualItemRect(list->topLevelItem(0)).center());
         QCOMPARE(selection.kind(), AnalysisSelection::Kind::Finding);
+        QCOMPARE(selection.selectedIndex(), 1);
+    }
+
+    // The panel shows the calibrated probability, orders by it, and marks (bold, ▲) findings at or above their
+    // operating threshold; the raw CheXzero scores stay in the tooltip and the raw columns.
+    void calibratedFindingsAboveTheirThresholdAreMarked()
+    {
+        auto result = std::make_shared<AnalysisResult>(*m_result);
+        const AnalysisResult::Finding model = result->findings.at(0);
+        result->findings.clear();
+        const auto add = [&](const char* name, float raw, std::optional<float> shown, std::optional<float> threshold) {
+            AnalysisResult::Finding finding = model;
+            finding.name = name;
+            finding.combinedProbability = raw;
+            finding.calibrated = shown.has_value();
+            finding.probability = shown.value_or(raw);
+            finding.threshold = threshold;
+            result->findings.push_back(finding);
+        };
+        add("Edema", 0.58f, 0.1f, 0.3f); // highest raw score, but below its threshold once calibrated
+        add("Cardiomegaly", 0.52f, 0.8f, 0.4f);
+        add("Atelectasis", 0.5f, std::nullopt, std::nullopt); // the model has no calibration for it
+        ReportRegionLinks links;
+        AnalysisSelection selection(&links);
+        FindingsPanel panel(&links, &selection, nullptr);
+        panel.resize(600, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        links.setResult(result);
+        QTreeWidget* list = panel.findingsList();
+        QCOMPARE(list->topLevelItemCount(), 3);
+        QTreeWidgetItem* heart = list->topLevelItem(0);
+        QTreeWidgetItem* atelectasis = list->topLevelItem(1);
+        QTreeWidgetItem* edema = list->topLevelItem(2);
+        QCOMPARE(heart->text(0), QStringLiteral("Cardiomegaly"));
+        QCOMPARE(atelectasis->text(0), QStringLiteral("Atelectasis"));
+        QCOMPARE(edema->text(0), QStringLiteral("Edema"));
+        QVERIFY(heart->data(0, FindingsPanel::aboveThresholdRole).toBool());
+        QVERIFY(heart->font(0).bold());
+        QCOMPARE(heart->text(1), QStringLiteral("\u25B2"));
+        QVERIFY(!edema->data(0, FindingsPanel::aboveThresholdRole).toBool());
+        QVERIFY(!edema->font(0).bold());
+        QVERIFY(edema->text(1).isEmpty());
+        QVERIFY(!atelectasis->font(0).bold());
+        QVERIFY2(heart->toolTip(0).contains(QStringLiteral("Calibrated probability 80%")), qPrintable(heart->toolTip(0)));
+        QVERIFY2(heart->toolTip(0).contains(QStringLiteral("combined 52%")), qPrintable(heart->toolTip(0)));
+        QVERIFY2(edema->toolTip(0).contains(QStringLiteral("threshold 30%: below")), qPrintable(edema->toolTip(0)));
+        QVERIFY2(atelectasis->toolTip(0).contains(QStringLiteral("Uncalibrated")), qPrintable(atelectasis->toolTip(0)));
+        // Painting the bars with their threshold ticks and marker works offscreen.
+        QVERIFY(!panel.grab().isNull());
+        // A click still selects the finding of that row.
+        click(list->viewport(), list->visualItemRect(heart).center());
         QCOMPARE(selection.selectedIndex(), 1);
     }
 
