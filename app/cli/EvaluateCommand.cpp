@@ -61,6 +61,11 @@ std::string studyLine(const std::string& run, const ManifestEntry& entry, const 
         const auto label = entry.label(name);
         findings[name] = { { "global", scores[0] }, { "local", scores[1] }, { "combined", scores[2] },
             { "label", label ? nlohmann::json(*label) : nlohmann::json(nullptr) } };
+        // The probability the viewer shows: calibrated when the model has a calibration for the finding.
+        if (const auto shown = output.findingProbabilities.find(name); shown != output.findingProbabilities.end()) {
+            findings[name]["probability"] = shown->second.probability;
+            findings[name]["calibrated"] = shown->second.calibrated;
+        }
     }
     nlohmann::json sentences = nlohmann::json::array();
     for (std::size_t s = 0; s < entry.sentences.size(); ++s) {

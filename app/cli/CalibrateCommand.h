@@ -1,0 +1,19 @@
+#pragma once
+
+#include "app/cli/ICommand.h"
+#include "app/cli/ModelCommands.h"
+
+namespace lrclr::cli {
+
+/// `lrclr calibrate --model DIR --manifest M [--split validate]`: runs the model's zero-shot findings over a labelled
+/// split of a dataset manifest (ModelEvaluation, findings only), fits each finding's Platt scaling and Youden
+/// threshold (FindingCalibrator) and writes them into the model's manifest.json as "calibration" (atomically; the
+/// manifest is not covered by the SHA-256s). LrclrModel applies it to every analysis afterwards.
+class CalibrateCommand : public ICommand {
+public:
+    std::string name() const override { return "calibrate"; }
+    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    int run(const std::vector<std::string>& arguments) override;
+};
+
+} // namespace lrclr::cli
