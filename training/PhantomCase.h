@@ -44,6 +44,9 @@ struct PhantomCase {
     double pixelSpacingMm = 0.0; ///< square pixels, at the detector (no magnification correction)
     int bitsStored = 12;
     std::vector<std::uint16_t> pixels; ///< width * height stored values, row-major, MONOCHROME2 (bright = dense)
+    /// Written as MONOCHROME1 (stored values inverted: bright = air) by PhantomImageWriter; `pixels` stay
+    /// MONOCHROME2 here, so every consumer of the value sees one convention.
+    bool monochrome1 = false;
     double windowCenter = 0.0;
     double windowWidth = 0.0;
 

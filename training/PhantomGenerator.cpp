@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "training/DeterministicRandom.h"
+#include "training/DomainRandomization.h"
 #include "training/PhantomReportWriter.h"
 
 namespace lrclr {
@@ -1169,7 +1170,11 @@ PhantomCase PhantomGenerator::generate(std::uint64_t seed, int index) const
 
     for (PlannedFinding& plan : planned)
         result.findings.push_back(plan.finding);
-    PhantomReportWriter().write(result, reportRandom);
+    if (m_options.domainRandomization) {
+        DeterministicRandom domainRandom(DeterministicRandom::derivedSeed(imageSeed, 4));
+        DomainRandomization::apply(result, domainRandom);
+    }
+    PhantomReportWriter({ m_options.domainRandomization }).write(result, reportRandom);
     return result;
 }
 

@@ -27,6 +27,10 @@ public:
         double normalFraction = 0.3; ///< share of studies without pathology when findings are random
         double subtleFraction = 0.12; ///< share of findings drawn faintly and reported as uncertain
         double deviceFraction = 1.0; ///< scales how often random studies get tubes, lines and pacemakers
+        /// Domain randomisation for training data: random output size and aspect ratio (around `size`), patient
+        /// placement (zoom, shift, small rotation), exposure, detector blur and noise, bit depth, MONOCHROME1,
+        /// collimation; and reports drawn from the widest phrasing pool. Off: the reference look (demo, tests).
+        bool domainRandomization = false;
         /// When not empty, every image gets exactly these findings (and no random ones).
         std::vector<FindingRequest> findings;
     };

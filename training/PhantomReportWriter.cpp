@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "training/DeterministicRandom.h"
+#include "training/ReportParaphraser.h"
 
 namespace lrclr {
 
@@ -243,6 +244,25 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
                 { "No evidence of pulmonary vascular congestion or edema.", { { "Edema", 0 } } } });
     if (!has("nodule") && !has("mass"))
         maybe(0.15, { { "No suspicious pulmonary nodules.", { { "Lung Lesion", 0 } } } });
+    if (m_options.paraphrase) {
+        // The CheXpert terms themselves, as some reports and every zero-shot prompt use them.
+        if (!has("nodule") && !has("mass"))
+            maybe(0.25, { { "No lung lesion.", { { "Lung Lesion", 0 } } },
+                            { "No focal lung lesion.", { { "Lung Lesion", 0 } } } });
+        if (!parenchymal)
+            maybe(0.2, { { "No lung opacity.", { { "Lung Opacity", 0 } } },
+                           { "No focal lung opacity.", { { "Lung Opacity", 0 } } } });
+        if (!has("cardiomegaly"))
+            maybe(0.15, { { "No cardiomegaly.", { { "Cardiomegaly", 0 } } },
+                            { "Normal cardiomediastinal silhouette.", { { "Enlarged Cardiomediastinum", 0 } } } });
+        if (!devices.empty() && random.chance(0.4)) {
+            static const std::vector<Template> summaries { { "Support devices in place.", { { "Support Devices", 1 } } },
+                { "Support devices as described.", { { "Support Devices", 1 } } },
+                { "Lines and tubes in expected position.", { { "Support Devices", 1 } } } };
+            const Template& chosen = random.pick(summaries);
+            impressions.push_back({ chosen.text, {}, chosen.labels });
+        }
+    }
     maybe(0.3,
         { { "No acute osseous abnormality.", { { "Fracture", 0 } } },
             { "The visualized osseous structures are unremarkable.", { { "Fracture", 0 } } } });
@@ -276,14 +296,16 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
     // Assemble, recording offsets.
     std::string report;
     std::vector<PhantomCase::Sentence> sentences;
-    const auto appendSentence
-        = [&report, &sentences](const Draft& draft, const std::string& section, const std::string& prefix) {
+    const auto appendSentence = [&report, &sentences, &random, this](
+                                    const Draft& draft, const std::string& section, const std::string& prefix) {
               report += prefix;
               PhantomCase::Sentence sentence;
-              sentence.text = draft.text;
+              sentence.text = m_options.paraphrase && !draft.labels.empty()
+                  ? ReportParaphraser::paraphrase(draft.text, random)
+                  : draft.text;
               sentence.section = section;
               sentence.begin = report.size();
-              report += draft.text;
+              report += sentence.text;
               sentence.end = report.size();
               sentence.boxes = draft.boxes;
               sentence.labels = draft.labels;

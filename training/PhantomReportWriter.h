@@ -14,8 +14,24 @@ class DeterministicRandom;
 /// Stateless; thread-safe.
 class PhantomReportWriter {
 public:
+    struct Options {
+        /// Every sentence rewritten by ReportParaphraser (synonyms, abbreviations, negation forms), plus the
+        /// summary phrasings that name findings by their CheXpert terms ("Support devices in place.", "No lung
+        /// lesion."): the training data's domain randomisation of text. Off: the reference templates.
+        bool paraphrase = false;
+    };
+
+    PhantomReportWriter() = default;
+    explicit PhantomReportWriter(Options options)
+        : m_options(options)
+    {
+    }
+
     /// Fills phantom.report, phantom.sentences and phantom.labels from phantom.findings.
     void write(PhantomCase& phantom, DeterministicRandom& random) const;
+
+private:
+    Options m_options;
 };
 
 } // namespace lrclr

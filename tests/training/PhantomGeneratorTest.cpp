@@ -8,6 +8,7 @@
 
 #include "training/DeterministicRandom.h"
 #include "training/PhantomGenerator.h"
+#include "training/ReportParaphraser.h"
 
 using namespace lrclr;
 
@@ -57,6 +58,10 @@ private Q_SLOTS:
     void findingShowsInItsBox_data();
     void findingShowsInItsBox();
     void reportMatchesFindings();
+    void randomizedFindingStaysInItsBox_data();
+    void randomizedFindingStaysInItsBox();
+    void randomizedStudiesVary();
+    void paraphrasesKeepMeaningWords();
     void randomStudiesCoverAllKinds();
     void badRequestsAreRejected();
 };
@@ -260,6 +265,138 @@ void PhantomGeneratorTest::reportMatchesFindings()
         QCOMPARE(phantom.labels.count("No Finding") == 1, !pathology);
     }
     QVERIFY(headers.count("FINDINGS") && headers.count("IMPRESSION") && headers.count("INDICATION"));
+}
+
+void PhantomGeneratorTest::randomizedFindingStaysInItsBox_data()
+{
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<int>("sign");
+    QTest::newRow("cardiomegaly") << "cardiomegaly" << 1;
+    QTest::newRow("effusion-left") << "pleural effusion:left" << 1;
+    QTest::newRow("pneumothorax-right") << "pneumothorax:right" << -1;
+    QTest::newRow("nodule-left-upper") << "nodule:left:upper" << 1;
+    QTest::newRow("mass-right-lower") << "mass:right:lower" << 1;
+}
+
+// Domain randomisation moves, scales, rotates, blurs and re-quantises the image: the finding's boxes must move with
+// it. The same (seed, index) with and without the finding gets the same randomisation, so their difference is the
+// finding alone, and nearly all of it must lie in the moved boxes.
+void PhantomGeneratorTest::randomizedFindingStaysInItsBox()
+{
+    QFETCH(QString, request);
+    QFETCH(int, sign);
+    auto withOptions = only(request.toStdString(), 256);
+    withOptions.domainRandomization = true;
+    PhantomGenerator::Options normalOptions;
+    normalOptions.size = 256;
+    normalOptions.normalFraction = 1.0;
+    normalOptions.deviceFraction = 0.0;
+    normalOptions.domainRandomization = true;
+    const PhantomGenerator withFinding(withOptions);
+    const PhantomGenerator without(normalOptions);
+    for (int index = 0; index < 4; ++index) {
+        const PhantomCase phantom = withFinding.generate(33, index);
+        const PhantomCase normal = without.generate(33, index);
+        QCOMPARE(phantom.width, normal.width);
+        QCOMPARE(phantom.height, normal.height);
+        const auto& finding = phantom.findings.front();
+        QVERIFY2(!finding.boxes.empty(), "a drawn finding keeps a box");
+        std::vector<unsigned char> inside(phantom.pixels.size(), 0);
+        for (const auto& box : finding.boxes) {
+            QVERIFY(box.x >= 0 && box.y >= 0 && box.x + box.width <= phantom.width
+                && box.y + box.height <= phantom.height);
+            for (int y = std::max(0, static_cast<int>(box.y) - 5);
+                 y < std::min(phantom.height, static_cast<int>(box.y + box.height) + 5); ++y)
+                for (int x = std::max(0, static_cast<int>(box.x) - 5);
+                     x < std::min(phantom.width, static_cast<int>(box.x + box.width) + 5); ++x)
+                    inside[static_cast<std::size_t>(y) * phantom.width + x] = 1;
+        }
+        double insideChange = 0.0, totalChange = 0.0, signedInside = 0.0;
+        for (std::size_t p = 0; p < phantom.pixels.size(); ++p) {
+            const double difference = static_cast<double>(phantom.pixels[p]) - normal.pixels[p];
+            totalChange += std::abs(difference);
+            if (inside[p]) {
+                insideChange += std::abs(difference);
+                signedInside += difference;
+            }
+        }
+        const double share = totalChange > 0 ? insideChange / totalChange : 0.0;
+        const QString message = QString("%1 index %2: %3 of the change inside the box").arg(request).arg(index).arg(share);
+        QVERIFY2(totalChange > 100.0, qPrintable(message));
+        QVERIFY2(share >= 0.9, qPrintable(message));
+        QVERIFY2(signedInside * sign > 0, qPrintable(message));
+    }
+}
+
+void PhantomGeneratorTest::randomizedStudiesVary()
+{
+    PhantomGenerator::Options options;
+    options.size = 192;
+    options.domainRandomization = true;
+    const PhantomGenerator generator(options);
+    std::set<std::pair<int, int>> sizes;
+    std::set<int> depths;
+    int monochrome1 = 0;
+    int nonSquare = 0;
+    std::set<std::string> sentences;
+    for (int index = 0; index < 60; ++index) {
+        const PhantomCase phantom = generator.generate(8, index);
+        sizes.insert({ phantom.width, phantom.height });
+        depths.insert(phantom.bitsStored);
+        monochrome1 += phantom.monochrome1 ? 1 : 0;
+        nonSquare += phantom.width != phantom.height ? 1 : 0;
+        QCOMPARE(phantom.pixels.size(), static_cast<std::size_t>(phantom.width) * phantom.height);
+        const auto maximum = static_cast<std::uint16_t>((1 << phantom.bitsStored) - 1);
+        QVERIFY(*std::max_element(phantom.pixels.begin(), phantom.pixels.end()) <= maximum);
+        QVERIFY(phantom.windowWidth > 0);
+        for (const auto& sentence : phantom.sentences) {
+            QCOMPARE(phantom.report.substr(sentence.begin, sentence.end - sentence.begin), sentence.text);
+            for (const auto& box : sentence.boxes)
+                QVERIFY(box.x >= 0 && box.y >= 0 && box.x + box.width <= phantom.width + 1e-6
+                    && box.y + box.height <= phantom.height + 1e-6);
+            sentences.insert(sentence.text);
+        }
+        if (index == 0) {
+            const PhantomCase again = generator.generate(8, index);
+            QVERIFY(again.pixels == phantom.pixels);
+            QCOMPARE(again.report, phantom.report);
+        }
+    }
+    QVERIFY(sizes.size() > 50);
+    QVERIFY(nonSquare > 50);
+    QVERIFY(depths.size() >= 3);
+    QVERIFY2(monochrome1 >= 5 && monochrome1 <= 28, qPrintable(QString::number(monochrome1)));
+
+    // The paraphrased reports use a wider vocabulary than the reference templates on the same studies.
+    options.domainRandomization = false;
+    const PhantomGenerator reference(options);
+    std::set<std::string> referenceSentences;
+    for (int index = 0; index < 60; ++index)
+        for (const auto& sentence : reference.generate(8, index).sentences)
+            referenceSentences.insert(sentence.text);
+    QVERIFY2(sentences.size() > referenceSentences.size() * 13 / 10,
+        qPrintable(QString("%1 vs %2").arg(sentences.size()).arg(referenceSentences.size())));
+}
+
+void PhantomGeneratorTest::paraphrasesKeepMeaningWords()
+{
+    std::set<std::string> forms;
+    for (std::uint64_t seed = 0; seed < 200; ++seed) {
+        DeterministicRandom random(seed);
+        const auto effusion = ReportParaphraser::paraphrase("There is a small left pleural effusion.", random);
+        QVERIFY2(effusion.find("left") != std::string::npos, effusion.c_str()); // the side stays
+        QVERIFY(effusion.find("small") != std::string::npos);
+        QCOMPARE(effusion.back(), '.');
+        forms.insert(effusion);
+        const auto negated = ReportParaphraser::paraphrase("No pneumothorax.", random);
+        QVERIFY2(negated.find("neumothorax") != std::string::npos || negated.find("PTX") != std::string::npos,
+            negated.c_str());
+        forms.insert(negated);
+        const auto lobe = ReportParaphraser::paraphrase("Focal consolidation in the right upper lobe.", random);
+        QVERIFY2(lobe.find("right") != std::string::npos || lobe.find("RUL") != std::string::npos, lobe.c_str());
+        QVERIFY2(lobe.find("upper") != std::string::npos || lobe.find("RUL") != std::string::npos, lobe.c_str());
+    }
+    QVERIFY2(forms.size() >= 12, qPrintable(QString::number(forms.size())));
 }
 
 void PhantomGeneratorTest::randomStudiesCoverAllKinds()
