@@ -28,10 +28,11 @@ std::string withCaseOf(const std::string& original, const std::string& replaceme
 
 } // namespace
 
-std::string RadiographAugmentation::swapSides(const std::string& text)
+namespace {
+
+// Replaces whole alphabetic words found in `swaps` (keys lower case), keeping each word's case pattern.
+std::string swapWords(const std::string& text, const std::map<std::string, std::string>& swaps)
 {
-    static const std::map<std::string, std::string> swaps { { "right", "left" }, { "left", "right" }, { "rul", "lul" },
-        { "lul", "rul" }, { "rll", "lll" }, { "lll", "rll" } };
     std::string result;
     result.reserve(text.size());
     std::size_t i = 0;
@@ -52,6 +53,33 @@ std::string RadiographAugmentation::swapSides(const std::string& text)
         i = end;
     }
     return result;
+}
+
+} // namespace
+
+std::string RadiographAugmentation::swapSides(const std::string& text)
+{
+    static const std::map<std::string, std::string> swaps { { "right", "left" }, { "left", "right" }, { "rul", "lul" },
+        { "lul", "rul" }, { "rll", "lll" }, { "lll", "rll" } };
+    return swapWords(text, swaps);
+}
+
+std::string RadiographAugmentation::swapLevels(const std::string& text)
+{
+    static const std::map<std::string, std::string> swaps { { "upper", "lower" }, { "lower", "upper" },
+        { "apex", "base" }, { "base", "apex" }, { "apices", "bases" }, { "bases", "apices" }, { "apical", "basal" },
+        { "basal", "apical" }, { "basilar", "apical" }, { "superior", "inferior" }, { "inferior", "superior" },
+        { "rul", "rll" }, { "rll", "rul" }, { "lul", "lll" }, { "lll", "lul" } };
+    return swapWords(text, swaps);
+}
+
+std::string RadiographAugmentation::locationSwapped(const std::string& text)
+{
+    if (auto sides = swapSides(text); sides != text)
+        return sides;
+    if (auto levels = swapLevels(text); levels != text)
+        return levels;
+    return {};
 }
 
 RadiographAugmentation::Sample RadiographAugmentation::flipped(const Sample& sample)

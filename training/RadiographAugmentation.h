@@ -35,6 +35,12 @@ public:
     /// the lobe abbreviations RUL<->LUL, RLL<->LLL. The middle lobe and the lingula have no mirror image, which is
     /// one reason flipping is off by default.
     static std::string swapSides(const std::string& text);
+    /// Swaps the vertical place words: upper<->lower, apex<->base, apical<->basal, superior<->inferior, and the
+    /// lobe abbreviations RUL<->RLL, LUL<->LLL.
+    static std::string swapLevels(const std::string& text);
+    /// The sentence with its location moved (the training's location-swapped negative): sides swapped when it
+    /// names a side, else levels swapped; empty when it names neither ("The lungs are clear.").
+    static std::string locationSwapped(const std::string& text);
 
     /// Mirrors the image left-right, mirrors the boxes and swaps the side words of every sentence.
     static Sample flipped(const Sample& sample);

@@ -248,9 +248,17 @@ struct Run {
         // projection, which the first cannot reach.
         const auto similarity = torch::cosine_similarity(local, queries, -1).t(); // [M, B]
         const auto conditionedSimilarity = torch::cosine_similarity(conditioned, queries, -1).t();
-        losses.local = (ContrastiveLoss::local(similarity, ownerTensor, scale)
-                           + ContrastiveLoss::local(conditionedSimilarity, ownerTensor, scale))
+        losses.local = options.localWeight
+            * (ContrastiveLoss::local(similarity, ownerTensor, scale)
+                + ContrastiveLoss::local(conditionedSimilarity, ownerTensor, scale))
             / 2;
+        if (usesPooledObjective()) {
+            const auto swapped = batch.swappedOf.empty()
+                ? torch::Tensor()
+                : normalized(network->encodeText(longTensor(batch.swappedTokens,
+                      static_cast<std::int64_t>(batch.swappedOf.size()), device)));
+            losses.local = losses.local + pooledLosses(sentences, patches, ownerTensor, inverse, swapped, batch, scale);
+        }
 
         // Each sentence against its own study: the viewer's heatmap (text . patches) and the attention weights.
         const auto ownPatches = patches.index_select(0, ownerTensor); // [M, P, E]
@@ -287,6 +295,92 @@ struct Run {
     }
 
     int paddingPrompts = 0; // label prompts per study, for the distributed sentence padding
+
+    bool usesPooledObjective() const
+    {
+        return options.pooledWeight > 0.0 || options.intraImageWeight > 0.0 || options.locationWeight > 0.0;
+    }
+
+    // A sentence's score on an image from its similarity map (the text . patch map the viewer shows and the
+    // evaluator scores): log-mean-exp pooling, a soft maximum whose sharpness is options.poolingSharpness.
+    torch::Tensor pooledScore(const torch::Tensor& maps) const
+    {
+        const double sharpness = options.poolingSharpness;
+        return (torch::logsumexp(sharpness * maps, -1) - std::log(static_cast<double>(maps.size(-1)))) / sharpness;
+    }
+
+    // The local objective under which grounding emerges from reports alone (weights in Trainer::Options):
+    // - pooled: each sentence against every study of the batch by its pooled map score, multi-positive (a text
+    //   such as "No pneumothorax." is a positive for every study whose report has it), both directions;
+    // - intra-image: within a report, each sentence must match the region its own map attends to better than the
+    //   regions the report's other sentences attend to (a map that is the same everywhere cannot do that);
+    // - location: each sentence must score above its location-swapped twin ("left" <-> "right", ...) on its own
+    //   image.
+    // sentences [M, E] and patches [B, P, E] normalised; distinctIds[m]: the sentence's distinct-text index.
+    torch::Tensor pooledLosses(const torch::Tensor& sentences, const torch::Tensor& patches,
+        const torch::Tensor& ownerTensor, const std::vector<std::int64_t>& distinctIds, const torch::Tensor& swapped,
+        const TrainingDataLoader::Batch& batch, const torch::Tensor& scale) const
+    {
+        const auto count = sentences.size(0);
+        const auto studies = patches.size(0);
+        const auto maps = torch::einsum("me,bpe->mbp", { sentences, patches }); // [M, B, P]
+        const auto pooled = pooledScore(maps); // [M, B]
+        auto total = torch::zeros({}, pooled.options());
+
+        // Which studies hold each sentence's text.
+        std::vector<float> positives(static_cast<std::size_t>(count * studies), 0.0f);
+        std::map<std::int64_t, std::vector<std::int64_t>> holders;
+        for (std::int64_t m = 0; m < count; ++m)
+            holders[distinctIds[static_cast<std::size_t>(m)]].push_back(batch.owners[static_cast<std::size_t>(m)]);
+        for (std::int64_t m = 0; m < count; ++m)
+            for (const auto study : holders[distinctIds[static_cast<std::size_t>(m)]])
+                positives[static_cast<std::size_t>(m * studies + study)] = 1.0f;
+        const auto positiveMask = torch::tensor(positives).view({ count, studies }).to(pooled.device()).gt(0.5);
+        const auto multiPositive = [](const torch::Tensor& logits, const torch::Tensor& mask) {
+            const auto all = torch::logsumexp(logits, 1);
+            const auto own = torch::logsumexp(logits.masked_fill(mask.logical_not(), -1e9), 1);
+            const auto valid = mask.any(1);
+            return (all - own).masked_select(valid).mean();
+        };
+        if (options.pooledWeight > 0.0) {
+            const auto logits = scale * pooled;
+            total = total
+                + options.pooledWeight * (multiPositive(logits, positiveMask) + multiPositive(logits.t(), positiveMask.t()))
+                    / 2;
+        }
+
+        const auto rows = torch::arange(count, ownerTensor.options());
+        const auto ownMaps = maps.index({ rows, ownerTensor }); // [M, P]
+        if (options.intraImageWeight > 0.0) {
+            // The region each sentence's map attends to, as one embedding (the map's softmax at the pooling's
+            // sharpness: the weights of the pooled score's gradient).
+            const auto weights = torch::softmax(options.poolingSharpness * ownMaps, 1); // [M, P]
+            const auto ownPatches = patches.index_select(0, ownerTensor); // [M, P, E]
+            const auto attended = normalized(torch::bmm(weights.unsqueeze(1), ownPatches).squeeze(1)); // [M, E]
+            const auto cosine = torch::matmul(sentences, attended.t()); // [M, M]: sentence m vs region of m'
+            const auto sameStudy = ownerTensor.unsqueeze(1).eq(ownerTensor.unsqueeze(0));
+            const auto ids = torch::tensor(distinctIds, torch::kLong).to(sentences.device());
+            const auto sameText = ids.unsqueeze(1).eq(ids.unsqueeze(0));
+            const auto eye = torch::eye(count, torch::TensorOptions().dtype(torch::kBool).device(sentences.device()));
+            // Competitors: the other sentences of the same report with another text.
+            const auto allowed = sameStudy.logical_and(sameText.logical_not()).logical_or(eye);
+            const auto competitors = allowed.sum(1).gt(1);
+            if (competitors.any().item<bool>()) {
+                const auto logits = (scale * cosine).masked_fill(allowed.logical_not(), -1e9);
+                const auto loss = torch::logsumexp(logits, 1) - torch::diagonal(logits);
+                total = total + options.intraImageWeight * loss.masked_select(competitors).mean();
+            }
+        }
+        if (options.locationWeight > 0.0 && swapped.defined()) {
+            const auto of = torch::tensor(batch.swappedOf, torch::kLong).to(sentences.device());
+            const auto owners = ownerTensor.index_select(0, of);
+            const auto swappedMaps = torch::bmm(patches.index_select(0, owners), swapped.unsqueeze(-1)).squeeze(-1);
+            const auto own = pooledScore(ownMaps.index_select(0, of));
+            const auto twin = pooledScore(swappedMaps);
+            total = total + options.locationWeight * F::softplus(scale * (twin - own)).mean();
+        }
+        return total;
+    }
 };
 
 // The default findings file: the project's models/findings.json relative to the working directory.
@@ -303,6 +397,9 @@ Json settingsJson(const Trainer::Options& options, int totalSteps, int warmup)
         { "warmup_steps", warmup }, { "weight_decay", options.weightDecay }, { "gradient_clip", options.gradientClip },
         { "global_weight", options.globalWeight }, { "local_weight", options.localWeight },
         { "box_weight", options.boxWeight }, { "label_prompts", options.labelPrompts },
+        { "pooled_weight", options.pooledWeight }, { "intra_image_weight", options.intraImageWeight },
+        { "location_weight", options.locationWeight }, { "pooling_sharpness", options.poolingSharpness },
+        { "gate_init", options.gateInit },
         { "freeze_backbone", options.freezeBackbone }, { "augment", options.augment },
         { "flip_probability", options.flipProbability }, { "max_sentences", options.maxSentences },
         { "world_size", options.worldSize } };
@@ -390,6 +487,10 @@ Trainer::Result Trainer::run(
         || options.batchSize % options.worldSize != 0)
         throw TrainingError("train: the batch size must divide evenly over the ranks, and 0 <= rank < world size");
     const bool writer = options.rank == 0;
+    if (options.worldSize > 1 && (options.pooledWeight > 0.0 || options.intraImageWeight > 0.0 || options.locationWeight > 0.0))
+        throw TrainingError("train: --pooled-weight, --intra-image-weight and --location-weight need --world-size 1");
+    if (!(options.poolingSharpness > 0.0 && options.poolingSharpness <= 100.0))
+        throw TrainingError("train: --pooling-sharpness must be in (0, 100]");
 
     Run run(options);
     torch::manual_seed(options.seed);
@@ -488,6 +589,10 @@ Trainer::Result Trainer::run(
         run.group = DistributedGroup::join(groupOptions);
     }
 
+    if (options.gateInit >= 0.0 && options.resumeDirectory.empty()) {
+        torch::NoGradGuard noGrad;
+        run.parameter("lrclr.interaction.gate").fill_(options.gateInit);
+    }
     // Parameters: all, or only lrclr.* with the backbone frozen; weight decay only on backbone matrices.
     std::vector<torch::Tensor> decayed;
     std::vector<torch::Tensor> undecayed;
@@ -566,6 +671,7 @@ Trainer::Result Trainer::run(
     loaderOptions.augment = options.augment;
     loaderOptions.augmentation.flipProbability = options.flipProbability;
     loaderOptions.maxSentences = options.maxSentences;
+    loaderOptions.locationNegatives = options.locationWeight > 0.0;
     if (options.labelPrompts) {
         for (const auto& finding : catalog.findings()) {
             // The first template pair, lower-cased as the tokenizer would: the phrasing zero-shot scoring uses.
@@ -668,8 +774,7 @@ Trainer::Result Trainer::run(
             if (options.worldSize > 1)
                 continue; // the losses gather over ranks; only rank 0 validates
             const auto losses = run.compute(batch, true);
-            lossSum += (options.globalWeight * losses.global + options.localWeight * losses.local
-                + options.boxWeight * losses.box)
+            lossSum += (options.globalWeight * losses.global + losses.local + options.boxWeight * losses.box)
                            .item<double>();
             ++chunks;
             const int patchCount = run.config.gridSize() * run.config.gridSize();
@@ -817,8 +922,7 @@ Trainer::Result Trainer::run(
             const MixedPrecision precision(useCuda && options.mixedPrecision);
             return run.compute(batch, false);
         }();
-        auto loss = options.globalWeight * computed.global + options.localWeight * computed.local
-            + options.boxWeight * computed.box;
+        auto loss = options.globalWeight * computed.global + computed.local + options.boxWeight * computed.box;
         if (!std::isfinite(loss.item<double>()))
             throw TrainingError("train: the loss became " + std::to_string(loss.item<double>()) + " at step "
                 + std::to_string(step) + "; lower --lr");

@@ -51,6 +51,16 @@ public:
         double localWeight = 1.0; ///< LRCLR local loss (0: the global-only baseline)
         double boxWeight = 0.0; ///< auxiliary grounding loss on ground-truth boxes (supervised; off by default)
         bool labelPrompts = false; ///< add the findings' prompts, per the study's labels, as extra sentences
+        /// The report-only local objective (0 = off; see docs/MODEL.md "Local objective"): pooled sentence<->image
+        /// contrast on the text . patch map, within-report competition of the sentences' attended regions, and
+        /// location-swapped negatives. Not available with worldSize > 1 yet.
+        double pooledWeight = 0.0;
+        double intraImageWeight = 0.0;
+        double locationWeight = 0.0;
+        double poolingSharpness = 10.0; ///< log-mean-exp pooling of the map (higher: closer to the maximum)
+        /// Sets lrclr.interaction.gate before training when >= 0 (a fine-tuning start whose gate is 0 gives the
+        /// output projection no gradient until the gate moves); -1: keep the model's.
+        double gateInit = -1.0;
         bool freezeBackbone = false; ///< train only the lrclr.* parameters
         std::uint64_t seed = 0;
         int threads = 0; ///< LibTorch intra-op threads; 0 = one per core

@@ -100,6 +100,7 @@ struct TrainingDataLoader::Private {
         batch.images.resize(members.size() * 3 * plane);
         std::vector<std::string> reports;
         std::vector<std::string> sentenceTexts;
+        std::vector<std::string> swappedTexts;
         const double mean = options.preprocessing.mean;
         const double deviation = options.preprocessing.standardDeviation;
         for (std::size_t b = 0; b < members.size(); ++b) {
@@ -138,6 +139,13 @@ struct TrainingDataLoader::Private {
             if (augment)
                 std::sort(chosen.begin(), chosen.end());
             for (const auto index : chosen) {
+                if (options.locationNegatives) {
+                    if (auto swapped = RadiographAugmentation::locationSwapped(sample.sentences[index]);
+                        !swapped.empty()) {
+                        swappedTexts.push_back(std::move(swapped));
+                        batch.swappedOf.push_back(static_cast<std::int64_t>(sentenceTexts.size()));
+                    }
+                }
                 sentenceTexts.push_back(sample.sentences[index]);
                 batch.owners.push_back(static_cast<std::int64_t>(b));
                 const auto offset = batch.boxMasks.size();
@@ -162,6 +170,8 @@ struct TrainingDataLoader::Private {
         flatten(reports, batch.reportTokens);
         if (!sentenceTexts.empty())
             flatten(sentenceTexts, batch.sentenceTokens);
+        if (!swappedTexts.empty())
+            flatten(swappedTexts, batch.swappedTokens);
         return batch;
     }
 

@@ -44,6 +44,10 @@ public:
             std::string negative;
         };
         std::vector<LabelPrompt> labelPrompts;
+        /// Adds, for every report sentence that names a side or a level, the same sentence with its location
+        /// swapped ("left" <-> "right", else "upper" <-> "lower", ...; RadiographAugmentation::locationSwapped):
+        /// negatives that only a map looking at the right place can tell from the sentence.
+        bool locationNegatives = false;
     };
 
     /// One batch, laid out for torch::from_blob.
@@ -57,6 +61,8 @@ public:
         std::vector<std::int64_t> owners; ///< [M]: the study (0..B-1) each sentence belongs to
         std::vector<float> boxMasks; ///< [M, P]: share of each patch covered by the sentence's boxes
         std::vector<std::uint8_t> hasBoxes; ///< [M]
+        std::vector<std::int64_t> swappedTokens; ///< [K, C]: location-swapped sentences (Options::locationNegatives)
+        std::vector<std::int64_t> swappedOf; ///< [K]: the sentence row (0..M-1) each swapped sentence negates
         int sentenceCount() const { return static_cast<int>(owners.size()); }
     };
 

@@ -28,6 +28,7 @@ class TrainerTest : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void lossDecreases();
+    void reportOnlyObjectiveTrains();
     void resumeEqualsUninterruptedRun();
     void frozenBackboneStaysIdentical();
     void outputLoadsInLrclrModel();
@@ -111,6 +112,43 @@ void TrainerTest::lossDecreases()
     QVERIFY(log.validations().front().pointingGameSimilarity >= 0.0);
     QVERIFY(std::filesystem::is_regular_file(options.outputDirectory + "/training-log.csv"));
     QVERIFY(!std::filesystem::exists(options.outputDirectory + "/checkpoint")); // removed after a complete run
+}
+
+void TrainerTest::reportOnlyObjectiveTrains()
+{
+    // The report-only local objective (pooled map contrast, within-report competition, location-swapped
+    // negatives) on top of the global loss: finite, falling, logged as the local part, recorded in the manifest.
+    auto options = baseOptions("pooled");
+    options.localWeight = 0.0;
+    options.pooledWeight = 1.0;
+    options.intraImageWeight = 0.5;
+    options.locationWeight = 0.5;
+    options.gateInit = 0.25;
+    const auto result = Trainer::run(options);
+    QCOMPARE(result.steps, 20);
+    QVERIFY2(result.lastLoss < result.firstLoss - 0.05,
+        qPrintable(QStringLiteral("loss %1 -> %2").arg(result.firstLoss).arg(result.lastLoss)));
+    std::ifstream stream(options.outputDirectory + "/training-log.json");
+    const std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+    const auto log = TrainingLog::fromJson(text);
+    for (const auto& row : log.steps()) {
+        QVERIFY(std::isfinite(row.localLoss));
+        QVERIFY(row.localLoss > 0.0); // the local objective is on and part of the loss
+        QVERIFY(std::abs(row.loss - row.globalLoss - row.localLoss) < 1e-5);
+    }
+    const auto weights = weightsOf(options.outputDirectory);
+    const double gate = weights.tensor("lrclr.interaction.gate").item<double>();
+    QVERIFY2(std::abs(gate - 0.25) < 0.1 && gate != 0.25, qPrintable(QString::number(gate))); // set, then trained
+    std::ifstream manifestStream(options.outputDirectory + "/manifest.json");
+    const std::string manifest((std::istreambuf_iterator<char>(manifestStream)), std::istreambuf_iterator<char>());
+    QVERIFY(manifest.find("\"pooled_weight\": 1.0") != std::string::npos);
+    QVERIFY(manifest.find("\"location_weight\": 0.5") != std::string::npos);
+
+    // Distributed runs refuse the objective rather than compute it on one rank's slice.
+    auto distributed = baseOptions("pooled-distributed");
+    distributed.pooledWeight = 1.0;
+    distributed.worldSize = 2;
+    QVERIFY_THROWS_EXCEPTION(TrainingError, Trainer::run(distributed));
 }
 
 void TrainerTest::resumeEqualsUninterruptedRun()

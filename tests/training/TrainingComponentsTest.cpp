@@ -18,6 +18,8 @@ private Q_SLOTS:
     void scheduleRejectsBadSettings();
     void swapSides_data();
     void swapSides();
+    void locationSwapped_data();
+    void locationSwapped();
     void flipMirrorsImageAndBoxes();
     void intensityJitterKeepsRangeAndSide();
 };
@@ -78,6 +80,29 @@ void TrainingComponentsTest::swapSides()
     QFETCH(QString, text);
     QFETCH(QString, expected);
     QCOMPARE(QString::fromStdString(RadiographAugmentation::swapSides(text.toStdString())), expected);
+}
+
+void TrainingComponentsTest::locationSwapped_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("side first") << "Small right pleural effusion at the base."
+                                << "Small left pleural effusion at the base.";
+    QTest::newRow("level") << "Apical pneumothorax."
+                           << "Basal pneumothorax.";
+    QTest::newRow("lobe") << "Nodule in the upper lobe."
+                          << "Nodule in the lower lobe.";
+    QTest::newRow("abbreviation") << "RUL opacity."
+                                  << "LUL opacity.";
+    QTest::newRow("nothing") << "The lungs are clear."
+                             << "";
+}
+
+void TrainingComponentsTest::locationSwapped()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    QCOMPARE(QString::fromStdString(RadiographAugmentation::locationSwapped(text.toStdString())), expected);
 }
 
 void TrainingComponentsTest::flipMirrorsImageAndBoxes()
