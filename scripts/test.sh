@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-deps.sh
 
+# ccache keys on paths relative to the checkout, so a clone in another folder (CI's) reuses this one's objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+
 preset="${LRCLR_PRESET:-release}"
 werror=OFF
 if [ -n "${CI:-}" ]; then werror=ON; fi
