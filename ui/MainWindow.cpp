@@ -36,6 +36,7 @@
 #include "ui/StudyBrowser.h"
 #include "ui/StudyLoader.h"
 #include "ui/model/AnalysisSelection.h"
+#include "ui/model/FindingRows.h"
 #include "ui/model/OverlaySettings.h"
 #include "ui/model/ReportRegionLinks.h"
 #include "ui/model/ReviewDecisions.h"
@@ -404,9 +405,8 @@ void MainWindow::onResultChanged()
         if (best >= 0) {
             selection->selectSentence(best);
         } else if (!result->findings.empty()) {
-            const auto top = std::max_element(result->findings.begin(), result->findings.end(),
-                [](const auto& a, const auto& b) { return a.combinedProbability < b.combinedProbability; });
-            selection->selectFinding(static_cast<int>(top - result->findings.begin()));
+            // The findings panel's top row: the highest shown (calibrated, where available) probability.
+            selection->selectFinding(FindingRows::fromResult(*result).front().index);
         }
     }
 }
