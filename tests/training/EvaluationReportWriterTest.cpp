@@ -1,5 +1,7 @@
 // The evaluation report: JSON schema and values, and an HTML page that holds the ROC curves and the overlay
 // images themselves.
+#include <string>
+
 #include <QBuffer>
 #include <QImage>
 #include <QJsonArray>
@@ -51,6 +53,12 @@ EvaluationResults sample()
         finding.global = finding.combined;
         finding.local = finding.combined;
         finding.combinedCurve = RocAnalysis::curve(scores, labels);
+        // Calibrated in the LRCLR run only: the CLIP run shows the raw score (no calibration metrics for it).
+        finding.rawCombined = { 0.2500, 0.3125 };
+        if (std::string(name) == "LRCLR") {
+            finding.calibrated = true;
+            finding.probability = { 0.1250, 0.0625 };
+        }
         run.findings.push_back(finding);
         run.meanAuc = finding.combined.estimate;
         run.grounding.sentences = 3;
@@ -107,6 +115,15 @@ void EvaluationReportWriterTest::jsonHasSchemaAndValues()
     const QJsonObject finding = lrclr.value("findings").toArray()[0].toObject();
     QCOMPARE(finding.value("combined").toObject().value("auc").toDouble(), 0.75);
     QCOMPARE(finding.value("roc_combined").toArray().size(), 5); // (0,0) and one point per distinct score
+    QCOMPARE(finding.value("calibrated").toBool(), true);
+    QCOMPARE(finding.value("brier").toDouble(), 0.125);
+    QCOMPARE(finding.value("ece").toDouble(), 0.0625);
+    QCOMPARE(finding.value("raw_brier").toDouble(), 0.25);
+    QCOMPARE(finding.value("raw_ece").toDouble(), 0.3125);
+    QCOMPARE(finding.value("ece_bins").toInt(), 10);
+    const QJsonObject clipFinding = runs[0].toObject().value("findings").toArray()[0].toObject();
+    QCOMPARE(clipFinding.value("calibrated").toBool(), false);
+    QVERIFY(clipFinding.value("brier").isNull());
     const QJsonObject grounding = lrclr.value("grounding").toObject();
     QVERIFY(grounding.value("cnr").isNull());
     QCOMPARE(grounding.value("miou_per_threshold").toArray().size(), 5);
@@ -156,6 +173,11 @@ void EvaluationReportWriterTest::htmlEmbedsCurvesAndImages()
     QVERIFY2(page.contains("<tr><td>LRCLR − CLIP global-only</td><td>+0.125 <small>[-0.050, +0.300]</small>"),
         "difference row");
     QVERIFY(page.contains("+0.333 <small>[+0.000, +0.667]</small> <small>(3 sentences)</small>"));
+    // Calibration per finding: an uncalibrated run is marked raw and has no calibrated metrics.
+    QVERIFY2(page.contains("<tr><td>Pleural Effusion</td><td>– <small><i>raw</i></small></td><td>– "
+                           "<small><i>raw</i></small></td><td>0.250</td><td>0.312</td><td>0.125</td><td>0.062</td>"
+                           "<td>0.250</td><td>0.312</td></tr>"),
+        "calibration row");
 }
 
 void EvaluationReportWriterTest::runsAlignByFindingAndShowAttentionAndSkips()
