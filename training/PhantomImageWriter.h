@@ -7,11 +7,13 @@
 
 namespace lrclr {
 
-/// Writes a phantom's pixels as a DICOM Computed Radiography image (12 bits stored in 16, MONOCHROME2, pixel
-/// spacing, default window, ViewPosition PA, identifiers that say "synthetic phantom") or as a 16-bit grayscale
-/// PNG (stored values scaled to the full 0..65535 range). Output is byte-identical for identical input: UIDs are
-/// derived from the seed and index, dates are fixed. Reentrant: callers may write different files from several
-/// threads at once.
+/// Writes a phantom's pixels as a DICOM Computed Radiography image (its bits stored in 16, MONOCHROME2 or, when
+/// `monochrome1`, MONOCHROME1 with inverted stored values, the window moved with them and Presentation LUT Shape
+/// INVERSE; pixel spacing, default window, ViewPosition PA, identifiers that say "synthetic phantom") or as a 16-bit
+/// grayscale PNG (stored values scaled to the full 0..65535 range, always MONOCHROME2-looking: PNG has no
+/// photometric interpretation to say "inverted", so the PNG is never inverted). Output is byte-identical for identical
+/// input: UIDs are derived from the seed and index, dates are fixed. Reentrant: callers may write different files from
+/// several threads at once.
 class PhantomImageWriter {
 public:
     /// Throws std::runtime_error naming the file when it cannot be written.
