@@ -18,6 +18,7 @@
 
 #include "training/DatasetManifest.h"
 #include "training/DeterministicRandom.h"
+#include "training/ExternalPhantomGenerator.h"
 #include "training/PhantomImageWriter.h"
 
 namespace lrclr {
@@ -74,10 +75,29 @@ std::string SynthesisJob::splitFor(std::uint64_t seed, int index)
     return bucket < 8 ? "train" : (bucket == 8 ? "validate" : "test");
 }
 
-std::string SynthesisJob::groundTruthJson(const PhantomCase& phantom)
+std::string SynthesisJob::styleName(Style style)
+{
+    return style == Style::External ? "external" : "training";
+}
+
+SynthesisJob::Style SynthesisJob::parseStyle(const std::string& name)
+{
+    if (name == "training")
+        return Style::Training;
+    if (name == "external")
+        return Style::External;
+    throw std::invalid_argument("style must be 'training' or 'external', not '" + name + "'");
+}
+
+std::string SynthesisJob::groundTruthJson(const PhantomCase& phantom, Style style)
 {
     QJsonObject root;
-    root.insert(QStringLiteral("generator"), QStringLiteral("lrclr synth (phantom model 1)"));
+    root.insert(QStringLiteral("generator"),
+        style == Style::External ? QStringLiteral("lrclr synth --style external (external phantom model 1)")
+                                 : QStringLiteral("lrclr synth (phantom model 1)"));
+    root.insert(QStringLiteral("style"), QString::fromStdString(styleName(style)));
+    if (style == Style::External)
+        root.insert(QStringLiteral("purpose"), QStringLiteral("external validation only: never train on this set"));
     root.insert(QStringLiteral("note"), QStringLiteral("Synthetic phantom. Not a patient. Not for clinical use."));
     root.insert(QStringLiteral("seed"), QString::number(phantom.seed)); // a string: 64 bits do not fit a double
     root.insert(QStringLiteral("index"), phantom.index);
@@ -85,6 +105,8 @@ std::string SynthesisJob::groundTruthJson(const PhantomCase& phantom)
     root.insert(QStringLiteral("height"), phantom.height);
     root.insert(QStringLiteral("pixel_spacing_mm"), phantom.pixelSpacingMm);
     root.insert(QStringLiteral("bits_stored"), phantom.bitsStored);
+    root.insert(QStringLiteral("photometric_interpretation"),
+        phantom.monochrome1 ? QStringLiteral("MONOCHROME1") : QStringLiteral("MONOCHROME2"));
     root.insert(QStringLiteral("window_center"), phantom.windowCenter);
     root.insert(QStringLiteral("window_width"), phantom.windowWidth);
     root.insert(QStringLiteral("sex"), QString::fromStdString(phantom.sex));
@@ -113,15 +135,17 @@ std::string SynthesisJob::groundTruthJson(const PhantomCase& phantom)
     return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
 }
 
-ManifestEntry SynthesisJob::manifestEntry(const PhantomCase& phantom, Format format)
+ManifestEntry SynthesisJob::manifestEntry(const PhantomCase& phantom, Format format, Style style)
 {
     ManifestEntry entry;
     const std::string name = baseName(phantom.index);
     entry.image = "images/" + name + (format == Format::Dicom ? ".dcm" : ".png");
     entry.report = "reports/" + name + ".txt";
     entry.labels = phantom.labels;
-    entry.split = splitFor(phantom.seed, phantom.index);
-    entry.subjectId = "PHANTOM-" + std::to_string(phantom.seed) + "-" + std::to_string(phantom.index);
+    const bool external = style == Style::External;
+    entry.split = external ? "test" : splitFor(phantom.seed, phantom.index);
+    entry.subjectId
+        = (external ? "EXTERNAL-" : "PHANTOM-") + std::to_string(phantom.seed) + "-" + std::to_string(phantom.index);
     entry.studyId = name;
     entry.view = "PA";
     entry.width = phantom.width;
@@ -135,7 +159,14 @@ SynthesisJob::Summary SynthesisJob::run(const Progress& progress, const std::ato
 {
     namespace fs = std::filesystem;
     const auto started = std::chrono::steady_clock::now();
+    const bool external = m_options.style == Style::External;
     const PhantomGenerator generator(m_options.generator);
+    ExternalPhantomGenerator::Options externalOptions;
+    externalOptions.normalFraction = m_options.generator.normalFraction;
+    externalOptions.subtleFraction = m_options.generator.subtleFraction;
+    externalOptions.deviceFraction = m_options.generator.deviceFraction;
+    externalOptions.findings = m_options.generator.findings;
+    const ExternalPhantomGenerator externalGenerator(externalOptions);
     const fs::path root(m_options.outputDirectory);
     if (m_options.writeFiles) {
         for (const char* folder : { "images", "reports", "ground-truth" }) {
@@ -167,7 +198,8 @@ SynthesisJob::Summary SynthesisJob::run(const Progress& progress, const std::ato
                 return;
         }
         try {
-            const PhantomCase phantom = generator.generate(m_options.seed, index);
+            const PhantomCase phantom = external ? externalGenerator.generate(m_options.seed, index)
+                                                 : generator.generate(m_options.seed, index);
             if (m_options.writeFiles) {
                 const std::string name = baseName(index);
                 if (m_options.format == Format::Dicom)
@@ -175,9 +207,10 @@ SynthesisJob::Summary SynthesisJob::run(const Progress& progress, const std::ato
                 else
                     PhantomImageWriter::writePng(phantom, (root / "images" / (name + ".png")).string());
                 writeText((root / "reports" / (name + ".txt")).string(), phantom.report);
-                writeText((root / "ground-truth" / (name + ".json")).string(), groundTruthJson(phantom));
+                writeText(
+                    (root / "ground-truth" / (name + ".json")).string(), groundTruthJson(phantom, m_options.style));
             }
-            entries[static_cast<std::size_t>(index)] = manifestEntry(phantom, m_options.format);
+            entries[static_cast<std::size_t>(index)] = manifestEntry(phantom, m_options.format, m_options.style);
             done[static_cast<std::size_t>(index)] = 1;
             std::lock_guard lock(progressMutex);
             ++finished;

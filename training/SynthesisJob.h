@@ -19,12 +19,18 @@ namespace lrclr {
 class SynthesisJob {
 public:
     enum class Format { Png, Dicom };
+    /// Training: PhantomGenerator (the style models are trained on). External: ExternalPhantomGenerator, a
+    /// different drawing and phrasing for measuring generalisation; its studies are all split "test".
+    enum class Style { Training, External };
 
     struct Options {
         int count = 16;
         std::uint64_t seed = 1;
         std::string outputDirectory;
         Format format = Format::Png;
+        Style style = Style::Training;
+        /// The generator's options; for the external style its normal, subtle and device fractions and the
+        /// requested findings are used (the size is the external style's own).
         PhantomGenerator::Options generator;
         int threads = 0; ///< 0 = one per core
         bool writeFiles = true; ///< false: generate only (benchmarking the generator)
@@ -47,10 +53,15 @@ public:
 
     static std::string baseName(int index);
     static std::string splitFor(std::uint64_t seed, int index);
-    /// The ground-truth JSON document of one phantom (findings, boxes, sentences with offsets, labels, geometry).
-    static std::string groundTruthJson(const PhantomCase& phantom);
-    /// The manifest row of one phantom, with paths relative to the output folder.
-    static ManifestEntry manifestEntry(const PhantomCase& phantom, Format format);
+    /// "training" or "external"; parseStyle throws std::invalid_argument for anything else.
+    static std::string styleName(Style style);
+    static Style parseStyle(const std::string& name);
+    /// The ground-truth JSON document of one phantom (style, findings, boxes, sentences with offsets, labels,
+    /// geometry, photometric interpretation).
+    static std::string groundTruthJson(const PhantomCase& phantom, Style style = Style::Training);
+    /// The manifest row of one phantom, with paths relative to the output folder. External-style rows are split
+    /// "test" (evaluation only) and their subject ids start with "EXTERNAL-".
+    static ManifestEntry manifestEntry(const PhantomCase& phantom, Format format, Style style = Style::Training);
 
 private:
     Options m_options;

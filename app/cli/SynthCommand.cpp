@@ -13,7 +13,7 @@ int SynthCommand::run(const std::vector<std::string>& arguments)
 {
     namespace po = boost::program_options;
     po::options_description options(
-        "lrclr synth --count N --seed S --out DIR [--dicom] [--size 512]\n"
+        "lrclr synth --count N --seed S --out DIR [--dicom] [--size 512] [--style training|external] [--randomize]\n"
         "Synthetic frontal chest radiograph phantoms. NOT patient data; for testing and demos only");
     int count = 16;
     std::uint64_t seed = 1;
@@ -22,6 +22,7 @@ int SynthCommand::run(const std::vector<std::string>& arguments)
     double subtleFraction = 0.12;
     double normalFraction = 0.3;
     std::string output;
+    std::string style = "training";
     std::vector<std::string> findings;
     options.add_options()("help,h", "show this help")("count,n", po::value(&count)->default_value(16),
         "number of images")("seed,s", po::value(&seed)->default_value(1),
@@ -34,7 +35,12 @@ int SynthCommand::run(const std::vector<std::string>& arguments)
         "share of findings drawn faintly and reported with hedging (uncertain labels)")("normal-fraction",
         po::value(&normalFraction)->default_value(0.3),
         "share of studies without pathology (when --finding is not given)")(
-        "threads", po::value(&threads)->default_value(0), "worker threads (0 = one per core)")(
+        "threads", po::value(&threads)->default_value(0), "worker threads (0 = one per core)")("style",
+        po::value(&style)->default_value("training"),
+        "training: the phantoms models are trained on; external: a differently drawn and phrased set (random "
+        "700-1300 x 800-1400 sizes, own reports, split \"test\") for evaluation only, never for training")("randomize",
+        "domain randomisation of the training style (size, placement, exposure, detector, bit depth, "
+        "MONOCHROME1, collimation, wider report phrasing)")(
         "benchmark", "generate in memory only and report images/s (no files)")("quiet,q", "no progress bar");
     po::variables_map values;
     try {
@@ -59,7 +65,9 @@ int SynthCommand::run(const std::vector<std::string>& arguments)
         jobOptions.seed = seed;
         jobOptions.outputDirectory = output;
         jobOptions.format = values.count("dicom") ? SynthesisJob::Format::Dicom : SynthesisJob::Format::Png;
+        jobOptions.style = SynthesisJob::parseStyle(style);
         jobOptions.generator.size = size;
+        jobOptions.generator.domainRandomization = values.count("randomize") > 0;
         jobOptions.generator.subtleFraction = subtleFraction;
         jobOptions.generator.normalFraction = normalFraction;
         for (const auto& finding : findings)
@@ -79,8 +87,13 @@ int SynthCommand::run(const std::vector<std::string>& arguments)
                 std::fputc('\n', stderr);
         });
         const double rate = summary.seconds > 0 ? summary.generated / summary.seconds : 0.0;
-        std::printf("generated %d phantoms of %dx%d in %.2f s: %.1f images/s (%s)\n", summary.generated, size, size,
-            summary.seconds, rate, benchmark ? "in memory" : "including writing files");
+        if (jobOptions.style == SynthesisJob::Style::External)
+            std::printf("generated %d external-style phantoms (700-1300 x 800-1400, evaluation only) in %.2f s: "
+                        "%.1f images/s (%s)\n",
+                summary.generated, summary.seconds, rate, benchmark ? "in memory" : "including writing files");
+        else
+            std::printf("generated %d phantoms of %dx%d in %.2f s: %.1f images/s (%s)\n", summary.generated, size, size,
+                summary.seconds, rate, benchmark ? "in memory" : "including writing files");
         if (!summary.manifestPath.empty())
             std::printf("manifest: %s\n", summary.manifestPath.c_str());
         return 0;
