@@ -234,6 +234,13 @@ struct Run {
             boxTensor = boxTensor.index_select(0, valid);
         }
         losses.global = ContrastiveLoss::clip(imageGlobal, reports, scale);
+        if (options.sentenceGlobalWeight > 0.0) {
+            // Sentence-level global loss: each sentence against every study's global (CLS) embedding.
+            const auto positives = sentencePositives(inverse, batch.owners, imageGlobal.size(0), device);
+            losses.global = losses.global
+                + options.sentenceGlobalWeight
+                    * sentenceContrast(scale * torch::matmul(sentences, normalized(imageGlobal).t()), positives);
+        }
 
         // Every sentence attends over every study's keys: similarity[s][j] = cos(sentence s, study j's attended
         // embedding for s), the local loss's sentence x study matrix.
@@ -262,7 +269,9 @@ struct Run {
 
         // Each sentence against its own study: the viewer's heatmap (text . patches) and the attention weights.
         const auto ownPatches = patches.index_select(0, ownerTensor); // [M, P, E]
-        const auto similarityMaps = torch::bmm(ownPatches, sentences.unsqueeze(-1)).squeeze(-1); // [M, P]
+        auto similarityMaps = torch::bmm(ownPatches, sentences.unsqueeze(-1)).squeeze(-1); // [M, P]
+        if (world == 1 && !batch.flatPatches.empty()) // as LrclrModel reports them: flat patches left out
+            similarityMaps = excludeFlat(similarityMaps, contentMask(batch, patchCount).index_select(0, ownerTensor));
         torch::Tensor attentionMaps;
         if (settings.attendAllPatches) {
             const auto rowsIndex = torch::arange(count, ownerTensor.options());
@@ -296,6 +305,33 @@ struct Run {
 
     int paddingPrompts = 0; // label prompts per study, for the distributed sentence padding
 
+    // [M, B] true where study b's report holds sentence m's text (a text such as "No pneumothorax." is a
+    // positive for every study whose report has it).
+    static torch::Tensor sentencePositives(const std::vector<std::int64_t>& distinctIds,
+        const std::vector<std::int64_t>& owners, std::int64_t studies, torch::Device device)
+    {
+        const auto count = static_cast<std::int64_t>(distinctIds.size());
+        std::vector<float> positives(static_cast<std::size_t>(count * studies), 0.0f);
+        std::map<std::int64_t, std::vector<std::int64_t>> holders;
+        for (std::int64_t m = 0; m < count; ++m)
+            holders[distinctIds[static_cast<std::size_t>(m)]].push_back(owners[static_cast<std::size_t>(m)]);
+        for (std::int64_t m = 0; m < count; ++m)
+            for (const auto study : holders[distinctIds[static_cast<std::size_t>(m)]])
+                positives[static_cast<std::size_t>(m * studies + study)] = 1.0f;
+        return torch::tensor(positives).view({ count, studies }).to(device).gt(0.5);
+    }
+
+    // Multi-positive InfoNCE of sentence x study logits [M, B], sentence->study and study->sentence averaged.
+    static torch::Tensor sentenceContrast(const torch::Tensor& logits, const torch::Tensor& positives)
+    {
+        const auto direction = [](const torch::Tensor& scores, const torch::Tensor& mask) {
+            const auto all = torch::logsumexp(scores, 1);
+            const auto own = torch::logsumexp(scores.masked_fill(mask.logical_not(), -1e9), 1);
+            return (all - own).masked_select(mask.any(1)).mean();
+        };
+        return (direction(logits, positives) + direction(logits.t(), positives.t())) / 2;
+    }
+
     bool usesPooledObjective() const
     {
         return options.pooledWeight > 0.0 || options.intraImageWeight > 0.0 || options.locationWeight > 0.0;
@@ -303,10 +339,30 @@ struct Run {
 
     // A sentence's score on an image from its similarity map (the text . patch map the viewer shows and the
     // evaluator scores): log-mean-exp pooling, a soft maximum whose sharpness is options.poolingSharpness.
-    torch::Tensor pooledScore(const torch::Tensor& maps) const
+    // Flat patches (ImagePreprocessor::flatPatches) are left out: `content` [..., P] is true elsewhere, and the
+    // mean runs over the content patches only.
+    torch::Tensor pooledScore(const torch::Tensor& maps, const torch::Tensor& content) const
     {
         const double sharpness = options.poolingSharpness;
-        return (torch::logsumexp(sharpness * maps, -1) - std::log(static_cast<double>(maps.size(-1)))) / sharpness;
+        const auto count = content.sum(-1).clamp_min(1).to(maps.scalar_type());
+        return (torch::logsumexp(sharpness * excludeFlat(maps, content), -1) - count.log()) / sharpness;
+    }
+
+    // Maps with flat patches pushed far below any cosine, so that no soft maximum, softmax or argmax picks them.
+    static torch::Tensor excludeFlat(const torch::Tensor& maps, const torch::Tensor& content)
+    {
+        return maps.masked_fill(content.logical_not(), -10.0);
+    }
+
+    // [B, P] true where a patch has content; a study whose every patch is flat keeps them all.
+    torch::Tensor contentMask(const TrainingDataLoader::Batch& batch, std::int64_t patchCount) const
+    {
+        std::vector<float> values(batch.flatPatches.size());
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = batch.flatPatches[i] ? 0.0f : 1.0f;
+        auto content = torch::tensor(values).view({ batch.size, patchCount }).gt(0.5);
+        const auto empty = content.any(1).logical_not().unsqueeze(1);
+        return content.logical_or(empty).to(device);
     }
 
     // The local objective under which grounding emerges from reports alone (weights in Trainer::Options):
@@ -323,38 +379,23 @@ struct Run {
     {
         const auto count = sentences.size(0);
         const auto studies = patches.size(0);
+        const auto content = contentMask(batch, patches.size(1)); // [B, P]
         const auto maps = torch::einsum("me,bpe->mbp", { sentences, patches }); // [M, B, P]
-        const auto pooled = pooledScore(maps); // [M, B]
+        const auto pooled = pooledScore(maps, content.unsqueeze(0)); // [M, B]
         auto total = torch::zeros({}, pooled.options());
 
-        // Which studies hold each sentence's text.
-        std::vector<float> positives(static_cast<std::size_t>(count * studies), 0.0f);
-        std::map<std::int64_t, std::vector<std::int64_t>> holders;
-        for (std::int64_t m = 0; m < count; ++m)
-            holders[distinctIds[static_cast<std::size_t>(m)]].push_back(batch.owners[static_cast<std::size_t>(m)]);
-        for (std::int64_t m = 0; m < count; ++m)
-            for (const auto study : holders[distinctIds[static_cast<std::size_t>(m)]])
-                positives[static_cast<std::size_t>(m * studies + study)] = 1.0f;
-        const auto positiveMask = torch::tensor(positives).view({ count, studies }).to(pooled.device()).gt(0.5);
-        const auto multiPositive = [](const torch::Tensor& logits, const torch::Tensor& mask) {
-            const auto all = torch::logsumexp(logits, 1);
-            const auto own = torch::logsumexp(logits.masked_fill(mask.logical_not(), -1e9), 1);
-            const auto valid = mask.any(1);
-            return (all - own).masked_select(valid).mean();
-        };
         if (options.pooledWeight > 0.0) {
-            const auto logits = scale * pooled;
-            total = total
-                + options.pooledWeight * (multiPositive(logits, positiveMask) + multiPositive(logits.t(), positiveMask.t()))
-                    / 2;
+            const auto positiveMask = sentencePositives(distinctIds, batch.owners, studies, pooled.device());
+            total = total + options.pooledWeight * sentenceContrast(scale * pooled, positiveMask);
         }
 
         const auto rows = torch::arange(count, ownerTensor.options());
         const auto ownMaps = maps.index({ rows, ownerTensor }); // [M, P]
+        const auto ownContent = content.index_select(0, ownerTensor); // [M, P]
         if (options.intraImageWeight > 0.0) {
             // The region each sentence's map attends to, as one embedding (the map's softmax at the pooling's
             // sharpness: the weights of the pooled score's gradient).
-            const auto weights = torch::softmax(options.poolingSharpness * ownMaps, 1); // [M, P]
+            const auto weights = torch::softmax(options.poolingSharpness * excludeFlat(ownMaps, ownContent), 1);
             const auto ownPatches = patches.index_select(0, ownerTensor); // [M, P, E]
             const auto attended = normalized(torch::bmm(weights.unsqueeze(1), ownPatches).squeeze(1)); // [M, E]
             const auto cosine = torch::matmul(sentences, attended.t()); // [M, M]: sentence m vs region of m'
@@ -375,8 +416,8 @@ struct Run {
             const auto of = torch::tensor(batch.swappedOf, torch::kLong).to(sentences.device());
             const auto owners = ownerTensor.index_select(0, of);
             const auto swappedMaps = torch::bmm(patches.index_select(0, owners), swapped.unsqueeze(-1)).squeeze(-1);
-            const auto own = pooledScore(ownMaps.index_select(0, of));
-            const auto twin = pooledScore(swappedMaps);
+            const auto own = pooledScore(ownMaps.index_select(0, of), ownContent.index_select(0, of));
+            const auto twin = pooledScore(swappedMaps, content.index_select(0, owners));
             total = total + options.locationWeight * F::softplus(scale * (twin - own)).mean();
         }
         return total;
@@ -397,9 +438,9 @@ Json settingsJson(const Trainer::Options& options, int totalSteps, int warmup)
         { "warmup_steps", warmup }, { "weight_decay", options.weightDecay }, { "gradient_clip", options.gradientClip },
         { "global_weight", options.globalWeight }, { "local_weight", options.localWeight },
         { "box_weight", options.boxWeight }, { "label_prompts", options.labelPrompts },
-        { "pooled_weight", options.pooledWeight }, { "intra_image_weight", options.intraImageWeight },
+        { "pooled_weight", options.pooledWeight }, { "sentence_global_weight", options.sentenceGlobalWeight }, { "intra_image_weight", options.intraImageWeight },
         { "location_weight", options.locationWeight }, { "pooling_sharpness", options.poolingSharpness },
-        { "gate_init", options.gateInit },
+        { "gate_init", options.gateInit }, { "backbone_learning_rate_scale", options.backboneLearningRateScale },
         { "freeze_backbone", options.freezeBackbone }, { "augment", options.augment },
         { "flip_probability", options.flipProbability }, { "max_sentences", options.maxSentences },
         { "world_size", options.worldSize } };
@@ -487,8 +528,11 @@ Trainer::Result Trainer::run(
         || options.batchSize % options.worldSize != 0)
         throw TrainingError("train: the batch size must divide evenly over the ranks, and 0 <= rank < world size");
     const bool writer = options.rank == 0;
-    if (options.worldSize > 1 && (options.pooledWeight > 0.0 || options.intraImageWeight > 0.0 || options.locationWeight > 0.0))
-        throw TrainingError("train: --pooled-weight, --intra-image-weight and --location-weight need --world-size 1");
+    if (options.worldSize > 1 && (options.pooledWeight > 0.0 || options.sentenceGlobalWeight > 0.0 || options.intraImageWeight > 0.0 || options.locationWeight > 0.0))
+        throw TrainingError(
+            "train: --sentence-global-weight, --pooled-weight, --intra-image-weight and --location-weight need --world-size 1");
+    if (!(options.backboneLearningRateScale > 0.0 && options.backboneLearningRateScale <= 1.0))
+        throw TrainingError("train: --backbone-lr-scale must be in (0, 1]");
     if (!(options.poolingSharpness > 0.0 && options.poolingSharpness <= 100.0))
         throw TrainingError("train: --pooling-sharpness must be in (0, 100]");
 
@@ -596,6 +640,7 @@ Trainer::Result Trainer::run(
     // Parameters: all, or only lrclr.* with the backbone frozen; weight decay only on backbone matrices.
     std::vector<torch::Tensor> decayed;
     std::vector<torch::Tensor> undecayed;
+    std::vector<torch::Tensor> newLayers; // lrclr.*: full learning rate, no decay
     std::vector<torch::Tensor> trainable;
     // Data-parallel: the encoders see only this rank's rows before the gather, so their gradients are summed over
     // ranks; the temperature and the interaction layers work on the gathered batch, so every rank already has their
@@ -615,7 +660,9 @@ Trainer::Result Trainer::run(
         const bool usedAfterGather = name == "logit_scale" || name.rfind("lrclr.interaction.", 0) == 0;
         (usedAfterGather ? afterGather : beforeGather).push_back(parameter);
         const bool embedding = name.find("embedding") != std::string::npos;
-        if (parameter.dim() >= 2 && !isLrclr && !embedding)
+        if (isLrclr && options.backboneLearningRateScale != 1.0)
+            newLayers.push_back(parameter);
+        else if (parameter.dim() >= 2 && !isLrclr && !embedding)
             decayed.push_back(parameter);
         else
             undecayed.push_back(parameter);
@@ -637,6 +684,14 @@ Trainer::Result Trainer::run(
         groups.emplace_back(decayed, std::move(decayOptions));
     if (!undecayed.empty())
         groups.emplace_back(undecayed, std::move(plainOptions));
+    // Each group's share of the scheduled rate: the backbone's scaled, the new layers' (last group) full.
+    std::vector<double> rateShares(groups.size(), options.freezeBackbone ? 1.0 : options.backboneLearningRateScale);
+    if (!newLayers.empty()) {
+        auto newOptions = std::make_unique<torch::optim::AdamWOptions>(options.learningRate);
+        newOptions->betas({ 0.9, 0.98 }).eps(1e-6).weight_decay(0.0);
+        groups.emplace_back(newLayers, std::move(newOptions));
+        rateShares.push_back(1.0);
+    }
     torch::optim::AdamW optimizer(groups, torch::optim::AdamWOptions(options.learningRate));
     if (!options.resumeDirectory.empty())
         torch::load(optimizer, (fs::path(options.resumeDirectory) / "optimizer.pt").string());
@@ -915,8 +970,8 @@ Trainer::Result Trainer::run(
             break;
         const auto batch = loader.next();
         const double rate = schedule.rate(step);
-        for (auto& group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(rate);
+        for (std::size_t g = 0; g < optimizer.param_groups().size(); ++g)
+            static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[g].options()).lr(rate * rateShares[g]);
         optimizer.zero_grad();
         const auto computed = [&] {
             const MixedPrecision precision(useCuda && options.mixedPrecision);

@@ -55,6 +55,9 @@ public:
         /// contrast on the text . patch map, within-report competition of the sentences' attended regions, and
         /// location-swapped negatives. Not available with worldSize > 1 yet.
         double pooledWeight = 0.0;
+        /// Global loss at sentence level (each sentence vs every study's CLS embedding, multi-positive), added to
+        /// the report-level CLIP loss: a sharper signal per pair from the same reports. Not with worldSize > 1.
+        double sentenceGlobalWeight = 0.0;
         double intraImageWeight = 0.0;
         double locationWeight = 0.0;
         double poolingSharpness = 10.0; ///< log-mean-exp pooling of the map (higher: closer to the maximum)
@@ -62,6 +65,9 @@ public:
         /// output projection no gradient until the gate moves); -1: keep the model's.
         double gateInit = -1.0;
         bool freezeBackbone = false; ///< train only the lrclr.* parameters
+        /// The backbone's learning rate as a share of the LRCLR layers' (fine-tuning: < 1 keeps the backbone
+        /// close to where it started while the new layers learn at the full rate).
+        double backboneLearningRateScale = 1.0;
         std::uint64_t seed = 0;
         int threads = 0; ///< LibTorch intra-op threads; 0 = one per core
         int loaderThreads = 2;

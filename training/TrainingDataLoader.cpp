@@ -118,6 +118,8 @@ struct TrainingDataLoader::Private {
             sample.boxes = study.boxes;
             if (augment)
                 sample = RadiographAugmentation::apply(sample, options.augmentation, random);
+            const auto flat = ImagePreprocessor::flatPatches(sample.image.pixels.data(), size, grid);
+            batch.flatPatches.insert(batch.flatPatches.end(), flat.begin(), flat.end());
             float* image = batch.images.data() + b * 3 * plane;
             for (std::size_t i = 0; i < plane; ++i)
                 image[i] = static_cast<float>((sample.image.pixels[i] - mean) / deviation);

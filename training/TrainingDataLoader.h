@@ -63,6 +63,7 @@ public:
         std::vector<std::uint8_t> hasBoxes; ///< [M]
         std::vector<std::int64_t> swappedTokens; ///< [K, C]: location-swapped sentences (Options::locationNegatives)
         std::vector<std::int64_t> swappedOf; ///< [K]: the sentence row (0..M-1) each swapped sentence negates
+        std::vector<std::uint8_t> flatPatches; ///< [B, P]: 1 where ImagePreprocessor::flatPatches finds no content
         int sentenceCount() const { return static_cast<int>(owners.size()); }
     };
 

@@ -102,11 +102,13 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
         ("local-weight", po::value<double>()->default_value(1.0), "weight of the LRCLR local loss (0: the global-only baseline)")
         ("box-weight", po::value<double>()->default_value(0.0), "weight of the auxiliary grounding loss on ground-truth boxes (supervised; off by default)")
         ("label-prompts", "add each finding's prompt (per the study's labels) as an extra sentence")
+        ("sentence-global-weight", po::value<double>()->default_value(0.0), "global loss at sentence level too: each report sentence vs every study's image embedding")
         ("pooled-weight", po::value<double>()->default_value(0.0), "report-only local objective: pooled sentence<->image contrast on the text.patch map")
         ("intra-image-weight", po::value<double>()->default_value(0.0), "report-only: a sentence's attended region must beat its report's other sentences' regions")
         ("location-weight", po::value<double>()->default_value(0.0), "report-only: a sentence must beat its location-swapped twin (left<->right, upper<->lower)")
         ("pooling-sharpness", po::value<double>()->default_value(10.0), "log-mean-exp pooling sharpness of the map (higher: closer to the maximum)")
         ("gate-init", po::value<double>()->default_value(-1.0), "set the interaction gate before training (-1: keep the model's)")
+        ("backbone-lr-scale", po::value<double>()->default_value(1.0), "fine-tuning: the backbone's learning rate as a share of the LRCLR layers' (0..1]")
         ("freeze-backbone", "train only the LRCLR layers (lrclr.*)")
         ("attend-all-patches", "from scratch: the cross-attention attends over every patch token; regions are then "
                                "where the finding prompts and sentences attend (selection mode cross-attention)")
@@ -191,10 +193,12 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
         train.boxWeight = values["box-weight"].as<double>();
         train.labelPrompts = values.count("label-prompts") != 0;
         train.pooledWeight = values["pooled-weight"].as<double>();
+        train.sentenceGlobalWeight = values["sentence-global-weight"].as<double>();
         train.intraImageWeight = values["intra-image-weight"].as<double>();
         train.locationWeight = values["location-weight"].as<double>();
         train.poolingSharpness = values["pooling-sharpness"].as<double>();
         train.gateInit = values["gate-init"].as<double>();
+        train.backboneLearningRateScale = values["backbone-lr-scale"].as<double>();
         train.freezeBackbone = values.count("freeze-backbone") != 0;
         train.seed = values["seed"].as<std::uint64_t>();
         train.threads = values["threads"].as<int>();

@@ -225,4 +225,29 @@ std::vector<float> ImagePreprocessor::mapToImage(
     return result;
 }
 
+std::vector<std::uint8_t> ImagePreprocessor::flatPatches(const float* plane, int size, int gridSize, double deviation)
+{
+    std::vector<std::uint8_t> flat(static_cast<std::size_t>(gridSize) * gridSize, 0);
+    if (gridSize <= 0 || size % gridSize != 0)
+        return flat;
+    const int patch = size / gridSize;
+    for (int row = 0; row < gridSize; ++row) {
+        for (int column = 0; column < gridSize; ++column) {
+            double sum = 0.0;
+            double squares = 0.0;
+            for (int y = row * patch; y < (row + 1) * patch; ++y) {
+                const float* line = plane + static_cast<std::size_t>(y) * size + column * patch;
+                for (int x = 0; x < patch; ++x) {
+                    sum += line[x];
+                    squares += static_cast<double>(line[x]) * line[x];
+                }
+            }
+            const double count = static_cast<double>(patch) * patch;
+            const double variance = std::max(0.0, squares / count - (sum / count) * (sum / count));
+            flat[static_cast<std::size_t>(row) * gridSize + column] = std::sqrt(variance) < deviation ? 1 : 0;
+        }
+    }
+    return flat;
+}
+
 } // namespace lrclr

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,17 @@ public:
     /// the model's field of view are 0. Row-major floats.
     static std::vector<float> mapToImage(
         const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height);
+
+    /// Default of flatPatches(): a patch whose pixels vary by less than this standard deviation (0-255 scale).
+    static constexpr double kFlatPatchDeviation = 1.0;
+
+    /// The patches of a model-space image (`plane`: S x S values on the 0-255 display scale, row-major) whose
+    /// pixels are flat: letterbox padding, collimator blades, fill outside the exposed field. Such tokens hold no
+    /// local evidence (a ViT parks global information in them, and they then match every sentence), so the
+    /// training's pooled maps and the maps the model reports leave them out. One entry per patch, row-major on the
+    /// grid; 1 = flat.
+    static std::vector<std::uint8_t> flatPatches(
+        const float* plane, int size, int gridSize, double deviation = kFlatPatchDeviation);
 
 private:
     Settings m_settings;

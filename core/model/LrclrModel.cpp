@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <sstream>
@@ -41,6 +42,25 @@ AnalysisResult::PatchMap patchMap(const torch::Tensor& values, int grid)
     map.columns = grid;
     const auto cpu = values.to(torch::kCPU, torch::kFloat).contiguous();
     map.values.assign(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
+    return map;
+}
+
+// A similarity map with the flat patches (ImagePreprocessor::flatPatches: padding, collimation, fill) set to the
+// lowest value among the others: their tokens hold no local evidence, and the training's pooled maps leave them out.
+AnalysisResult::PatchMap similarityPatchMap(const torch::Tensor& values, int grid, const std::vector<std::uint8_t>& flat)
+{
+    auto map = patchMap(values, grid);
+    if (flat.size() != map.values.size())
+        return map;
+    float lowest = std::numeric_limits<float>::infinity();
+    for (std::size_t p = 0; p < flat.size(); ++p)
+        if (!flat[p])
+            lowest = std::min(lowest, map.values[p]);
+    if (!std::isfinite(lowest))
+        return map; // every patch flat: keep the map as it is
+    for (std::size_t p = 0; p < flat.size(); ++p)
+        if (flat[p])
+            map.values[p] = lowest;
     return map;
 }
 
@@ -82,6 +102,7 @@ struct LrclrModel::Private {
         torch::Tensor patches; // [P, E], normalised (CLS excluded)
         internal::SelectedRegions regions;
         torch::Tensor promptAttention; // [F, P], CrossAttention mode only: the finding prompts' attention
+        std::vector<std::uint8_t> flatPatches; // [P], ImagePreprocessor::flatPatches of the model input
     };
     std::optional<ImageFeatures> cache;
 
@@ -191,6 +212,13 @@ struct LrclrModel::Private {
             throw ModelError(error.what());
         }
         const int size = manifest.clip.imageResolution;
+        {
+            const auto& normalisation = preprocessor.settings();
+            std::vector<float> display(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(size) * size);
+            for (auto& value : display)
+                value = static_cast<float>(value * normalisation.standardDeviation + normalisation.mean);
+            features.flatPatches = ImagePreprocessor::flatPatches(display.data(), size, grid());
+        }
         const auto tensor = torch::from_blob(input.data(), { 1, 3, size, size }, torch::kFloat);
         announce(observer, Stage::EncodingImage);
         auto output = network->encodeImage(tensor, true);
@@ -327,7 +355,7 @@ struct LrclrModel::Private {
             sentence.text = sentences[i];
             sentence.globalSimilarity = globalSimilarity[row].item<float>();
             sentence.localSimilarity = localSimilarity[row].item<float>();
-            sentence.similarityMap = patchMap(patchSimilarity[row], grid());
+            sentence.similarityMap = similarityPatchMap(patchSimilarity[row], grid(), features.flatPatches);
             auto spread = torch::zeros({ patches });
             if (settings.attendAllPatches) {
                 spread = sentenceWeights[row].contiguous();
@@ -387,7 +415,7 @@ struct LrclrModel::Private {
                 if (std::isfinite(calibration->threshold))
                     finding.threshold = static_cast<float>(calibration->threshold);
             }
-            finding.map = patchMap(maps[i], grid());
+            finding.map = similarityPatchMap(maps[i], grid(), features.flatPatches);
             auto spread = torch::zeros({ patches });
             if (settings.attendAllPatches) {
                 spread = promptWeights[i];

@@ -119,11 +119,12 @@ void TrainerTest::reportOnlyObjectiveTrains()
     // The report-only local objective (pooled map contrast, within-report competition, location-swapped
     // negatives) on top of the global loss: finite, falling, logged as the local part, recorded in the manifest.
     auto options = baseOptions("pooled");
-    options.localWeight = 0.0;
+    options.localWeight = 0.5; // the interaction's own loss: it trains the gate
     options.pooledWeight = 1.0;
     options.intraImageWeight = 0.5;
     options.locationWeight = 0.5;
     options.gateInit = 0.25;
+    options.backboneLearningRateScale = 0.5; // the LRCLR layers in their own optimiser group
     const auto result = Trainer::run(options);
     QCOMPARE(result.steps, 20);
     QVERIFY2(result.lastLoss < result.firstLoss - 0.05,
@@ -143,6 +144,7 @@ void TrainerTest::reportOnlyObjectiveTrains()
     const std::string manifest((std::istreambuf_iterator<char>(manifestStream)), std::istreambuf_iterator<char>());
     QVERIFY(manifest.find("\"pooled_weight\": 1.0") != std::string::npos);
     QVERIFY(manifest.find("\"location_weight\": 0.5") != std::string::npos);
+    QVERIFY(manifest.find("\"backbone_learning_rate_scale\": 0.5") != std::string::npos);
 
     // Distributed runs refuse the objective rather than compute it on one rank's slice.
     auto distributed = baseOptions("pooled-distributed");
