@@ -148,7 +148,8 @@ void gaussianBlur(Plane& plane, double sigma)
         for (int x = 0; x < plane.width; ++x) {
             double value = 0.0;
             for (int i = -radius; i <= radius; ++i)
-                value += kernel[static_cast<std::size_t>(i + radius)] * plane.at(std::clamp(x + i, 0, plane.width - 1), y);
+                value += kernel[static_cast<std::size_t>(i + radius)]
+                    * plane.at(std::clamp(x + i, 0, plane.width - 1), y);
             temporary[static_cast<std::size_t>(y) * plane.width + x] = value;
         }
     for (int y = 0; y < plane.height; ++y)
@@ -200,11 +201,13 @@ void burnMarker(Plane& plane, double bright, double dark, DeterministicRandom& r
         return;
     const int side = std::max(6, static_cast<int>(random.uniform(0.025, 0.045) * std::min(plane.width, plane.height)));
     const bool leftCorner = random.chance(0.5);
-    const int x0 = leftCorner ? static_cast<int>(0.04 * plane.width) : plane.width - side - static_cast<int>(0.04 * plane.width);
+    const int x0
+        = leftCorner ? static_cast<int>(0.04 * plane.width) : plane.width - side - static_cast<int>(0.04 * plane.width);
     const int y0 = static_cast<int>(random.uniform(0.03, 0.12) * plane.height);
     for (int y = y0; y < std::min(plane.height, y0 + side); ++y)
         for (int x = std::max(0, x0); x < std::min(plane.width, x0 + side); ++x) {
-            const bool stroke = (x - x0) > side / 4 && (x - x0) < side / 2 && (y - y0) > side / 6 && (y - y0) < side * 5 / 6;
+            const bool stroke
+                = (x - x0) > side / 4 && (x - x0) < side / 2 && (y - y0) > side / 6 && (y - y0) < side * 5 / 6;
             plane.at(x, y) = stroke ? dark : bright;
         }
 }
@@ -233,8 +236,8 @@ void DomainRandomization::apply(PhantomCase& phantom, DeterministicRandom& rando
     const double maximum = std::ldexp(1.0, bits) - 1;
     phantom.pixels.assign(plane.values.size(), 0);
     for (std::size_t i = 0; i < plane.values.size(); ++i)
-        phantom.pixels[i] = static_cast<std::uint16_t>(std::clamp(std::lround(plane.values[i] * factor), 0L,
-            static_cast<long>(maximum)));
+        phantom.pixels[i] = static_cast<std::uint16_t>(
+            std::clamp(std::lround(plane.values[i] * factor), 0L, static_cast<long>(maximum)));
     const double width = (high0 - low0) * random.uniform(0.8, 1.3);
     const double centre = (low0 + high0) / 2 + random.uniform(-0.1, 0.1) * (high0 - low0);
     phantom.windowCenter = std::round(centre * factor);

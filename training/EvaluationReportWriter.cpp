@@ -170,8 +170,7 @@ std::string EvaluationReportWriter::json(const EvaluationResults& results)
                 { QStringLiteral("brier"), number(finding.probability.brier) },
                 { QStringLiteral("ece"), number(finding.probability.ece) },
                 { QStringLiteral("raw_brier"), number(finding.rawCombined.brier) },
-                { QStringLiteral("raw_ece"), number(finding.rawCombined.ece) },
-                { QStringLiteral("ece_bins"), 10 } });
+                { QStringLiteral("raw_ece"), number(finding.rawCombined.ece) }, { QStringLiteral("ece_bins"), 10 } });
         }
         const auto& retrieval = run.retrieval;
         const QJsonObject retrievalJson { { QStringLiteral("candidates"), retrieval.candidates },
@@ -471,8 +470,8 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
             "manifest has a calibration, marked <i>raw</i> otherwise) and of CheXzero's raw combined probability. "
             "Lower is better.</p>\n<table><tr><th>Finding</th>";
     for (const auto& run : results.runs)
-        page += "<th>" + escaped(run.name) + " Brier</th><th>" + escaped(run.name) + " ECE</th><th>"
-            + escaped(run.name) + " raw Brier</th><th>" + escaped(run.name) + " raw ECE</th>";
+        page += "<th>" + escaped(run.name) + " Brier</th><th>" + escaped(run.name) + " ECE</th><th>" + escaped(run.name)
+            + " raw Brier</th><th>" + escaped(run.name) + " raw ECE</th>";
     page += "</tr>\n";
     for (const auto& name : names) {
         page += "<tr><td>" + escaped(name) + "</td>";

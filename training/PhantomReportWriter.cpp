@@ -247,16 +247,20 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
     if (m_options.paraphrase) {
         // The CheXpert terms themselves, as some reports and every zero-shot prompt use them.
         if (!has("nodule") && !has("mass"))
-            maybe(0.25, { { "No lung lesion.", { { "Lung Lesion", 0 } } },
-                            { "No focal lung lesion.", { { "Lung Lesion", 0 } } } });
+            maybe(0.25,
+                { { "No lung lesion.", { { "Lung Lesion", 0 } } },
+                    { "No focal lung lesion.", { { "Lung Lesion", 0 } } } });
         if (!parenchymal)
-            maybe(0.2, { { "No lung opacity.", { { "Lung Opacity", 0 } } },
-                           { "No focal lung opacity.", { { "Lung Opacity", 0 } } } });
+            maybe(0.2,
+                { { "No lung opacity.", { { "Lung Opacity", 0 } } },
+                    { "No focal lung opacity.", { { "Lung Opacity", 0 } } } });
         if (!has("cardiomegaly"))
-            maybe(0.15, { { "No cardiomegaly.", { { "Cardiomegaly", 0 } } },
-                            { "Normal cardiomediastinal silhouette.", { { "Enlarged Cardiomediastinum", 0 } } } });
+            maybe(0.15,
+                { { "No cardiomegaly.", { { "Cardiomegaly", 0 } } },
+                    { "Normal cardiomediastinal silhouette.", { { "Enlarged Cardiomediastinum", 0 } } } });
         if (!devices.empty() && random.chance(0.4)) {
-            static const std::vector<Template> summaries { { "Support devices in place.", { { "Support Devices", 1 } } },
+            static const std::vector<Template> summaries { { "Support devices in place.",
+                                                               { { "Support Devices", 1 } } },
                 { "Support devices as described.", { { "Support Devices", 1 } } },
                 { "Lines and tubes in expected position.", { { "Support Devices", 1 } } } };
             const Template& chosen = random.pick(summaries);
@@ -298,19 +302,19 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
     std::vector<PhantomCase::Sentence> sentences;
     const auto appendSentence = [&report, &sentences, &random, this](
                                     const Draft& draft, const std::string& section, const std::string& prefix) {
-              report += prefix;
-              PhantomCase::Sentence sentence;
-              sentence.text = m_options.paraphrase && !draft.labels.empty()
-                  ? ReportParaphraser::paraphrase(draft.text, random)
-                  : draft.text;
-              sentence.section = section;
-              sentence.begin = report.size();
-              report += sentence.text;
-              sentence.end = report.size();
-              sentence.boxes = draft.boxes;
-              sentence.labels = draft.labels;
-              sentences.push_back(std::move(sentence));
-          };
+        report += prefix;
+        PhantomCase::Sentence sentence;
+        sentence.text = m_options.paraphrase && !draft.labels.empty()
+            ? ReportParaphraser::paraphrase(draft.text, random)
+            : draft.text;
+        sentence.section = section;
+        sentence.begin = report.size();
+        report += sentence.text;
+        sentence.end = report.size();
+        sentence.boxes = draft.boxes;
+        sentence.labels = draft.labels;
+        sentences.push_back(std::move(sentence));
+    };
     const bool upper = random.chance(0.7);
     const auto header = [upper](const std::string& name) {
         if (upper)

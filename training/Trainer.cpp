@@ -262,8 +262,8 @@ struct Run {
         if (usesPooledObjective()) {
             const auto swapped = batch.swappedOf.empty()
                 ? torch::Tensor()
-                : normalized(network->encodeText(longTensor(batch.swappedTokens,
-                      static_cast<std::int64_t>(batch.swappedOf.size()), device)));
+                : normalized(network->encodeText(
+                    longTensor(batch.swappedTokens, static_cast<std::int64_t>(batch.swappedOf.size()), device)));
             losses.local = losses.local + pooledLosses(sentences, patches, ownerTensor, inverse, swapped, batch, scale);
         }
 
@@ -438,9 +438,10 @@ Json settingsJson(const Trainer::Options& options, int totalSteps, int warmup)
         { "warmup_steps", warmup }, { "weight_decay", options.weightDecay }, { "gradient_clip", options.gradientClip },
         { "global_weight", options.globalWeight }, { "local_weight", options.localWeight },
         { "box_weight", options.boxWeight }, { "label_prompts", options.labelPrompts },
-        { "pooled_weight", options.pooledWeight }, { "sentence_global_weight", options.sentenceGlobalWeight }, { "intra_image_weight", options.intraImageWeight },
-        { "location_weight", options.locationWeight }, { "pooling_sharpness", options.poolingSharpness },
-        { "gate_init", options.gateInit }, { "backbone_learning_rate_scale", options.backboneLearningRateScale },
+        { "pooled_weight", options.pooledWeight }, { "sentence_global_weight", options.sentenceGlobalWeight },
+        { "intra_image_weight", options.intraImageWeight }, { "location_weight", options.locationWeight },
+        { "pooling_sharpness", options.poolingSharpness }, { "gate_init", options.gateInit },
+        { "backbone_learning_rate_scale", options.backboneLearningRateScale },
         { "freeze_backbone", options.freezeBackbone }, { "augment", options.augment },
         { "flip_probability", options.flipProbability }, { "max_sentences", options.maxSentences },
         { "world_size", options.worldSize } };
@@ -528,9 +529,11 @@ Trainer::Result Trainer::run(
         || options.batchSize % options.worldSize != 0)
         throw TrainingError("train: the batch size must divide evenly over the ranks, and 0 <= rank < world size");
     const bool writer = options.rank == 0;
-    if (options.worldSize > 1 && (options.pooledWeight > 0.0 || options.sentenceGlobalWeight > 0.0 || options.intraImageWeight > 0.0 || options.locationWeight > 0.0))
-        throw TrainingError(
-            "train: --sentence-global-weight, --pooled-weight, --intra-image-weight and --location-weight need --world-size 1");
+    if (options.worldSize > 1
+        && (options.pooledWeight > 0.0 || options.sentenceGlobalWeight > 0.0 || options.intraImageWeight > 0.0
+            || options.locationWeight > 0.0))
+        throw TrainingError("train: --sentence-global-weight, --pooled-weight, --intra-image-weight and "
+                            "--location-weight need --world-size 1");
     if (!(options.backboneLearningRateScale > 0.0 && options.backboneLearningRateScale <= 1.0))
         throw TrainingError("train: --backbone-lr-scale must be in (0, 1]");
     if (!(options.poolingSharpness > 0.0 && options.poolingSharpness <= 100.0))

@@ -14,8 +14,9 @@ class ReviewDecisions;
 
 /// The findings panel: per finding the probability to show (calibrated from the combined score when the model has a
 /// calibration; bold with a marker at or above the finding's operating threshold) and the raw CheXzero global / local
-/// / combined scores as bars (click a finding to put its heatmap on the viewport), and the sentence–region pairs above the link threshold with accept / reject
-/// decisions (ReviewDecisions; keys A, R, U on the selected pair). GUI thread only.
+/// / combined scores as bars (click a finding to put its heatmap on the viewport), and the sentence–region pairs above
+/// the link threshold with accept / reject decisions (ReviewDecisions; keys A, R, U on the selected pair). GUI thread
+/// only.
 class FindingsPanel : public QWidget {
     Q_OBJECT
 

@@ -61,12 +61,12 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
     int threads = 0;
     FindingCalibrator::Options fitting;
     options.add_options()("help,h", "show this help")("model", po::value(&model), "model directory (updated)")(
-        "manifest,m", po::value(&manifestPath), "dataset manifest (JSONL) with labels")("split",
-        po::value(&evaluation.split)->default_value("validate"), "train, validate, test, or all")("limit",
+        "manifest,m", po::value(&manifestPath), "dataset manifest (JSONL) with labels")(
+        "split", po::value(&evaluation.split)->default_value("validate"), "train, validate, test, or all")("limit",
         po::value(&evaluation.limit)->default_value(0), "use at most N studies of the split (0: all)")("uncertain",
         po::value(&policy)->default_value("ignore"), "uncertain (-1) labels: ignore, ones or zeros")("slope-penalty",
-        po::value(&fitting.slopePenalty)->default_value(fitting.slopePenalty), "L2 penalty on the slope a")(
-        "skip-bad", "skip unreadable manifest rows and images instead of failing")(
+        po::value(&fitting.slopePenalty)->default_value(fitting.slopePenalty),
+        "L2 penalty on the slope a")("skip-bad", "skip unreadable manifest rows and images instead of failing")(
         "device", po::value(&device)->default_value("auto"), "auto, cpu or cuda")(
         "threads", po::value(&threads)->default_value(0), "CPU threads (0: one per core)")("quiet,q", "no progress");
     po::variables_map values;
@@ -145,8 +145,8 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
         calibration.split = evaluation.split;
         calibration.manifest = manifestPath;
         calibration.date = utcNow();
-        std::printf("%-28s %9s %8s %8s %9s %17s %17s\n", "finding", "pos/neg", "a", "b", "threshold",
-            "Brier raw->cal", "ECE raw->cal");
+        std::printf("%-28s %9s %8s %8s %9s %17s %17s\n", "finding", "pos/neg", "a", "b", "threshold", "Brier raw->cal",
+            "ECE raw->cal");
         int fitted = 0;
         for (const auto& name : order) {
             const auto& finding = samples[name];

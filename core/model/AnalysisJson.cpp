@@ -122,8 +122,8 @@ AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string
             finding.localProbability = item.at("localProbability").get<float>();
             finding.combinedProbability = item.at("combinedProbability").get<float>();
             // Files written before calibration existed have the raw combined score only.
-            finding.probability = item.contains("probability") ? item.at("probability").get<float>()
-                                                               : finding.combinedProbability;
+            finding.probability
+                = item.contains("probability") ? item.at("probability").get<float>() : finding.combinedProbability;
             finding.calibrated = item.contains("calibrated") && item.at("calibrated").get<bool>();
             if (item.contains("threshold") && !item.at("threshold").is_null())
                 finding.threshold = item.at("threshold").get<float>();

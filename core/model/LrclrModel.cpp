@@ -47,7 +47,8 @@ AnalysisResult::PatchMap patchMap(const torch::Tensor& values, int grid)
 
 // A similarity map with the flat patches (ImagePreprocessor::flatPatches: padding, collimation, fill) set to the
 // lowest value among the others: their tokens hold no local evidence, and the training's pooled maps leave them out.
-AnalysisResult::PatchMap similarityPatchMap(const torch::Tensor& values, int grid, const std::vector<std::uint8_t>& flat)
+AnalysisResult::PatchMap similarityPatchMap(
+    const torch::Tensor& values, int grid, const std::vector<std::uint8_t>& flat)
 {
     auto map = patchMap(values, grid);
     if (flat.size() != map.values.size())

@@ -293,7 +293,8 @@ void EvaluatorTest::calibrationMetrics()
     const auto calibrated = Evaluator::evaluate("calibrated", f.manifest, f.outputs, {}, options);
     const auto& finding = calibrated.findings[0];
     QVERIFY(finding.calibrated);
-    QVERIFY2(std::abs(finding.probability.brier - 0.0575) < 1e-12, qPrintable(QString::number(finding.probability.brier)));
+    QVERIFY2(
+        std::abs(finding.probability.brier - 0.0575) < 1e-12, qPrintable(QString::number(finding.probability.brier)));
     QVERIFY2(std::abs(finding.probability.ece - 0.225) < 1e-12, qPrintable(QString::number(finding.probability.ece)));
     QVERIFY(std::abs(finding.rawCombined.brier - 0.1925) < 1e-12);
     // One study shown uncalibrated: the finding is not reported as calibrated.

@@ -141,8 +141,8 @@ void FindingCalibratorTest::youdenThreshold_data()
     QTest::newRow("tie-keeps-higher") << std::vector<double> { 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9 }
                                       << std::vector<int> { 0, 1, 0, 0, 1, 0, 1, 1 } << 0.8 << 0.5;
     // Tied probabilities enter together: 0.5 -> TPR 1, FPR 1/2.
-    QTest::newRow("tied-probabilities") << std::vector<double> { 0.5, 0.5, 0.2 } << std::vector<int> { 1, 0, 0 }
-                                        << 0.5 << 0.5;
+    QTest::newRow("tied-probabilities") << std::vector<double> { 0.5, 0.5, 0.2 } << std::vector<int> { 1, 0, 0 } << 0.5
+                                        << 0.5;
 }
 
 void FindingCalibratorTest::youdenThreshold()

@@ -303,8 +303,8 @@ void PhantomGeneratorTest::randomizedFindingStaysInItsBox()
         QVERIFY2(!finding.boxes.empty(), "a drawn finding keeps a box");
         std::vector<unsigned char> inside(phantom.pixels.size(), 0);
         for (const auto& box : finding.boxes) {
-            QVERIFY(box.x >= 0 && box.y >= 0 && box.x + box.width <= phantom.width
-                && box.y + box.height <= phantom.height);
+            QVERIFY(
+                box.x >= 0 && box.y >= 0 && box.x + box.width <= phantom.width && box.y + box.height <= phantom.height);
             for (int y = std::max(0, static_cast<int>(box.y) - 5);
                  y < std::min(phantom.height, static_cast<int>(box.y + box.height) + 5); ++y)
                 for (int x = std::max(0, static_cast<int>(box.x) - 5);
@@ -321,7 +321,8 @@ void PhantomGeneratorTest::randomizedFindingStaysInItsBox()
             }
         }
         const double share = totalChange > 0 ? insideChange / totalChange : 0.0;
-        const QString message = QString("%1 index %2: %3 of the change inside the box").arg(request).arg(index).arg(share);
+        const QString message
+            = QString("%1 index %2: %3 of the change inside the box").arg(request).arg(index).arg(share);
         QVERIFY2(totalChange > 100.0, qPrintable(message));
         QVERIFY2(share >= 0.9, qPrintable(message));
         QVERIFY2(signedInside * sign > 0, qPrintable(message));

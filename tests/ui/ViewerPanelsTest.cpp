@@ -366,7 +366,8 @@ private Q_SLOTS:
         QVERIFY(!edema->font(0).bold());
         QVERIFY(edema->text(1).isEmpty());
         QVERIFY(!atelectasis->font(0).bold());
-        QVERIFY2(heart->toolTip(0).contains(QStringLiteral("Calibrated probability 80%")), qPrintable(heart->toolTip(0)));
+        QVERIFY2(
+            heart->toolTip(0).contains(QStringLiteral("Calibrated probability 80%")), qPrintable(heart->toolTip(0)));
         QVERIFY2(heart->toolTip(0).contains(QStringLiteral("combined 52%")), qPrintable(heart->toolTip(0)));
         QVERIFY2(edema->toolTip(0).contains(QStringLiteral("threshold 30%: below")), qPrintable(edema->toolTip(0)));
         QVERIFY2(atelectasis->toolTip(0).contains(QStringLiteral("Uncalibrated")), qPrintable(atelectasis->toolTip(0)));
