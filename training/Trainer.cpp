@@ -195,21 +195,8 @@ struct Run {
             losses.box = torch::zeros({}, all.options());
             return losses;
         }
-        // Reports repeat sentences ("No pneumothorax.") and label prompts: encode each distinct text once.
-        std::map<std::vector<std::int64_t>, std::int64_t> distinct;
-        std::vector<std::int64_t> distinctTokens;
-        std::vector<std::int64_t> inverse;
-        for (std::int64_t row = 0; row < rows; ++row) {
-            const auto begin = sentenceTokens.begin() + row * context;
-            std::vector<std::int64_t> key(begin, begin + context);
-            const auto [found, inserted] = distinct.emplace(key, static_cast<std::int64_t>(distinct.size()));
-            if (inserted)
-                distinctTokens.insert(distinctTokens.end(), key.begin(), key.end());
-            inverse.push_back(found->second);
-        }
-        auto sentences = normalized(
-            network->encodeText(longTensor(distinctTokens, static_cast<std::int64_t>(distinct.size()), device)))
-                             .index_select(0, torch::tensor(inverse, torch::kLong).to(device));
+        std::vector<std::int64_t> inverse; // each row's distinct-text index
+        auto sentences = encodeDistinctSentences(sentenceTokens, rows, context, inverse);
         auto ownerTensor = torch::tensor(owners, torch::kLong).to(device);
         auto maskTensor = torch::tensor(masks, torch::kFloat).view({ rows, patchCount }).to(device);
         auto boxTensor = torch::tensor(std::vector<std::int64_t>(hasBoxes.begin(), hasBoxes.end()), torch::kLong)
@@ -277,24 +264,9 @@ struct Run {
             const auto rowsIndex = torch::arange(count, ownerTensor.options());
             attentionMaps = weights.index({ ownerTensor, rowsIndex }); // [M, P]
         }
-        if (options.boxWeight > 0.0 && boxTensor.any().item<bool>()) {
-            const auto boxed = boxTensor.nonzero().squeeze(1);
-            // Target: each patch's share of box coverage, normalised. A patch that a small box only clips gets a
-            // proportionally small target, so the map peaks where the box is and its bicubic upsampling (what the
-            // viewer and the pointing game see) peaks inside boxes smaller than a patch.
-            const auto coverage = maskTensor.index_select(0, boxed);
-            const auto target = coverage / coverage.sum(1, true).clamp_min(1e-12);
-            const auto attentionScaleValue = attentionScale.exp().clamp_max(maximumLogitScale);
-            const auto crossEntropy
-                = [&](const torch::Tensor& logProbabilities) { return -(target * logProbabilities).sum(1).mean(); };
-            losses.box
-                = crossEntropy(torch::log_softmax(attentionScaleValue * similarityMaps.index_select(0, boxed), 1));
-            if (attentionMaps.defined())
-                losses.box
-                    = (losses.box + crossEntropy(attentionMaps.index_select(0, boxed).clamp_min(1e-12).log())) / 2;
-        } else {
-            losses.box = torch::zeros({}, losses.local.options());
-        }
+        losses.box = options.boxWeight > 0.0 && boxTensor.any().item<bool>()
+            ? boxLoss(boxTensor, maskTensor, similarityMaps, attentionMaps)
+            : torch::zeros({}, losses.local.options());
         if (keepMaps) {
             losses.similarityMaps = similarityMaps.detach();
             if (attentionMaps.defined())
@@ -304,6 +276,46 @@ struct Run {
     }
 
     int paddingPrompts = 0; // label prompts per study, for the distributed sentence padding
+
+    // Reports repeat sentences ("No pneumothorax.") and label prompts: each distinct text is encoded once.
+    // Returns the normalised embeddings of all `rows` rows; `inverse` receives each row's distinct-text index.
+    torch::Tensor encodeDistinctSentences(const std::vector<std::int64_t>& tokens, std::int64_t rows, int context,
+        std::vector<std::int64_t>& inverse) const
+    {
+        std::map<std::vector<std::int64_t>, std::int64_t> distinct;
+        std::vector<std::int64_t> distinctTokens;
+        inverse.clear();
+        for (std::int64_t row = 0; row < rows; ++row) {
+            const auto begin = tokens.begin() + row * context;
+            std::vector<std::int64_t> key(begin, begin + context);
+            const auto [found, inserted] = distinct.emplace(key, static_cast<std::int64_t>(distinct.size()));
+            if (inserted)
+                distinctTokens.insert(distinctTokens.end(), key.begin(), key.end());
+            inverse.push_back(found->second);
+        }
+        return normalized(
+            network->encodeText(longTensor(distinctTokens, static_cast<std::int64_t>(distinct.size()), device)))
+            .index_select(0, torch::tensor(inverse, torch::kLong).to(device));
+    }
+
+    // The supervised grounding loss (--box-weight) of the boxed sentences. Target: each patch's share of box
+    // coverage, normalised. A patch that a small box only clips gets a proportionally small target, so the map
+    // peaks where the box is and its bicubic upsampling (what the viewer and the pointing game see) peaks inside
+    // boxes smaller than a patch.
+    torch::Tensor boxLoss(const torch::Tensor& hasBoxes, const torch::Tensor& coverageMasks,
+        const torch::Tensor& similarityMaps, const torch::Tensor& attentionMaps) const
+    {
+        const auto boxed = hasBoxes.nonzero().squeeze(1);
+        const auto coverage = coverageMasks.index_select(0, boxed);
+        const auto target = coverage / coverage.sum(1, true).clamp_min(1e-12);
+        const auto attentionScaleValue = attentionScale.exp().clamp_max(maximumLogitScale);
+        const auto crossEntropy
+            = [&](const torch::Tensor& logProbabilities) { return -(target * logProbabilities).sum(1).mean(); };
+        auto loss = crossEntropy(torch::log_softmax(attentionScaleValue * similarityMaps.index_select(0, boxed), 1));
+        if (attentionMaps.defined())
+            loss = (loss + crossEntropy(attentionMaps.index_select(0, boxed).clamp_min(1e-12).log())) / 2;
+        return loss;
+    }
 
     // [M, B] true where study b's report holds sentence m's text (a text such as "No pneumothorax." is a
     // positive for every study whose report has it).
