@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "training/DeterministicRandom.h"
+#include "training/PhantomReportWriter.h"
 
 namespace lrclr {
 
@@ -407,26 +408,9 @@ void ExternalReportWriter::write(PhantomCase& phantom, DeterministicRandom& rand
     report += "\n";
 
     // Study labels as the training style aggregates them.
-    Labels labels;
-    for (const auto& sentence : sentences)
-        for (const auto& [name, value] : sentence.labels) {
-            auto found = labels.find(name);
-            if (found == labels.end())
-                labels[name] = value;
-            else if (value == 1 || (value == -1 && found->second == 0))
-                found->second = value;
-        }
-    const bool anyPathology = std::any_of(labels.begin(), labels.end(), [](const auto& entry) {
-        return entry.first != "No Finding" && entry.first != "Support Devices" && entry.second != 0;
-    });
-    if (anyPathology)
-        labels.erase("No Finding");
-    else
-        labels["No Finding"] = 1;
-
+    phantom.labels = PhantomReportWriter::studyLabels(sentences);
     phantom.report = std::move(report);
     phantom.sentences = std::move(sentences);
-    phantom.labels = std::move(labels);
 }
 
 } // namespace lrclr

@@ -382,7 +382,13 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
     }
     report += "\n";
 
-    // Study labels: positive beats uncertain beats negative (as the CheXpert labeler aggregates mentions).
+    phantom.labels = studyLabels(sentences);
+    phantom.report = std::move(report);
+    phantom.sentences = std::move(sentences);
+}
+
+std::map<std::string, int> PhantomReportWriter::studyLabels(const std::vector<PhantomCase::Sentence>& sentences)
+{
     std::map<std::string, int> labels;
     for (const auto& sentence : sentences) {
         for (const auto& [name, value] : sentence.labels) {
@@ -400,10 +406,7 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
         labels.erase("No Finding");
     else
         labels["No Finding"] = 1;
-
-    phantom.report = std::move(report);
-    phantom.sentences = std::move(sentences);
-    phantom.labels = std::move(labels);
+    return labels;
 }
 
 } // namespace lrclr

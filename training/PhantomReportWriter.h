@@ -30,6 +30,10 @@ public:
     /// Fills phantom.report, phantom.sentences and phantom.labels from phantom.findings.
     void write(PhantomCase& phantom, DeterministicRandom& random) const;
 
+    /// A study's labels from its sentences' labels, as the CheXpert labeler aggregates mentions: positive beats
+    /// uncertain beats negative; "No Finding" = 1 when nothing but support devices is positive or uncertain.
+    static std::map<std::string, int> studyLabels(const std::vector<PhantomCase::Sentence>& sentences);
+
 private:
     Options m_options;
 };
