@@ -114,8 +114,13 @@ FindingsPanel::FindingsPanel(
     m_findings->setItemDelegateForColumn(GlobalColumn, new ProbabilityBarDelegate(QColor(70, 130, 200), this));
     m_findings->setItemDelegateForColumn(LocalColumn, new ProbabilityBarDelegate(QColor(60, 170, 150), this));
     m_findings->setItemDelegateForColumn(CombinedColumn, new ProbabilityBarDelegate(QColor(230, 150, 40), this));
-    m_findings->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
-    m_findings->header()->setStretchLastSection(false);
+    // The names must stay readable in a narrow dock: the name column fits its contents, the bars get fixed widths,
+    // and the global/local raw bars are hidden (their values stay in each row's tooltip).
+    m_findings->header()->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
+    m_findings->header()->setStretchLastSection(true);
+    m_findings->setColumnWidth(ProbabilityColumn, 104);
+    m_findings->setColumnHidden(GlobalColumn, true);
+    m_findings->setColumnHidden(LocalColumn, true);
     m_findings->setSortingEnabled(false);
     m_findings->setToolTip(tr("Probability: the combined zero-shot score calibrated on labelled studies (the raw "
                               "combined score when the model has no calibration); bold with \u25B2 at or above the "
