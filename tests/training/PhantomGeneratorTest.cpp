@@ -46,6 +46,37 @@ bool sameBoxes(const std::vector<PhantomCase::Box>& a, const std::vector<Phantom
     });
 }
 
+// The pixel change between a phantom and the same patient without its finding, and how much of it lies in the
+// finding's boxes grown by `margin` pixels (blur and resampling spread every edge a little).
+struct ChangeInBoxes {
+    double inside = 0.0; // sum of |change| inside the boxes
+    double total = 0.0; // sum of |change| everywhere
+    double signedInside = 0.0; // net change inside the boxes (+: denser)
+    double share() const { return total > 0 ? inside / total : 0.0; }
+};
+
+ChangeInBoxes changeInBoxes(
+    const PhantomCase& phantom, const PhantomCase& normal, const std::vector<PhantomCase::Box>& boxes, int margin)
+{
+    std::vector<unsigned char> mask(phantom.pixels.size(), 0);
+    for (const auto& box : boxes)
+        for (int y = std::max(0, static_cast<int>(box.y) - margin);
+             y < std::min(phantom.height, static_cast<int>(box.y + box.height) + margin); ++y)
+            for (int x = std::max(0, static_cast<int>(box.x) - margin);
+                 x < std::min(phantom.width, static_cast<int>(box.x + box.width) + margin); ++x)
+                mask[static_cast<std::size_t>(y) * phantom.width + x] = 1;
+    ChangeInBoxes change;
+    for (std::size_t p = 0; p < phantom.pixels.size(); ++p) {
+        const double difference = static_cast<double>(phantom.pixels[p]) - normal.pixels[p];
+        change.total += std::abs(difference);
+        if (mask[p]) {
+            change.inside += std::abs(difference);
+            change.signedInside += difference;
+        }
+    }
+    return change;
+}
+
 } // namespace
 
 class PhantomGeneratorTest : public QObject {
@@ -188,7 +219,6 @@ void PhantomGeneratorTest::findingShowsInItsBox()
         QCOMPARE(phantom.findings.size(), std::size_t(1));
         const auto& finding = phantom.findings.front();
         QVERIFY2(!finding.boxes.empty(), "a drawn finding has a box");
-        std::vector<unsigned char> inside(phantom.pixels.size(), 0);
         for (const auto& box : finding.boxes) {
             QVERIFY(box.x >= 0 && box.y >= 0 && box.width > 0 && box.height > 0);
             QVERIFY(box.x + box.width <= phantom.width && box.y + box.height <= phantom.height);
@@ -198,25 +228,12 @@ void PhantomGeneratorTest::findingShowsInItsBox()
                 QVERIFY2(finding.side == "right" ? centre < phantom.width * 0.5 : centre > phantom.width * 0.5,
                     qPrintable(QString("box centre x %1 on the wrong side").arg(centre)));
             }
-            // Two pixels of margin: the detector blur spreads every edge by one.
-            for (int y = std::max(0, static_cast<int>(box.y) - 2);
-                 y < std::min(phantom.height, static_cast<int>(box.y + box.height) + 2); ++y)
-                for (int x = std::max(0, static_cast<int>(box.x) - 2);
-                     x < std::min(phantom.width, static_cast<int>(box.x + box.width) + 2); ++x)
-                    inside[static_cast<std::size_t>(y) * phantom.width + x] = 1;
         }
-        double insideChange = 0.0;
-        double totalChange = 0.0;
-        double signedInside = 0.0;
-        for (std::size_t p = 0; p < phantom.pixels.size(); ++p) {
-            const double difference = static_cast<double>(phantom.pixels[p]) - normal.pixels[p];
-            totalChange += std::abs(difference);
-            if (inside[p]) {
-                insideChange += std::abs(difference);
-                signedInside += difference;
-            }
-        }
-        const double share = totalChange > 0 ? insideChange / totalChange : 0.0;
+        // Two pixels of margin: the detector blur spreads every edge by one.
+        const auto change = changeInBoxes(phantom, normal, finding.boxes, 2);
+        const double totalChange = change.total;
+        const double signedInside = change.signedInside;
+        const double share = change.share();
         const QString message = QString("%1 index %2: %3 of the change inside the box, net %4")
                                     .arg(request)
                                     .arg(index)
@@ -301,26 +318,13 @@ void PhantomGeneratorTest::randomizedFindingStaysInItsBox()
         QCOMPARE(phantom.height, normal.height);
         const auto& finding = phantom.findings.front();
         QVERIFY2(!finding.boxes.empty(), "a drawn finding keeps a box");
-        std::vector<unsigned char> inside(phantom.pixels.size(), 0);
-        for (const auto& box : finding.boxes) {
+        for (const auto& box : finding.boxes)
             QVERIFY(
                 box.x >= 0 && box.y >= 0 && box.x + box.width <= phantom.width && box.y + box.height <= phantom.height);
-            for (int y = std::max(0, static_cast<int>(box.y) - 5);
-                 y < std::min(phantom.height, static_cast<int>(box.y + box.height) + 5); ++y)
-                for (int x = std::max(0, static_cast<int>(box.x) - 5);
-                     x < std::min(phantom.width, static_cast<int>(box.x + box.width) + 5); ++x)
-                    inside[static_cast<std::size_t>(y) * phantom.width + x] = 1;
-        }
-        double insideChange = 0.0, totalChange = 0.0, signedInside = 0.0;
-        for (std::size_t p = 0; p < phantom.pixels.size(); ++p) {
-            const double difference = static_cast<double>(phantom.pixels[p]) - normal.pixels[p];
-            totalChange += std::abs(difference);
-            if (inside[p]) {
-                insideChange += std::abs(difference);
-                signedInside += difference;
-            }
-        }
-        const double share = totalChange > 0 ? insideChange / totalChange : 0.0;
+        const auto change = changeInBoxes(phantom, normal, finding.boxes, 5);
+        const double totalChange = change.total;
+        const double signedInside = change.signedInside;
+        const double share = change.share();
         const QString message
             = QString("%1 index %2: %3 of the change inside the box").arg(request).arg(index).arg(share);
         QVERIFY2(totalChange > 100.0, qPrintable(message));
