@@ -246,19 +246,23 @@ struct Run {
             * (ContrastiveLoss::local(similarity, ownerTensor, scale)
                 + ContrastiveLoss::local(conditionedSimilarity, ownerTensor, scale))
             / 2;
+        // Patches with content (not flat), [B, P]: one mask for the pooled losses and the validation maps.
+        const auto content
+            = world == 1 && !batch.flatPatches.empty() ? contentMask(batch, patchCount) : torch::Tensor();
         if (usesPooledObjective()) {
             const auto swapped = batch.swappedOf.empty()
                 ? torch::Tensor()
                 : normalized(network->encodeText(
                     longTensor(batch.swappedTokens, static_cast<std::int64_t>(batch.swappedOf.size()), device)));
-            losses.local = losses.local + pooledLosses(sentences, patches, ownerTensor, inverse, swapped, batch, scale);
+            losses.local
+                = losses.local + pooledLosses(sentences, patches, ownerTensor, inverse, swapped, batch, content, scale);
         }
 
         // Each sentence against its own study: the viewer's heatmap (text . patches) and the attention weights.
         const auto ownPatches = patches.index_select(0, ownerTensor); // [M, P, E]
         auto similarityMaps = torch::bmm(ownPatches, sentences.unsqueeze(-1)).squeeze(-1); // [M, P]
-        if (world == 1 && !batch.flatPatches.empty()) // as LrclrModel reports them: flat patches left out
-            similarityMaps = excludeFlat(similarityMaps, contentMask(batch, patchCount).index_select(0, ownerTensor));
+        if (content.defined()) // as LrclrModel reports them: flat patches left out
+            similarityMaps = excludeFlat(similarityMaps, content.index_select(0, ownerTensor));
         torch::Tensor attentionMaps;
         if (settings.attendAllPatches) {
             const auto rowsIndex = torch::arange(count, ownerTensor.options());
@@ -384,14 +388,14 @@ struct Run {
     //   regions the report's other sentences attend to (a map that is the same everywhere cannot do that);
     // - location: each sentence must score above its location-swapped twin ("left" <-> "right", ...) on its own
     //   image.
-    // sentences [M, E] and patches [B, P, E] normalised; distinctIds[m]: the sentence's distinct-text index.
+    // sentences [M, E] and patches [B, P, E] normalised; distinctIds[m]: the sentence's distinct-text index;
+    // content [B, P]: contentMask().
     torch::Tensor pooledLosses(const torch::Tensor& sentences, const torch::Tensor& patches,
         const torch::Tensor& ownerTensor, const std::vector<std::int64_t>& distinctIds, const torch::Tensor& swapped,
-        const TrainingDataLoader::Batch& batch, const torch::Tensor& scale) const
+        const TrainingDataLoader::Batch& batch, const torch::Tensor& content, const torch::Tensor& scale) const
     {
         const auto count = sentences.size(0);
         const auto studies = patches.size(0);
-        const auto content = contentMask(batch, patches.size(1)); // [B, P]
         const auto maps = torch::einsum("me,bpe->mbp", { sentences, patches }); // [M, B, P]
         const auto pooled = pooledScore(maps, content.unsqueeze(0)); // [M, B]
         auto total = torch::zeros({}, pooled.options());
