@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 
 #include <QBuffer>
@@ -260,15 +261,23 @@ std::string EvaluationReportWriter::overlayPng(const EvaluationResults::Example&
     const GrayscaleImage& gray = example.image;
     if (!gray.isValid() || example.heatmap.size() != gray.pixels.size())
         throw std::invalid_argument("overlay: the heatmap must have one value per image pixel");
-    const auto [low, high] = std::minmax_element(example.heatmap.begin(), example.heatmap.end());
-    const double range = static_cast<double>(*high) - *low;
+    // NaN marks pixels outside the model's field of view (PatchMapResampler): they show the anatomy alone.
+    double low = std::numeric_limits<double>::max();
+    double high = std::numeric_limits<double>::lowest();
+    for (const float value : example.heatmap) {
+        if (std::isfinite(value)) {
+            low = std::min(low, static_cast<double>(value));
+            high = std::max(high, static_cast<double>(value));
+        }
+    }
+    const double range = high - low;
     QImage image(gray.width, gray.height, QImage::Format_RGB32);
     for (int y = 0; y < gray.height; ++y) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
         for (int x = 0; x < gray.width; ++x) {
             const std::size_t p = static_cast<std::size_t>(y) * gray.width + x;
             const double g = std::clamp(static_cast<double>(gray.pixels[p]), 0.0, 255.0);
-            const double t = range > 0 ? (example.heatmap[p] - *low) / range : 0.0;
+            const double t = range > 0 && std::isfinite(example.heatmap[p]) ? (example.heatmap[p] - low) / range : 0.0;
             // Blue (low) to red (high); low values stay almost transparent so the anatomy shows.
             const double red = 255.0 * std::clamp(2.0 * t, 0.0, 1.0);
             const double green = 255.0 * std::clamp(1.0 - std::abs(2.0 * t - 1.0), 0.0, 1.0);

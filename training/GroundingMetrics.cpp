@@ -16,6 +16,32 @@ void validate(const std::vector<float>& map, int width, int height)
             "heatmap size does not match " + std::to_string(width) + "x" + std::to_string(height));
 }
 
+// The smallest and largest finite values of a map and where the largest is. Maps from PatchMapResampler are NaN
+// outside the model's field of view: the model said nothing there, so no metric counts those pixels.
+struct FiniteExtremes {
+    double minimum = 0.0;
+    double maximum = 0.0;
+    std::size_t maximumAt = 0;
+    bool any = false;
+};
+
+FiniteExtremes finiteExtremes(const std::vector<float>& map)
+{
+    FiniteExtremes extremes;
+    for (std::size_t p = 0; p < map.size(); ++p) {
+        if (!std::isfinite(map[p]))
+            continue;
+        if (!extremes.any || map[p] > extremes.maximum) {
+            extremes.maximum = map[p];
+            extremes.maximumAt = p;
+        }
+        if (!extremes.any || map[p] < extremes.minimum)
+            extremes.minimum = map[p];
+        extremes.any = true;
+    }
+    return extremes;
+}
+
 } // namespace
 
 const std::vector<double>& GroundingMetrics::iouThresholds()
@@ -43,11 +69,10 @@ std::vector<unsigned char> GroundingMetrics::boxMask(int width, int height, cons
 bool GroundingMetrics::pointingHit(const std::vector<float>& map, int width, int height, const std::vector<Box>& boxes)
 {
     validate(map, width, height);
-    const auto [minimum, maximum] = std::minmax_element(map.begin(), map.end());
-    if (*minimum == *maximum)
+    const FiniteExtremes extremes = finiteExtremes(map);
+    if (!extremes.any || extremes.minimum == extremes.maximum)
         return false;
-    const std::size_t at = static_cast<std::size_t>(maximum - map.begin());
-    return boxMask(width, height, boxes)[at] != 0;
+    return boxMask(width, height, boxes)[extremes.maximumAt] != 0;
 }
 
 double GroundingMetrics::contrastToNoise(
@@ -58,6 +83,8 @@ double GroundingMetrics::contrastToNoise(
     double sum[2] = { 0.0, 0.0 };
     double count[2] = { 0.0, 0.0 };
     for (std::size_t p = 0; p < map.size(); ++p) {
+        if (!std::isfinite(map[p]))
+            continue;
         sum[mask[p]] += map[p];
         count[mask[p]] += 1.0;
     }
@@ -66,6 +93,8 @@ double GroundingMetrics::contrastToNoise(
     const double mean[2] = { sum[0] / count[0], sum[1] / count[1] };
     double squares[2] = { 0.0, 0.0 };
     for (std::size_t p = 0; p < map.size(); ++p) {
+        if (!std::isfinite(map[p]))
+            continue;
         const double d = map[p] - mean[mask[p]];
         squares[mask[p]] += d * d;
     }
@@ -80,9 +109,9 @@ double GroundingMetrics::intersectionOverUnion(
 {
     validate(map, width, height);
     const auto mask = boxMask(width, height, boxes);
-    const auto [minimum, maximum] = std::minmax_element(map.begin(), map.end());
-    const double low = *minimum;
-    const double range = static_cast<double>(*maximum) - low;
+    const FiniteExtremes extremes = finiteExtremes(map);
+    const double low = extremes.minimum;
+    const double range = extremes.maximum - low;
     double intersection = 0.0;
     double unionCount = 0.0;
     for (std::size_t p = 0; p < map.size(); ++p) {
@@ -98,9 +127,9 @@ std::vector<double> GroundingMetrics::intersectionOverUnion(const std::vector<fl
 {
     validate(map, width, height);
     const auto mask = boxMask(width, height, boxes);
-    const auto [minimum, maximum] = std::minmax_element(map.begin(), map.end());
-    const double low = *minimum;
-    const double range = static_cast<double>(*maximum) - low;
+    const FiniteExtremes extremes = finiteExtremes(map);
+    const double low = extremes.minimum;
+    const double range = extremes.maximum - low;
     const std::size_t count = thresholds.size();
     // Per threshold: selected pixels inside and outside the boxes; union = boxes + selected outside.
     std::vector<double> inside(count, 0.0);

@@ -9,7 +9,8 @@ namespace lrclr {
 /// Localisation metrics of a heatmap (one value per image pixel, row-major) against ground-truth boxes in the same
 /// pixel grid, as used for phrase grounding on MS-CXR (Boecking et al., 2022). A pixel (x, y) belongs to a box when
 /// its centre (x + 0.5, y + 0.5) lies inside [x0, x0 + width) x [y0, y0 + height); several boxes count as their
-/// union. Stateless; thread-safe.
+/// union. NaN pixels (outside the model's field of view, as PatchMapResampler::toPixels marks them) take no part in
+/// any metric: they are never the maximum, never selected, and count in no mean. Stateless; thread-safe.
 class GroundingMetrics {
 public:
     using Box = AnalysisResult::Box;

@@ -12,6 +12,7 @@
 
 #include <QString>
 
+#include "core/model/PatchMapResampler.h"
 #include "imaging/ModelInputReader.h"
 #include "training/Observations.h"
 
@@ -225,14 +226,15 @@ EvaluationResults ModelEvaluation::run(const std::vector<Model>& models, const P
                     const std::size_t s = grounded[k];
                     const auto& boxes = entry.sentences[s].boxes;
                     const auto& sentence = result.sentences[k];
-                    auto heatmap
-                        = LrclrModel::mapToImage(sentence.similarityMap, result.geometry, image.width, image.height);
+                    auto heatmap = PatchMapResampler::toPixels(
+                        sentence.similarityMap, result.geometry, image.width, image.height);
                     output.sentenceGrounding[s] = Evaluator::groundSentence(heatmap, image.width, image.height, boxes);
                     output.sentenceHeatmaps[s] = std::move(heatmap);
                     if (m_options.attentionGrounding)
-                        output.attentionGrounding[s] = Evaluator::groundSentence(
-                            LrclrModel::mapToImage(sentence.attentionMap, result.geometry, image.width, image.height),
-                            image.width, image.height, boxes);
+                        output.attentionGrounding[s]
+                            = Evaluator::groundSentence(PatchMapResampler::toPixels(sentence.attentionMap,
+                                                            result.geometry, image.width, image.height),
+                                image.width, image.height, boxes);
                 }
                 if (!findingsOnly) {
                     item.imageEmbeddings[i] = normalized(item.model->encodeImage(image).embedding);

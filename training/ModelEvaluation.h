@@ -19,8 +19,8 @@ namespace lrclr {
 /// through core/study, PNG/JPEG/TIFF through RasterImageReader, both turned into the model input by
 /// DisplayPipeline::modelInput), and analysed by every model with the manifest's sentences that have ground-truth
 /// boxes. Each sentence's similarity map (sentence · patch tokens: the overlay the viewer shows by default) and
-/// attention map are mapped to original pixels with LrclrModel::mapToImage and scored against the boxes at once, so
-/// memory does not grow with the image size times the study count: only the heatmaps kept for the report's example
+/// attention map are mapped to original pixels with PatchMapResampler::toPixels and scored against the boxes at once,
+/// so memory does not grow with the image size times the study count: only the heatmaps kept for the report's example
 /// overlays stay. Retrieval compares every image's global embedding with every report's (the manifest sentences
 /// joined, or the report file). Evaluator turns the outputs into metrics.
 /// Not thread-safe; run() blocks (call it from a worker thread in a GUI) and can be cancelled between studies.

@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTimer>
 #include <QWheelEvent>
 
+#include "core/model/PatchMapResampler.h"
 #include "imaging/Colormap.h"
 #include "imaging/ContourExtractor.h"
-#include "imaging/HeatmapResampler.h"
 #include "ui/PainterViewportRenderer.h"
 #include "ui/model/OverlaySettings.h"
 
@@ -107,7 +108,8 @@ void ImageViewport::setImage(const XrayImage& image)
     m_scene = {};
     if (image.columnSpacingMm)
         m_scene.pixelSpacingMm = image.columnSpacingMm;
-    computeHistogram();
+    m_modalityRange.reset();
+    m_histogram.clear();
     refreshFrame();
     m_scene.legendColumnWidth = legendColumnFor(width());
     m_fitted = true;
@@ -128,10 +130,18 @@ void ImageViewport::clearImage()
     m_heatmap = {};
     m_field = {};
     m_histogram.clear();
+    m_modalityRange.reset();
     update();
 }
 
-void ImageViewport::computeHistogram()
+std::pair<double, double> ImageViewport::modalityRange() const
+{
+    if (!m_modalityRange)
+        computeHistogram();
+    return *m_modalityRange;
+}
+
+void ImageViewport::computeHistogram() const
 {
     m_histogram.clear();
     const XrayImage& image = m_pipeline.image();
@@ -316,6 +326,17 @@ void ImageViewport::setAnalysis(SharedAnalysisResult result)
     rebuildRegions();
 }
 
+void ImageViewport::showAnalysis(
+    SharedAnalysisResult result, const OverlayHeatmap& heatmap, const QList<ReportRegionLinks::Link>& emphasised)
+{
+    m_result = std::move(result);
+    m_heatmap = heatmap;
+    m_emphasised = emphasised;
+    m_focusedRegion = -1;
+    rebuildOverlay();
+    rebuildRegions();
+}
+
 void ImageViewport::setHeatmap(const OverlayHeatmap& heatmap)
 {
     if (heatmap == m_heatmap)
@@ -347,10 +368,12 @@ void ImageViewport::rebuildOverlay()
             geometry.originalWidth = image().columns;
             geometry.originalHeight = image().rows;
         }
-        const auto [width, height] = HeatmapResampler::displaySize(geometry, overlayResolution);
+        const auto [width, height] = PatchMapResampler::displaySize(geometry, overlayResolution);
         try {
-            m_field = HeatmapResampler::resample(m_heatmap.map, geometry, width, height);
-        } catch (const ResampleError& error) {
+            ++m_overlayBuilds;
+            m_field
+                = ScalarImage { width, height, PatchMapResampler::toPixels(m_heatmap.map, geometry, width, height) };
+        } catch (const std::invalid_argument& error) {
             qWarning("lrclr-viewer: heatmap '%s' cannot be shown: %s", qUtf8Printable(m_heatmap.label), error.what());
             m_field = {};
         }
@@ -481,6 +504,16 @@ ImageViewport::CursorInfo ImageViewport::cursorInfoAt(const QPointF& widgetPoint
     return info;
 }
 
+QImage ImageViewport::renderSnapshot(int longestSide) const
+{
+    const QSize imageSize(image().columns, image().rows);
+    const int side = std::clamp(std::max(imageSize.width(), imageSize.height()), 800, std::max(800, longestSide));
+    QSize size = imageSize.scaled(QSize(side, side), Qt::KeepAspectRatio);
+    if (showsLegend())
+        size.rwidth() += legendColumnFor(size.width() + legendColumnWidth);
+    return renderToImage(size);
+}
+
 QImage ImageViewport::renderToImage(QSize size) const
 {
     const bool fitted = size.isValid() && !size.isEmpty();
@@ -557,7 +590,7 @@ void ImageViewport::mouseMoveEvent(QMouseEvent* event)
             case Drag::Window: {
                 // Horizontal: width, vertical: level; one modality range per ~1000 pixels of movement, so a full
                 // sweep is a comfortable hand movement for 8-bit and 16-bit data alike.
-                const double perPixel = std::max(m_modalityRange.second - m_modalityRange.first, 1.0) / 1000.0;
+                const double perPixel = std::max(modalityRange().second - modalityRange().first, 1.0) / 1000.0;
                 const QPointF total = position - m_pressPosition;
                 setWindow(m_pressVoi.center + total.y() * perPixel, m_pressVoi.width + total.x() * perPixel);
                 break;

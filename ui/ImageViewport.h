@@ -14,13 +14,13 @@
 #include "ui/ViewTransform.h"
 #include "ui/ViewportScene.h"
 #include "ui/model/OverlayHeatmap.h"
+#include "ui/model/OverlaySettings.h"
 #include "ui/model/ReportRegionLinks.h"
 
 class QTimer;
 
 namespace lrclr {
 
-class OverlaySettings;
 class PainterViewportRenderer;
 
 /// The image viewport: the study's X-ray through the DICOM display pipeline, the selected heatmap overlay mapped onto
@@ -70,7 +70,8 @@ public:
     double windowCenter() const { return m_pipeline.voi().center; }
     double windowWidth() const { return m_pipeline.voi().width; }
     /// Smallest and largest modality value of the image (padding excluded), for drag sensitivity and auto window.
-    std::pair<double, double> modalityRange() const { return m_modalityRange; }
+    /// Computed on first use (a pass over every pixel), not while an image opens.
+    std::pair<double, double> modalityRange() const;
     /// The window that covers the `low`..`high` percentiles of the image's modality values (padding excluded).
     std::pair<double, double> percentileWindow(double low, double high) const;
     bool isInverted() const { return m_pipeline.userInverted(); }
@@ -79,7 +80,12 @@ public:
     OverlaySettings* overlaySettings() const { return m_settings; }
     /// The analysis whose regions are drawn and whose geometry maps heatmaps onto the image (null: none).
     void setAnalysis(SharedAnalysisResult result);
+    /// A new analysis with the heatmap and emphasised regions to show on it, in one overlay build.
+    void showAnalysis(
+        SharedAnalysisResult result, const OverlayHeatmap& heatmap, const QList<ReportRegionLinks::Link>& emphasised);
     SharedAnalysisResult analysis() const { return m_result; }
+    /// How many times a heatmap was resampled onto the image so far (tests check one build per change).
+    int overlayBuildCount() const { return m_overlayBuilds; }
     const OverlayHeatmap& heatmap() const { return m_heatmap; }
     /// The heatmap resampled onto the image (NaN outside the model's view); invalid when none is shown.
     const ScalarImage& heatmapField() const { return m_field; }
@@ -91,6 +97,9 @@ public:
     /// `size` with the image fitted beside a legend column (part of `size`) when a legend is shown; used for PNG
     /// export, tests and the benchmark.
     QImage renderToImage(QSize size = QSize()) const;
+    /// The image at its native resolution, but at least 800 pixels (a legible legend) and at most `longestSide` on the
+    /// longer side, with overlay, contours, regions, and the legend in a column of its own (as on screen).
+    QImage renderSnapshot(int longestSide) const;
     /// Re-runs the display lookup table into the frame (what a window/level move costs, without the paint).
     void refreshFrame();
 
@@ -150,7 +159,7 @@ private:
     void rebuildContours();
     void rebuildRegions();
     void updateCornerText();
-    void computeHistogram();
+    void computeHistogram() const;
     void beginFastRendering();
 
     DisplayPipeline m_pipeline;
@@ -161,14 +170,15 @@ private:
     std::unique_ptr<PainterViewportRenderer> m_renderer;
     QTimer* m_smoothTimer = nullptr;
 
-    std::pair<double, double> m_modalityRange { 0.0, 0.0 };
-    int m_histogramOffset = 0; ///< stored value of m_histogram[0]
-    std::vector<std::uint64_t> m_histogram;
+    mutable std::optional<std::pair<double, double>> m_modalityRange; ///< empty until modalityRange() computes it
+    mutable int m_histogramOffset = 0; ///< stored value of m_histogram[0]
+    mutable std::vector<std::uint64_t> m_histogram;
 
     QPointer<OverlaySettings> m_settings;
     SharedAnalysisResult m_result;
     OverlayHeatmap m_heatmap;
     ScalarImage m_field;
+    int m_overlayBuilds = 0;
     QList<ReportRegionLinks::Link> m_emphasised;
     int m_focusedRegion = -1;
 

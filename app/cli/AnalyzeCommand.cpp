@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -17,6 +18,7 @@
 #include "core/model/AnalysisJson.h"
 #include "core/model/LrclrModel.h"
 #include "core/model/NpyArray.h"
+#include "core/model/PatchMapResampler.h"
 
 namespace lrclr::cli {
 
@@ -38,14 +40,15 @@ std::string slug(const std::string& text)
     return result.substr(0, 40);
 }
 
-// Writes `map` upsampled to the original pixels as <stem>.npy (float32 [H, W], raw values) and <stem>.png (8-bit,
-// min..max stretched); returns the file names relative to the output folder.
+// Writes `map` upsampled to the original pixels as <stem>.npy (float32 [H, W], raw values, NaN outside the model's
+// field of view) and <stem>.png (8-bit, the map's min..max stretched, black outside the field of view); returns the
+// file names relative to the output folder.
 AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
     const fs::path& folder, const std::string& stem)
 {
     const int width = geometry.originalWidth;
     const int height = geometry.originalHeight;
-    const auto pixels = LrclrModel::mapToImage(map, geometry, width, height);
+    const auto pixels = PatchMapResampler::toPixels(map, geometry, width, height);
     NpyArray({ height, width }, pixels).write((folder / (stem + ".npy")).string());
 
     const auto [low, high] = std::minmax_element(map.values.begin(), map.values.end());
@@ -55,7 +58,7 @@ AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, con
         auto* line = image.scanLine(y);
         for (int x = 0; x < width; ++x) {
             const float value = (pixels[static_cast<std::size_t>(y) * width + x] - *low) / range;
-            line[x] = static_cast<uchar>(std::clamp(value, 0.0f, 1.0f) * 255.0f + 0.5f);
+            line[x] = std::isnan(value) ? 0 : static_cast<uchar>(std::clamp(value, 0.0f, 1.0f) * 255.0f + 0.5f);
         }
     }
     const auto png = folder / (stem + ".png");

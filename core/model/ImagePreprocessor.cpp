@@ -5,22 +5,11 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/model/internal/CubicKernel.h"
+
 namespace lrclr {
 
 namespace {
-
-// Keys' cubic convolution with a = -0.75, the kernel of torch's (and torchvision's) bicubic interpolation, which
-// CheXzero's last resize step uses.
-double cubic(double x)
-{
-    constexpr double a = -0.75;
-    x = std::abs(x);
-    if (x < 1.0)
-        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
-    if (x < 2.0)
-        return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
-    return 0.0;
-}
 
 // Resampling weights of one output axis: for every output sample, source indices (clamped to the edge) and
 // normalised weights. `inside` is false where the output sample's centre falls outside the source.
@@ -50,7 +39,7 @@ Axis resampleAxis(int outputSize, int sourceSize, double scale, double offset)
         const int last = static_cast<int>(std::floor(centre + 2.0 * support));
         double total = 0.0;
         for (int j = first; j <= last; ++j) {
-            const double weight = cubic((j - centre) / support);
+            const double weight = internal::cubicKernel((j - centre) / support);
             if (weight == 0.0)
                 continue;
             axis.indices[i].push_back(std::clamp(j, 0, sourceSize - 1));
@@ -160,69 +149,6 @@ AnalysisResult::Box ImagePreprocessor::patchBox(
     box.width = x1 - x0;
     box.height = y1 - y0;
     return box;
-}
-
-std::vector<float> ImagePreprocessor::mapToImage(
-    const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height)
-{
-    if (width <= 0 || height <= 0 || map.rows <= 0 || map.columns <= 0
-        || map.values.size() != static_cast<std::size_t>(map.rows) * map.columns || geometry.originalWidth <= 0
-        || geometry.originalHeight <= 0 || geometry.inputSize <= 0 || geometry.scale <= 0.0)
-        throw std::invalid_argument("mapToImage: empty map, geometry or target size");
-
-    // For one output axis: the patch-grid coordinate of each output pixel centre, or "outside".
-    const auto axis = [&](int outputSize, int originalSize, double offset, int cells, std::vector<int>& first,
-                          std::vector<std::array<double, 4>>& weights, std::vector<bool>& inside) {
-        const double patch = static_cast<double>(geometry.inputSize) / cells;
-        first.resize(static_cast<std::size_t>(outputSize));
-        weights.resize(static_cast<std::size_t>(outputSize));
-        inside.resize(static_cast<std::size_t>(outputSize));
-        for (int i = 0; i < outputSize; ++i) {
-            const double original = (i + 0.5) * originalSize / outputSize; // output pixel centre, original pixels
-            const double input = original * geometry.scale + offset; // model input pixels
-            const auto k = static_cast<std::size_t>(i);
-            inside[k] = input >= 0.0 && input < geometry.inputSize;
-            const double cell = input / patch - 0.5; // patch-grid coordinate, patch centres at integers
-            first[k] = static_cast<int>(std::floor(cell)) - 1;
-            for (int t = 0; t < 4; ++t)
-                weights[k][static_cast<std::size_t>(t)] = cubic(cell - (first[k] + t));
-        }
-    };
-    std::vector<int> firstColumn, firstRow;
-    std::vector<std::array<double, 4>> columnWeights, rowWeights;
-    std::vector<bool> columnInside, rowInside;
-    axis(width, geometry.originalWidth, geometry.offsetX, map.columns, firstColumn, columnWeights, columnInside);
-    axis(height, geometry.originalHeight, geometry.offsetY, map.rows, firstRow, rowWeights, rowInside);
-
-    // Interpolate along x for every grid row, then along y.
-    std::vector<double> horizontal(static_cast<std::size_t>(map.rows) * width);
-    for (int r = 0; r < map.rows; ++r) {
-        for (int x = 0; x < width; ++x) {
-            double value = 0.0;
-            for (int t = 0; t < 4; ++t) {
-                const int c = std::clamp(firstColumn[static_cast<std::size_t>(x)] + t, 0, map.columns - 1);
-                value += columnWeights[static_cast<std::size_t>(x)][static_cast<std::size_t>(t)] * map.at(r, c);
-            }
-            horizontal[static_cast<std::size_t>(r) * width + x] = value;
-        }
-    }
-    std::vector<float> result(static_cast<std::size_t>(width) * height, 0.0f);
-    for (int y = 0; y < height; ++y) {
-        if (!rowInside[static_cast<std::size_t>(y)])
-            continue;
-        for (int x = 0; x < width; ++x) {
-            if (!columnInside[static_cast<std::size_t>(x)])
-                continue;
-            double value = 0.0;
-            for (int t = 0; t < 4; ++t) {
-                const int r = std::clamp(firstRow[static_cast<std::size_t>(y)] + t, 0, map.rows - 1);
-                value += rowWeights[static_cast<std::size_t>(y)][static_cast<std::size_t>(t)]
-                    * horizontal[static_cast<std::size_t>(r) * width + x];
-            }
-            result[static_cast<std::size_t>(y) * width + x] = static_cast<float>(value);
-        }
-    }
-    return result;
 }
 
 std::vector<std::uint8_t> ImagePreprocessor::flatPatches(const float* plane, int size, int gridSize, double deviation)

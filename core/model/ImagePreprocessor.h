@@ -12,7 +12,8 @@ namespace lrclr {
 /// CheXzero's image preprocessing as an explicit, invertible geometry: the grayscale image (0–255) is placed into the
 /// model's square input by one scale and one offset (letterbox: whole image, zero padding; center-crop: short side
 /// fills the input), resampled with antialiased bicubic, normalised with CheXzero's mean/std and replicated to three
-/// channels. The same geometry maps patch-grid results back to original pixels. Thread-safe (no mutable state).
+/// channels. The same geometry maps patch-grid results back to original pixels (PatchMapResampler). Thread-safe (no
+/// mutable state).
 class ImagePreprocessor {
 public:
     struct Settings {
@@ -36,12 +37,6 @@ public:
     /// The footprint of patch (row, column) of a grid with `gridSize` patches per side, in original pixels, clipped to
     /// the image (zero size when the patch lies wholly in letterbox padding).
     static AnalysisResult::Box patchBox(int row, int column, int gridSize, const AnalysisResult::Geometry& geometry);
-
-    /// Upsamples a patch map to `width` x `height` pixels covering the original image, through the inverse of
-    /// `geometry`: bicubic on the patch grid in model space (patch centres at (i + 0.5) * patch size); pixels outside
-    /// the model's field of view are 0. Row-major floats.
-    static std::vector<float> mapToImage(
-        const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height);
 
     /// Default of flatPatches(): a patch whose pixels vary by less than this standard deviation (0-255 scale).
     static constexpr double kFlatPatchDeviation = 1.0;

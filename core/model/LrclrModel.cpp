@@ -628,10 +628,4 @@ std::vector<LrclrModel::TextEncoding> LrclrModel::encodeTexts(const std::vector<
     return result;
 }
 
-std::vector<float> LrclrModel::mapToImage(
-    const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height)
-{
-    return ImagePreprocessor::mapToImage(map, geometry, width, height);
-}
-
 } // namespace lrclr

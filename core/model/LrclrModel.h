@@ -95,11 +95,6 @@ public:
     ImageEncoding encodePreprocessed(const std::vector<float>& input) const;
     std::vector<TextEncoding> encodeTexts(const std::vector<std::string>& texts) const;
 
-    /// Upsamples a patch map to `width` x `height` original-image pixels through the exact inverse of the
-    /// preprocessing in `geometry` (bicubic in model space); pixels outside the model's field of view are 0.
-    static std::vector<float> mapToImage(
-        const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height);
-
 private:
     struct Private;
     explicit LrclrModel(std::unique_ptr<Private> d);

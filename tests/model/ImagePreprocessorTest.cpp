@@ -1,14 +1,17 @@
-// CheXzero preprocessing and its exact inverse (patch maps back to original pixels), on non-square images.
+// CheXzero preprocessing and its exact inverse (patch maps back to original pixels through PatchMapResampler), on
+// non-square images.
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
 
 #include "core/model/ImagePreprocessor.h"
+#include "core/model/PatchMapResampler.h"
 
 using lrclr::AnalysisResult;
 using lrclr::GrayscaleImage;
 using lrclr::ImagePreprocessor;
+using lrclr::PatchMapResampler;
 
 namespace {
 
@@ -30,11 +33,15 @@ AnalysisResult::PatchMap oneHot(int grid, int row, int column)
     return map;
 }
 
-// Position of the largest value of a width x height map.
+// Position of the largest finite value of a width x height map (NaN marks pixels outside the field of view).
 QPointF argmax(const std::vector<float>& values, int width)
 {
-    const auto at = std::max_element(values.begin(), values.end()) - values.begin();
-    return QPointF(static_cast<double>(at % width), static_cast<double>(at / width));
+    std::size_t at = 0;
+    for (std::size_t index = 0; index < values.size(); ++index)
+        if (!std::isnan(values[index]) && (std::isnan(values[at]) || values[index] > values[at]))
+            at = index;
+    return QPointF(static_cast<double>(at % static_cast<std::size_t>(width)),
+        static_cast<double>(at / static_cast<std::size_t>(width)));
 }
 
 } // namespace
@@ -148,7 +155,7 @@ private Q_SLOTS:
         QFETCH(QPointF, centre);
         QFETCH(QRectF, box);
         const auto g = ImagePreprocessor::geometry(300, 200, 224, mode.toStdString());
-        const auto pixels = ImagePreprocessor::mapToImage(oneHot(7, row, column), g, 300, 200);
+        const auto pixels = PatchMapResampler::toPixels(oneHot(7, row, column), g, 300, 200);
         QCOMPARE(pixels.size(), std::size_t(300 * 200));
         const auto peak = argmax(pixels, 300);
         // The peak of a one-hot interior patch lies at the patch centre (to the pixel grid); at the grid's border
@@ -164,14 +171,14 @@ private Q_SLOTS:
         QVERIFY(std::abs(footprint.width - box.width()) < 1e-9 && std::abs(footprint.height - box.height()) < 1e-9);
     }
 
-    void pixelsOutsideTheFieldOfViewAreZero()
+    void pixelsOutsideTheFieldOfViewAreNotANumber()
     {
         // Center-crop drops x < 50 and x >= 250 of a 300x200 image.
         const auto g = ImagePreprocessor::geometry(300, 200, 224, "center-crop");
         AnalysisResult::PatchMap ones { 7, 7, std::vector<float>(49, 1.0f) };
-        const auto pixels = ImagePreprocessor::mapToImage(ones, g, 300, 200);
-        QCOMPARE(pixels[100 * 300 + 49], 0.0f);
-        QCOMPARE(pixels[100 * 300 + 250], 0.0f);
+        const auto pixels = PatchMapResampler::toPixels(ones, g, 300, 200);
+        QVERIFY(std::isnan(pixels[100 * 300 + 49]));
+        QVERIFY(std::isnan(pixels[100 * 300 + 250]));
         QVERIFY(std::abs(pixels[100 * 300 + 50] - 1.0f) < 1e-6f);
         QVERIFY(std::abs(pixels[199 * 300 + 249] - 1.0f) < 1e-6f);
     }
@@ -180,7 +187,7 @@ private Q_SLOTS:
     {
         // Rendering at half resolution puts the peak at half the coordinates.
         const auto g = ImagePreprocessor::geometry(300, 200, 224, "letterbox");
-        const auto pixels = ImagePreprocessor::mapToImage(oneHot(7, 3, 3), g, 150, 100);
+        const auto pixels = PatchMapResampler::toPixels(oneHot(7, 3, 3), g, 150, 100);
         const auto peak = argmax(pixels, 150);
         QVERIFY(std::abs(peak.x() + 0.5 - 75) <= 1.0 && std::abs(peak.y() + 0.5 - 50) <= 1.0);
     }
@@ -193,8 +200,8 @@ private Q_SLOTS:
         GrayscaleImage broken { 10, 10, std::vector<float>(3) };
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, preprocessor.apply(broken, nullptr));
         const auto g = ImagePreprocessor::geometry(10, 10, 224, "letterbox");
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-            ImagePreprocessor::mapToImage(AnalysisResult::PatchMap { 7, 7, { 1.0f } }, g, 10, 10));
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument, PatchMapResampler::toPixels(AnalysisResult::PatchMap { 7, 7, { 1.0f } }, g, 10, 10));
     }
 };
 

@@ -136,10 +136,6 @@ private Q_SLOTS:
         QVERIFY2(std::abs(result.findings[0].globalProbability - expected) < 1e-5,
             qPrintable(QString("%1 vs %2").arg(result.findings[0].globalProbability).arg(expected)));
 
-        // The public inverse mapping is the preprocessor's (tested in ImagePreprocessorTest).
-        QCOMPARE(LrclrModel::mapToImage(result.findings[0].map, result.geometry, 300, 200),
-            ImagePreprocessor::mapToImage(result.findings[0].map, result.geometry, 300, 200));
-
         // JSON round trip through the one serializer.
         const auto back = AnalysisJson::fromJson(AnalysisJson::toJson(result), "round trip");
         QCOMPARE(back.sentences.size(), result.sentences.size());

@@ -1,10 +1,11 @@
-// HeatmapResampler: analytic maps through centre-crop and letterbox geometries land where the inverse preprocessing
-// puts them.
+// PatchMapResampler, the one patch map -> original pixel mapping of the viewer, `lrclr analyze` and the evaluator:
+// analytic maps through centre-crop and letterbox geometries land where the inverse preprocessing puts them.
 #include <cmath>
+#include <functional>
 
 #include <QTest>
 
-#include "imaging/HeatmapResampler.h"
+#include "core/model/PatchMapResampler.h"
 
 namespace lrclr {
 
@@ -49,32 +50,39 @@ AnalysisResult::Geometry centerCrop(int width, int height, int input)
     return geometry;
 }
 
+/// The resampled map as width x height samples, read with at(x, y).
+struct Samples {
+    int width = 0;
+    int height = 0;
+    std::vector<float> values;
+    float at(int x, int y) const { return values[static_cast<std::size_t>(y) * width + x]; }
+};
+
+Samples resample(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry, int width, int height)
+{
+    return { width, height, PatchMapResampler::toPixels(map, geometry, width, height) };
+}
+
 } // namespace
 
-class HeatmapResamplerTest : public QObject {
+class PatchMapResamplerTest : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
     void constantMapStaysConstant_data()
     {
         QTest::addColumn<int>("mode");
-        QTest::addColumn<int>("interpolation");
-        QTest::newRow("letterbox-cubic") << 0 << int(HeatmapResampler::Interpolation::Cubic);
-        QTest::newRow("letterbox-linear") << 0 << int(HeatmapResampler::Interpolation::Linear);
-        QTest::newRow("crop-cubic") << 1 << int(HeatmapResampler::Interpolation::Cubic);
+        QTest::newRow("letterbox") << 0;
+        QTest::newRow("crop") << 1;
     }
 
     void constantMapStaysConstant()
     {
         QFETCH(int, mode);
-        QFETCH(int, interpolation);
         const auto geometry = mode == 0 ? letterbox(300, 200, 224) : centerCrop(300, 200, 224);
         const auto map = makeMap(7, 7, [](int, int) { return 0.37f; });
-        HeatmapResampler::Options options;
-        options.interpolation = static_cast<HeatmapResampler::Interpolation>(interpolation);
-        options.clampToInputRange = false;
-        const ScalarImage image = HeatmapResampler::resample(map, geometry, 300, 200, options);
-        QVERIFY(image.isValid());
+        const Samples image = resample(map, geometry, 300, 200);
+        QCOMPARE(image.values.size(), std::size_t(300 * 200));
         int inside = 0;
         for (const float value : image.values) {
             if (std::isnan(value))
@@ -96,14 +104,15 @@ private Q_SLOTS:
 
     void linearRampIsReproducedInsideTheGrid()
     {
-        // value = u (model-space x of the patch centre): a ramp along x. Cubic convolution reproduces a linear
-        // function wherever its 4-sample support avoids the replicated border, i.e. from the second to the
-        // second-to-last centre, so value(X) = X * scale + offsetX there.
+        // value = u (model-space x of the patch centre): a ramp along x. Keys' kernel with a = -0.75 (torch's) is
+        // interpolating and reproduces constants, but not lines exactly: between patch centres it deviates from the
+        // ramp by under 5 % of a patch. Checked wherever the 4-sample support avoids the replicated border, i.e.
+        // from the second to the second-to-last centre, where value(X) ~ X * scale + offsetX.
         const auto geometry = letterbox(320, 400, 224);
         const int grid = 7;
         const double cell = 224.0 / grid;
         const auto map = makeMap(grid, grid, [cell](int, int c) { return float((c + 0.5) * cell); });
-        const ScalarImage image = HeatmapResampler::resample(map, geometry, 320, 400);
+        const Samples image = resample(map, geometry, 320, 400);
         int checked = 0;
         for (int y = 0; y < image.height; y += 7) {
             for (int x = 0; x < image.width; x += 3) {
@@ -112,7 +121,7 @@ private Q_SLOTS:
                     continue;
                 ++checked;
                 const double expected = u;
-                QVERIFY2(std::abs(image.at(x, y) - expected) < 1e-2,
+                QVERIFY2(std::abs(image.at(x, y) - expected) < 0.05 * cell,
                     qPrintable(QStringLiteral("pixel (%1, %2): %3, expected %4")
                                    .arg(x)
                                    .arg(y)
@@ -144,7 +153,7 @@ private Q_SLOTS:
         QFETCH(int, column);
         const auto geometry = mode == 0 ? letterbox(width, height, 224) : centerCrop(width, height, 224);
         const auto map = makeMap(7, 7, [&](int r, int c) { return (r == row && c == column) ? 1.0f : 0.0f; });
-        const ScalarImage image = HeatmapResampler::resample(map, geometry, width, height);
+        const Samples image = resample(map, geometry, width, height);
         int bestX = -1;
         int bestY = -1;
         float best = -1.0f;
@@ -179,24 +188,15 @@ private Q_SLOTS:
         const auto geometry = letterbox(400, 400, 224);
         const double cell = 224.0 / 7;
         const auto map = makeMap(7, 7, [cell](int r, int) { return float((r + 0.5) * cell); });
-        const ScalarImage image = HeatmapResampler::resample(map, geometry, 200, 200);
+        const Samples image = resample(map, geometry, 200, 200);
         const double v = (2 * 100 + 1) * geometry.scale + geometry.offsetY;
-        QVERIFY2(std::abs(image.at(50, 100) - v) < 1e-2, qPrintable(QString::number(image.at(50, 100))));
-        const auto [w, h] = HeatmapResampler::displaySize(letterbox(3000, 2500, 224), 1024);
+        QVERIFY2(std::abs(image.at(50, 100) - v) < 0.05 * cell, qPrintable(QString::number(image.at(50, 100))));
+        const auto [w, h] = PatchMapResampler::displaySize(letterbox(3000, 2500, 224), 1024);
         QCOMPARE(w, 1024);
         QCOMPARE(h, 853);
-        const auto small = HeatmapResampler::displaySize(letterbox(300, 250, 224), 1024);
+        const auto small = PatchMapResampler::displaySize(letterbox(300, 250, 224), 1024);
         QCOMPARE(small.first, 300);
         QCOMPARE(small.second, 250);
-    }
-
-    void cubicOvershootIsClamped()
-    {
-        const auto geometry = letterbox(224, 224, 224);
-        const auto map = makeMap(7, 7, [](int r, int c) { return (r + c) % 2 ? 1.0f : 0.0f; });
-        const ScalarImage image = HeatmapResampler::resample(map, geometry, 224, 224);
-        const auto [lowest, highest] = image.finiteRange();
-        QVERIFY2(lowest >= 0.0f && highest <= 1.0f, qPrintable(QStringLiteral("%1..%2").arg(lowest).arg(highest)));
     }
 
     void invalidInputsThrowReadableErrors_data()
@@ -207,7 +207,6 @@ private Q_SLOTS:
         QTest::newRow("zero-scale") << 2;
         QTest::newRow("zero-input") << 3;
         QTest::newRow("huge-output") << 4;
-        QTest::newRow("nan-value") << 5;
     }
 
     void invalidInputsThrowReadableErrors()
@@ -232,14 +231,11 @@ private Q_SLOTS:
         case 4:
             width = 1 << 20;
             break;
-        case 5:
-            map.values[3] = std::nanf("");
-            break;
         }
         try {
-            HeatmapResampler::resample(map, geometry, width, 100);
+            PatchMapResampler::toPixels(map, geometry, width, 100);
             QFAIL("no exception");
-        } catch (const ResampleError& error) {
+        } catch (const std::invalid_argument& error) {
             QVERIFY2(std::string(error.what()).size() > 10, error.what());
         }
     }
@@ -247,5 +243,5 @@ private Q_SLOTS:
 
 } // namespace lrclr
 
-QTEST_GUILESS_MAIN(lrclr::HeatmapResamplerTest)
-#include "HeatmapResamplerTest.moc"
+QTEST_GUILESS_MAIN(lrclr::PatchMapResamplerTest)
+#include "PatchMapResamplerTest.moc"
