@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
@@ -151,6 +152,15 @@ bool RasterImageReader::probe(const QString& path, Info& info, QString* errorMes
     else if (info.format == u"tif")
         info.format = QStringLiteral("tiff");
     return true;
+}
+
+void RasterImageReader::loadPlugins()
+{
+    // Detecting the format of an empty device asks every plugin, which instantiates each of them here.
+    QBuffer empty;
+    empty.open(QIODevice::ReadOnly);
+    QImageReader reader(&empty);
+    reader.canRead();
 }
 
 } // namespace lrclr

@@ -23,6 +23,12 @@ namespace lrclr {
 /// is used per call; QImage is safe off the GUI thread).
 class RasterImageReader : public StudyIndexRasterProbe {
 public:
+    /// Creates Qt's image-format plugin objects on the calling thread. Qt makes them in the thread that first needs
+    /// them; made in a plain std::thread (the trainer's and evaluator's readers), they outlive that thread's Qt data
+    /// and corrupt the heap when destroyed at exit. Programs that read images on such threads call this once from
+    /// main() first (lrclr-model does). Not thread-safe against concurrent first reads.
+    static void loadPlugins();
+
     /// Largest image accepted (pixels), the same cap as DicomImageReader.
     static constexpr long long maximumPixels = 1LL << 28;
 

@@ -10,18 +10,13 @@
 
 #include "core/study/DicomImageReader.h"
 #include "core/study/DisplayPipeline.h"
+#include "core/study/StudyFileType.h"
 #include "imaging/DisplayFrameWriter.h"
 #include "imaging/RasterImageReader.h"
 
 namespace lrclr::cli {
 
 namespace {
-
-bool isRaster(const QString& path)
-{
-    static const QStringList suffixes = { "png", "jpg", "jpeg", "tif", "tiff", "bmp" };
-    return suffixes.contains(QFileInfo(path).suffix().toLower());
-}
 
 /// "C,W" -> center and width; width must be positive.
 std::optional<std::pair<double, double>> parseWindow(const std::string& text)
@@ -87,7 +82,7 @@ int RenderCommand::run(const std::vector<std::string>& arguments)
     }
 
     XrayImage image;
-    if (isRaster(input)) {
+    if (StudyFileType::of(input) == StudyFileType::Kind::Raster) {
         QString error;
         auto raster = RasterImageReader::read(input, &error);
         if (!raster) {

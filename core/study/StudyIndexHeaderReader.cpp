@@ -15,6 +15,7 @@
 
 #include "core/report/DicomSrReportReader.h"
 #include "core/study/DicomLibrary.h"
+#include "core/study/StudyFileType.h"
 #include "core/study/internal/DicomPreScanner.h"
 
 namespace lrclr {
@@ -91,13 +92,7 @@ QString StudyIndexHeaderReader::mediaStorageDirectorySopClass()
 
 bool StudyIndexHeaderReader::hasDicomPreamble(const QString& path)
 {
-    if (!QFileInfo(path).isFile())
-        return false;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray head = file.read(132);
-    return head.size() == 132 && head.mid(128, 4) == "DICM";
+    return StudyFileType::hasDicomPreamble(path);
 }
 
 std::optional<StudyIndexRecord> StudyIndexHeaderReader::read(

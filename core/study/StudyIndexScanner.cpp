@@ -6,6 +6,7 @@
 
 #include "core/report/PlainTextReportReader.h"
 #include "core/study/DicomdirReader.h"
+#include "core/study/StudyFileType.h"
 #include "core/study/StudyIndexHeaderReader.h"
 #include "core/study/StudyIndexRasterProbe.h"
 
@@ -79,14 +80,12 @@ StudyIndexScanner::StudyIndexScanner(std::shared_ptr<const StudyIndexRasterProbe
 
 bool StudyIndexScanner::isRasterFileName(const QString& path)
 {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == u"png" || suffix == u"jpg" || suffix == u"jpeg" || suffix == u"tif" || suffix == u"tiff";
+    return StudyFileType::hasRasterName(path);
 }
 
 bool StudyIndexScanner::isDicomFileName(const QString& path)
 {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == u"dcm" || suffix == u"dicom" || suffix == u"dic" || suffix == u"ima";
+    return StudyFileType::hasDicomName(path);
 }
 
 std::optional<StudyIndex> StudyIndexScanner::scan(

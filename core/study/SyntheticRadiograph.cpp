@@ -37,6 +37,13 @@ std::vector<std::uint16_t> SyntheticRadiograph::pixels(int size)
     return result;
 }
 
+XrayImage SyntheticRadiograph::image(int size)
+{
+    XrayImage image = XrayImage::fromUnsigned16(size, size, pixels(size), 12);
+    image.windowPresets = { { windowCenter, windowWidth, "FULL" } };
+    return image;
+}
+
 std::string SyntheticRadiograph::writeDicom(const std::string& path, int size)
 {
     if (size < 1 || size > 65535)

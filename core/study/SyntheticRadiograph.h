@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/study/XrayImage.h"
+
 namespace lrclr {
 
 /// A chest-radiograph-like 12-bit image (body, lung fields, rib-like bands, detector noise), deterministic, shared by
@@ -17,6 +19,9 @@ public:
 
     /// size x size stored values in 0..4095, row-major.
     static std::vector<std::uint16_t> pixels(int size);
+    /// The same pixels as an image in memory (12 bits stored, the window above as its preset): what the viewer shows
+    /// when there is no study (smoke test, missing demo study).
+    static XrayImage image(int size);
     /// Writes it as an uncompressed (explicit VR little endian) CR, MONOCHROME2, BitsStored 12, with the window above
     /// and fresh UIDs. Returns an error text naming the file, empty on success.
     static std::string writeDicom(const std::string& path, int size);
