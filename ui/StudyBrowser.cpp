@@ -11,7 +11,7 @@
 #include "core/study/DisplayPipeline.h"
 #include "core/study/StudyIndexer.h"
 #include "imaging/RasterImageReader.h"
-#include "ui/StudyLoader.h"
+#include "imaging/StudyReader.h"
 
 namespace lrclr {
 
@@ -35,7 +35,7 @@ QString patientLabel(const StudyIndexPatient& patient)
 
 QImage thumbnailOf(const QString& path)
 {
-    const auto image = StudyLoader::loadImage(path);
+    const auto image = StudyReader::readImage(path);
     if (!image)
         return {};
     DisplayPipeline pipeline(*image);
@@ -123,7 +123,7 @@ void StudyBrowser::populate(const StudyIndex& index)
                     auto* item = new QTreeWidgetItem(seriesItem, { text });
                     item->setData(0, pathRole, instance.filePath);
                     item->setData(
-                        0, reportRole, report.isEmpty() ? StudyLoader::findReportFor(instance.filePath) : report);
+                        0, reportRole, report.isEmpty() ? StudyReader::findReportFor(instance.filePath) : report);
                     item->setToolTip(0, instance.filePath);
                     ++images;
                     if (firstImage.isEmpty()) {

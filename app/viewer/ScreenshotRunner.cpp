@@ -88,8 +88,8 @@ int ScreenshotRunner::matchSentence(const QStringList& sentences, const QString&
 void ScreenshotRunner::start()
 {
     ViewerSession* session = m_window.session();
-    // Connected after the window's own handler, so the window has already picked its default selection.
-    connect(session, &ViewerSession::resultChanged, this, &ScreenshotRunner::onResult);
+    // Queued: the session picks its default selection right after emitting resultChanged, and the window draws it.
+    connect(session, &ViewerSession::resultChanged, this, &ScreenshotRunner::onResult, Qt::QueuedConnection);
     connect(session, &ViewerSession::analysisFailed, this,
         [this](const QString& message) { capture(false, tr("analysis failed: %1").arg(message)); });
     m_timeout->start();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/inference/IAnalyzer.h"
+#include "core/model/ImagePreprocessor.h"
 
 namespace lrclr::testing {
 
@@ -145,8 +146,8 @@ public:
     {
         AnalysisResult result;
         result.model = { "fake", "00ff", "cpu", "center-crop 224" };
-        result.geometry.originalWidth = image.width;
-        result.geometry.originalHeight = image.height;
+        // A real placement, so that viewers resample the fake's patch maps as they do a model's.
+        result.geometry = ImagePreprocessor::geometry(image.width, image.height, 224, "letterbox");
         const double mean = fakeImageMean(image);
 
         const double cellWidth = static_cast<double>(image.width) / fakeGridSize;

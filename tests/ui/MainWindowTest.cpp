@@ -128,7 +128,8 @@ private Q_SLOTS:
         auto service = missingModelService();
         MainWindow window(service.get());
         QVERIFY(window.openPath(image));
-        QVERIFY(window.viewport()->hasImage());
+        // Read on a worker: the image arrives through the event loop.
+        QTRY_VERIFY_WITH_TIMEOUT(window.viewport()->hasImage(), 10000);
         QCOMPARE(window.viewport()->image().columns, 300);
         QCOMPARE(window.reportPanel()->textView()->toPlainText(), reportText);
         QCOMPARE(window.session()->study().sentences.size(), 2);
@@ -183,7 +184,7 @@ private Q_SLOTS:
 
         // A file opens in the viewport and joins the recent studies.
         QVERIFY(drop(window, { QUrl::fromLocalFile(file) }));
-        QVERIFY(window.viewport()->hasImage());
+        QTRY_VERIFY_WITH_TIMEOUT(window.viewport()->hasImage(), 10000);
         QCOMPARE(window.viewport()->image().columns, 40);
         QVERIFY(window.recentStudies().contains(QFileInfo(file).absoluteFilePath()));
 

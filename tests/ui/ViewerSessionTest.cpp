@@ -1,4 +1,5 @@
 #include <QFile>
+#include <QImage>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,6 +33,25 @@ ViewerSession::Study makeStudy(const QString& path, int width, float value, cons
     return study;
 }
 
+/// Writes a gray PNG of `width` x `height` and, when `reportText` is given, its sidecar report (same stem, .txt).
+QString writeStudyFile(
+    const QTemporaryDir& directory, const QString& name, int width, int height, const QString& reportText = QString())
+{
+    QImage image(width, height, QImage::Format_Grayscale8);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            image.scanLine(y)[x] = uchar((x * 3 + y) % 256);
+    const QString path = directory.filePath(name + QStringLiteral(".png"));
+    if (!image.save(path))
+        return {};
+    if (!reportText.isEmpty()) {
+        QFile report(directory.filePath(name + QStringLiteral(".txt")));
+        if (!report.open(QIODevice::WriteOnly) || report.write(reportText.toUtf8()) != reportText.toUtf8().size())
+            return {};
+    }
+    return path;
+}
+
 const QStringList report { QStringLiteral("Opacity in the right lower lobe."), QStringLiteral("No effusion."),
     QStringLiteral("Heart size normal.") };
 
@@ -53,6 +73,112 @@ private Q_SLOTS:
     {
         m_session.reset();
         m_service.reset();
+    }
+
+    void openFileReadsInTheBackgroundThenAnalyzes()
+    {
+        const QString text = QStringLiteral("FINDINGS: Small right effusion. No pneumothorax.");
+        const QString path = writeStudyFile(m_directory, QStringLiteral("chest"), 120, 80, text);
+        QVERIFY(!path.isEmpty());
+        QSignalSpy loading(m_session.get(), &ViewerSession::loadingChanged);
+        QSignalSpy studies(m_session.get(), &ViewerSession::studyChanged);
+        m_session->openFile(path);
+        // The call returns before the file is read: the study arrives through the event loop.
+        QVERIFY(m_session->isLoading());
+        QCOMPARE(m_session->loadingPath(), path);
+        QVERIFY(!m_session->hasStudy());
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->hasStudy(), 10000);
+        QVERIFY(!m_session->isLoading());
+        QCOMPARE(studies.count(), 1);
+        QCOMPARE(loading.count(), 2);
+        QCOMPARE(loading.at(0).at(0).toBool(), true);
+        QCOMPARE(loading.at(1).at(0).toBool(), false);
+
+        const ViewerSession::Study& study = m_session->study();
+        QCOMPARE(study.path, path);
+        QVERIFY(study.displayImage);
+        QCOMPARE(study.displayImage->columns, 120);
+        QCOMPARE(study.displayImage->rows, 80);
+        QVERIFY(study.image);
+        QCOMPARE(study.image->width, 120);
+        QCOMPARE(study.reportText, text);
+        QCOMPARE(study.sentences.size(), 2);
+        QCOMPARE(study.sentences[1].text, QStringLiteral("No pneumothorax."));
+        QCOMPARE(text.mid(study.sentences[1].begin, study.sentences[1].end - study.sentences[1].begin),
+            QStringLiteral("No pneumothorax."));
+
+        // Then it is analysed, and something is selected for the overlay at once.
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 10000);
+        QVERIFY(m_session->selection()->kind() != AnalysisSelection::Kind::Nothing);
+    }
+
+    void unreadableFileKeepsTheOpenStudy()
+    {
+        const QString good = writeStudyFile(m_directory, QStringLiteral("good"), 64, 64, QStringLiteral("Clear."));
+        QVERIFY(!good.isEmpty());
+        m_session->openFile(good);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 10000);
+        const auto result = m_session->result();
+
+        const QString bad = m_directory.filePath(QStringLiteral("broken.png"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("\x89PNG\r\n\x1a\n but nothing of a PNG after the signature");
+        file.close();
+        QSignalSpy failed(m_session.get(), &ViewerSession::loadFailed);
+        QSignalSpy studies(m_session.get(), &ViewerSession::studyChanged);
+        m_session->openFile(bad);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QCOMPARE(failed.at(0).at(0).toString(), bad);
+        QVERIFY2(failed.at(0).at(1).toString().contains(QStringLiteral("broken.png")),
+            qPrintable(failed.at(0).at(1).toString()));
+        QVERIFY(!m_session->isLoading());
+        QCOMPARE(studies.count(), 0);
+        QCOMPARE(m_session->study().path, good);
+        QCOMPARE(m_session->result(), result);
+        QCOMPARE(m_session->state(), ViewerSession::State::Ready);
+    }
+
+    void newerOpenSupersedesTheLoadInFlight()
+    {
+        const QString first = writeStudyFile(m_directory, QStringLiteral("first"), 900, 900);
+        const QString second = writeStudyFile(m_directory, QStringLiteral("second"), 48, 40);
+        QSignalSpy studies(m_session.get(), &ViewerSession::studyChanged);
+        m_session->openFile(first);
+        m_session->openFile(second);
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->hasStudy(), 10000);
+        QTest::qWait(300); // the first file's load has ended by now and must not replace the second
+        QCOMPARE(studies.count(), 1);
+        QCOMPARE(m_session->study().path, second);
+        QCOMPARE(m_session->study().displayImage->columns, 48);
+    }
+
+    void canceledLoadPublishesNothing()
+    {
+        const QString path = writeStudyFile(m_directory, QStringLiteral("canceled"), 600, 600);
+        QSignalSpy studies(m_session.get(), &ViewerSession::studyChanged);
+        m_session->openFile(path);
+        m_session->cancelLoad();
+        QVERIFY(!m_session->isLoading());
+        QTest::qWait(300);
+        QCOMPARE(studies.count(), 0);
+        QVERIFY(!m_session->hasStudy());
+        QCOMPARE(m_session->state(), ViewerSession::State::Empty);
+    }
+
+    void analysisExportsAsJson()
+    {
+        const QString json = m_directory.filePath(QStringLiteral("analysis.json"));
+        QString error;
+        QVERIFY(!m_session->exportAnalysisJson(json, &error));
+        QVERIFY(!error.isEmpty());
+        m_session->openStudy(makeStudy(m_directory.filePath("a.dcm"), 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 10000);
+        QVERIFY2(m_session->exportAnalysisJson(json, &error), qPrintable(error));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        QVERIFY2(written.contains("Heart size normal."), written.left(200).constData());
     }
 
     void openStudyAnalyzesAndLinks()

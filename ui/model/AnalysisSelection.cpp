@@ -45,6 +45,15 @@ QList<ReportRegionLinks::Link> AnalysisSelection::highlightedRegions() const
     return m_links->supportingRegions(m_index);
 }
 
+void AnalysisSelection::selectNextSentence(int step)
+{
+    const int count = m_links->sentenceCount();
+    if (count == 0 || step == 0)
+        return;
+    const int current = m_kind == Kind::Sentence ? m_index : -1;
+    selectSentence(((current < 0 ? (step > 0 ? -1 : 0) : current) + step % count + count) % count);
+}
+
 void AnalysisSelection::selectSentence(int sentence)
 {
     if (sentence < 0 || sentence >= m_links->sentenceCount())

@@ -48,6 +48,9 @@ public:
 public Q_SLOTS:
     /// Out-of-range indexes select nothing.
     void selectSentence(int sentence);
+    /// Selects the sentence `step` places after (negative: before) the selected one, wrapping around; from no selected
+    /// sentence, step 1 selects the first and step -1 the last.
+    void selectNextSentence(int step);
     void selectFinding(int finding);
     void clearSelection();
     void setHoveredRegion(int region);

@@ -16,7 +16,7 @@ struct OverlayHeatmap {
     int index = -1; ///< sentence or finding index in the AnalysisResult
     QString label; ///< sentence text or finding name
     QString scoreName; ///< what the values mean, e.g. "cosine similarity", for the legend
-    AnalysisResult::PatchMap map; ///< on the model's patch grid; map to pixels with LrclrModel::mapToImage
+    AnalysisResult::PatchMap map; ///< on the model's patch grid; map to pixels with PatchMapResampler::toPixels
     float minimum = 0.0f; ///< score range spanned by the colormap
     float maximum = 0.0f;
 

@@ -1,8 +1,16 @@
 #include "ui/model/ViewerSession.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QSaveFile>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include "core/model/AnalysisJson.h"
+#include "core/study/DisplayPipeline.h"
+#include "imaging/StudyReader.h"
 #include "ui/model/AnalysisSelection.h"
+#include "ui/model/FindingRows.h"
 #include "ui/model/ReviewDecisions.h"
 
 namespace lrclr {
@@ -37,6 +45,65 @@ ViewerSession::Study ViewerSession::studyFrom(
     return study;
 }
 
+std::optional<ViewerSession::Study> ViewerSession::load(
+    const QString& imagePath, const QString& reportPath, QString* error)
+{
+    auto read = StudyReader::read(imagePath, reportPath, error);
+    if (!read)
+        return std::nullopt;
+    QString title
+        = QString::fromStdString(read->image.identity.patientName).replace(QLatin1Char('^'), QStringLiteral(", "));
+    if (title.isEmpty())
+        title = QFileInfo(imagePath).fileName();
+    auto modelInput = std::make_shared<const GrayscaleImage>(DisplayPipeline::modelInput(read->image));
+    Study study = studyFrom(imagePath, title, std::move(modelInput), read->report.value_or(Report {}));
+    study.displayImage = std::make_shared<const XrayImage>(std::move(read->image));
+    study.reportProblem = read->reportProblem;
+    return study;
+}
+
+void ViewerSession::openFile(const QString& imagePath, const QString& reportPath)
+{
+    struct Outcome {
+        std::optional<Study> study;
+        QString error;
+    };
+    const quint64 generation = ++m_loadGeneration;
+    setLoadingPath(imagePath);
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, imagePath] {
+        watcher->deleteLater();
+        if (generation != m_loadGeneration)
+            return; // superseded by a newer openFile() or canceled
+        Outcome outcome = watcher->result();
+        setLoadingPath({});
+        if (!outcome.study) {
+            Q_EMIT loadFailed(imagePath, outcome.error);
+            return;
+        }
+        openStudy(*outcome.study);
+    });
+    watcher->setFuture(QtConcurrent::run([imagePath, reportPath] {
+        Outcome outcome;
+        outcome.study = load(imagePath, reportPath, &outcome.error);
+        return outcome;
+    }));
+}
+
+void ViewerSession::cancelLoad()
+{
+    ++m_loadGeneration;
+    setLoadingPath({});
+}
+
+void ViewerSession::setLoadingPath(const QString& path)
+{
+    const bool wasLoading = isLoading();
+    m_loadingPath = path;
+    if (wasLoading != isLoading())
+        Q_EMIT loadingChanged(isLoading());
+}
+
 ViewerSession::~ViewerSession()
 {
     // Nobody will read the results of this session's jobs any more.
@@ -69,6 +136,24 @@ bool ViewerSession::saveDecisions(QString* error)
         return false;
     }
     return m_decisions->save(path, error);
+}
+
+bool ViewerSession::exportAnalysisJson(const QString& path, QString* error) const
+{
+    if (!m_result) {
+        if (error)
+            *error = QStringLiteral("No analysis to export");
+        return false;
+    }
+    QSaveFile file(path);
+    const std::string json = AnalysisJson::toJson(*m_result);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json.data(), qint64(json.size())) != qint64(json.size())
+        || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        return false;
+    }
+    return true;
 }
 
 void ViewerSession::openStudy(const Study& study)
@@ -201,6 +286,24 @@ void ViewerSession::onFinished(quint64 jobId, const AnalysisResult& result)
     loadDecisions();
     setState(State::Ready);
     Q_EMIT resultChanged(m_result);
+    // After the observers have the result, so that the selection's heatmap is drawn on it (one overlay build).
+    selectDefault();
+}
+
+void ViewerSession::selectDefault()
+{
+    if (!m_result || m_selection->kind() != AnalysisSelection::Kind::Nothing)
+        return;
+    // Put something meaningful on the image at once: the best-aligned sentence, else the most probable finding.
+    int best = -1;
+    for (int k = 0; k < m_links->sentenceCount(); ++k)
+        if (best < 0 || m_links->alignmentScore(k) > m_links->alignmentScore(best))
+            best = k;
+    if (best >= 0)
+        m_selection->selectSentence(best);
+    else if (!m_result->findings.empty())
+        // The findings panel's top row: the highest shown (calibrated, where available) probability.
+        m_selection->selectFinding(FindingRows::fromResult(*m_result).front().index);
 }
 
 void ViewerSession::onGroundingFinished(quint64 jobId, const GroundedSentences& sentences)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QList>
 #include <QObject>
@@ -11,6 +12,7 @@
 #include "core/inference/InferenceTypes.h"
 #include "core/model/GrayscaleImage.h"
 #include "core/report/Report.h"
+#include "core/study/XrayImage.h"
 #include "ui/model/ReportRegionLinks.h"
 
 namespace lrclr {
@@ -20,8 +22,9 @@ class ReviewDecisions;
 
 /// The open study as the viewer works on it: its image, report text and sentences, the analysis of it from the
 /// InferenceService, and the UI-model objects derived from that analysis (links, selection, review decisions).
-/// Opening a study cancels the running job and submits a new one; only the latest job's result is kept; an edited or
-/// typed sentence is re-grounded alone. Not thread-safe: GUI thread only; the service must outlive the session.
+/// Opening a file reads it on a worker thread; opening a study cancels the running job and submits a new one; only
+/// the latest job's result is kept; an edited or typed sentence is re-grounded alone. Not thread-safe: GUI thread only;
+/// the service must outlive the session.
 class ViewerSession : public QObject {
     Q_OBJECT
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
@@ -40,21 +43,34 @@ public:
         qsizetype end = 0;
     };
 
-    /// What the viewer hands over when a study is opened (the image already at the display scale the model expects).
+    /// One opened study, immutable once published: what the viewport shows, what the model receives, and the
+    /// report's sentences with their spans.
     struct Study {
         QString path; ///< study file or folder; review decisions are saved beside it
         QString title;
-        std::shared_ptr<const GrayscaleImage> image;
+        std::shared_ptr<const XrayImage>
+            displayImage; ///< the decoded image (null for studies built from a model input)
+        std::shared_ptr<const GrayscaleImage> image; ///< the model's input (DisplayPipeline::modelInput)
         QString reportText;
         QList<Sentence> sentences;
+        QString reportProblem; ///< the study's report file exists but could not be read
     };
 
     explicit ViewerSession(InferenceService* service, QObject* parent = nullptr);
+    ~ViewerSession() override;
 
     /// A Study from a parsed report: every sentence of `report`, in report order, with its span in report.text().
     static Study studyFrom(
         const QString& path, const QString& title, std::shared_ptr<const GrayscaleImage> image, const Report& report);
-    ~ViewerSession() override;
+    /// Reads and prepares a study from files (StudyReader, then the model input): the slow part of opening, which
+    /// openFile() runs on a worker thread. Thread-safe (no shared state). std::nullopt with `error` set when the
+    /// image cannot be read.
+    static std::optional<Study> load(const QString& imagePath, const QString& reportPath, QString* error);
+
+    /// True while openFile() reads a study in the background.
+    bool isLoading() const { return m_loadingPath.isEmpty() == false; }
+    /// The file being read while isLoading().
+    QString loadingPath() const { return m_loadingPath; }
 
     const Study& study() const { return m_study; }
     bool hasStudy() const { return m_study.image != nullptr; }
@@ -74,8 +90,18 @@ public:
     QString decisionsPath() const;
     /// Saves the review decisions beside the study. False with `error` on failure (the previous file stays intact).
     bool saveDecisions(QString* error = nullptr);
+    /// Writes the latest analysis as JSON (AnalysisJson: the schema of `lrclr analyze`), atomically. False with
+    /// `error` when there is no analysis or the file cannot be written.
+    bool exportAnalysisJson(const QString& path, QString* error = nullptr) const;
 
 public Q_SLOTS:
+    /// Reads `imagePath` (and `reportPath`, else the study's own report) on a worker thread, then opens it as
+    /// openStudy() does; the event loop keeps running meanwhile. A newer openFile() or cancelLoad() supersedes a load
+    /// in flight (its result is dropped). When the image cannot be read, loadFailed() names the file and the problem
+    /// and the open study stays as it was.
+    void openFile(const QString& imagePath, const QString& reportPath = QString());
+    /// Drops the load in flight, if any (decoding itself cannot be interrupted; its result is discarded).
+    void cancelLoad();
     /// Cancels whatever runs, shows the new study, and submits its analysis (image + report sentences).
     void openStudy(const lrclr::ViewerSession::Study& study);
     void closeStudy();
@@ -88,10 +114,15 @@ public Q_SLOTS:
     quint64 groundTypedSentence(const QString& text);
 
 Q_SIGNALS:
+    /// openFile() started (true) or ended (false: opened, failed or superseded).
+    void loadingChanged(bool loading);
+    void loadFailed(const QString& path, const QString& message);
     void studyChanged();
     void stateChanged(lrclr::ViewerSession::State state);
     void progress(lrclr::InferenceStage stage, double fraction);
     /// A new result for the open study (full analysis or after re-grounding); links/selection/decisions are updated.
+    /// Right after a full analysis's resultChanged, unless something is selected already, the session selects the
+    /// best-aligned sentence, else the most probable finding.
     void resultChanged(lrclr::SharedAnalysisResult result);
     void sentenceGrounded(int index);
     void analysisFailed(const QString& message, lrclr::InferenceFailure kind);
@@ -111,6 +142,8 @@ private:
     quint64 submitGrounding(const QString& text, int replaceIndex);
     void cancelJobs();
     void loadDecisions();
+    void setLoadingPath(const QString& path);
+    void selectDefault();
 
     /// Where a grounding's result goes: replace sentence `replaceIndex`, or append (-1).
     struct PendingGrounding {
@@ -130,6 +163,8 @@ private:
     QList<PendingGrounding> m_groundings;
     QString m_error;
     bool m_decisionsLoaded = false;
+    QString m_loadingPath;
+    quint64 m_loadGeneration = 0; ///< bumped by every openFile()/cancelLoad(); a load publishes only if still current
 };
 
 } // namespace lrclr
