@@ -81,7 +81,8 @@ PhantomCase ExternalPhantomGenerator::generate(std::uint64_t seed, int index) co
     DeterministicRandom reportRandom(DeterministicRandom::derivedSeed(imageSeed, 14));
     PhantomCase result = newCase(seed, index, detectorRandom, m_options.monochrome1Fraction);
     const bool female = random.chance(0.5);
-    result.sex = female ? "F" : "M";
+    // One character assigned, not a literal: GCC 12's -Wrestrict misfires on the literal once this is inlined.
+    result.sex.assign(1, female ? 'F' : 'M');
     result.age = random.integer(18, 95);
     std::vector<ExternalFindingPlan> plans = planExternalFindings(findingRandom, m_options);
 

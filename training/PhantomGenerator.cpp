@@ -31,7 +31,8 @@ PhantomCase newCase(std::uint64_t seed, int index, int size, const PhantomAnatom
     result.width = size;
     result.height = size;
     result.pixelSpacingMm = 430.0 / size; // a 43 cm detector
-    result.sex = anatomy.female ? "F" : "M";
+    // One character assigned, not a literal: GCC 12's -Wrestrict misfires on the literal once this is inlined.
+    result.sex.assign(1, anatomy.female ? 'F' : 'M');
     result.age = random.integer(19, 92);
     return result;
 }
