@@ -266,6 +266,124 @@ void evaluateRetrieval(EvaluationResults::Run& run, int studyCount, const std::v
     }
 }
 
+// A finding scored by both runs of a comparison: the studies with a target, and each run's combined score on them.
+struct PairedFindingScores {
+    std::vector<int> studies; ///< manifest indices
+    std::vector<int> targets;
+    std::vector<double> baseline;
+    std::vector<double> candidate;
+};
+
+// The findings both runs scored whose targets have both classes.
+std::vector<PairedFindingScores> pairedFindingScores(const std::vector<ManifestEntry>& entries,
+    const std::vector<Evaluator::StudyOutput>& baseline, const std::vector<Evaluator::StudyOutput>& candidate,
+    const Evaluator::Options& options)
+{
+    std::vector<PairedFindingScores> findings;
+    std::vector<std::string> names = options.findings.empty() ? Observations::names() : options.findings;
+    for (const auto& name : names) {
+        PairedFindingScores scores;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
+            const auto a = baseline[i].findingScores.find(name);
+            const auto b = candidate[i].findingScores.find(name);
+            if (!target || a == baseline[i].findingScores.end() || b == candidate[i].findingScores.end())
+                continue;
+            scores.studies.push_back(static_cast<int>(i));
+            scores.targets.push_back(*target);
+            scores.baseline.push_back(a->second[2]);
+            scores.candidate.push_back(b->second[2]);
+        }
+        const auto positives = std::count(scores.targets.begin(), scores.targets.end(), 1);
+        if (positives > 0 && positives < static_cast<long>(scores.targets.size()))
+            findings.push_back(std::move(scores));
+    }
+    return findings;
+}
+
+BootstrapInterval::Result noInterval()
+{
+    return BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 };
+}
+
+// Paired bootstrap of the mean AUC difference (candidate - baseline) over the findings.
+BootstrapInterval::Result meanAucDifference(
+    const std::vector<PairedFindingScores>& findings, int studyCount, const Evaluator::Options& options)
+{
+    if (findings.empty())
+        return noInterval();
+    // The statistic on a resample of the studies: how often each study was drawn weights its cases.
+    const auto aucDifference = [&](const std::vector<int>& resample) {
+        std::vector<int> draws(static_cast<std::size_t>(studyCount), 0);
+        for (const int index : resample)
+            ++draws[static_cast<std::size_t>(index)];
+        std::vector<double> differences;
+        for (const auto& finding : findings) {
+            std::vector<double> a;
+            std::vector<double> b;
+            std::vector<int> targets;
+            for (std::size_t k = 0; k < finding.studies.size(); ++k) {
+                for (int d = 0; d < draws[static_cast<std::size_t>(finding.studies[k])]; ++d) {
+                    a.push_back(finding.baseline[k]);
+                    b.push_back(finding.candidate[k]);
+                    targets.push_back(finding.targets[k]);
+                }
+            }
+            const double difference = RocAnalysis::area(b, targets) - RocAnalysis::area(a, targets);
+            if (!std::isfinite(difference))
+                return std::nan(""); // a finding without both classes in this resample: skip the resample
+            differences.push_back(difference);
+        }
+        return meanOf(differences);
+    };
+    return BootstrapInterval::compute(studyCount, aucDifference, options.bootstrapSamples, options.seed);
+}
+
+// Sentences grounded in both runs: the pointing game and mIoU differences. A study's sentences often describe one
+// lesion (and share its box), so they are not independent: the bootstrap resamples studies and keeps each study's
+// sentences together.
+void groundingDifferences(EvaluationResults::Comparison& comparison, const DatasetManifest& manifest,
+    const std::vector<Evaluator::StudyOutput>& baseline, const std::vector<Evaluator::StudyOutput>& candidate,
+    const Evaluator::Options& options)
+{
+    const auto& entries = manifest.entries();
+    const int studyCount = static_cast<int>(entries.size());
+    std::vector<int> sentenceStudies;
+    const auto a = sentenceGroundings(manifest, baseline, &sentenceStudies);
+    const auto b = sentenceGroundings(manifest, candidate);
+    std::vector<double> hitDifference(entries.size(), 0.0); // per study: sums over its sentences
+    std::vector<double> iouDifference(entries.size(), 0.0);
+    std::vector<int> sentencesOf(entries.size(), 0);
+    for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+        if (!a[k] || !b[k])
+            continue;
+        const auto study = static_cast<std::size_t>(sentenceStudies[k]);
+        hitDifference[study] += (b[k]->pointingHit ? 1.0 : 0.0) - (a[k]->pointingHit ? 1.0 : 0.0);
+        iouDifference[study] += meanOf(b[k]->iou) - meanOf(a[k]->iou);
+        ++sentencesOf[study];
+        ++comparison.sentences;
+    }
+    const auto perSentence = [&](const std::vector<double>& differences) {
+        return [&](const std::vector<int>& resample) {
+            double sum = 0.0;
+            int count = 0;
+            for (const int study : resample) {
+                sum += differences[static_cast<std::size_t>(study)];
+                count += sentencesOf[static_cast<std::size_t>(study)];
+            }
+            return count > 0 ? sum / count : std::nan("");
+        };
+    };
+    comparison.pointingGameDifference = comparison.sentences == 0
+        ? noInterval()
+        : BootstrapInterval::compute(
+            studyCount, perSentence(hitDifference), options.bootstrapSamples, options.seed + 1);
+    comparison.meanIouDifference = comparison.sentences == 0
+        ? noInterval()
+        : BootstrapInterval::compute(
+            studyCount, perSentence(iouDifference), options.bootstrapSamples, options.seed + 2);
+}
+
 } // namespace
 
 EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const DatasetManifest& manifest,
@@ -294,100 +412,10 @@ EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName
     EvaluationResults::Comparison comparison;
     comparison.baseline = baselineName;
     comparison.candidate = candidateName;
-
-    // Per finding scored by both runs: the studies with a target, and each run's combined score on them.
-    struct FindingScores {
-        std::vector<int> studies; ///< manifest indices
-        std::vector<int> targets;
-        std::vector<double> baseline;
-        std::vector<double> candidate;
-    };
-    std::vector<FindingScores> findings;
-    std::vector<std::string> names = options.findings.empty() ? Observations::names() : options.findings;
-    for (const auto& name : names) {
-        FindingScores scores;
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
-            const auto a = baseline[i].findingScores.find(name);
-            const auto b = candidate[i].findingScores.find(name);
-            if (!target || a == baseline[i].findingScores.end() || b == candidate[i].findingScores.end())
-                continue;
-            scores.studies.push_back(static_cast<int>(i));
-            scores.targets.push_back(*target);
-            scores.baseline.push_back(a->second[2]);
-            scores.candidate.push_back(b->second[2]);
-        }
-        const auto positives = std::count(scores.targets.begin(), scores.targets.end(), 1);
-        if (positives > 0 && positives < static_cast<long>(scores.targets.size()))
-            findings.push_back(std::move(scores));
-    }
+    const auto findings = pairedFindingScores(entries, baseline, candidate, options);
     comparison.findings = static_cast<int>(findings.size());
-    // The statistic on a resample of the studies: how often each study was drawn weights its cases.
-    const int studyCount = static_cast<int>(entries.size());
-    const auto aucDifference = [&](const std::vector<int>& resample) {
-        std::vector<int> draws(entries.size(), 0);
-        for (const int index : resample)
-            ++draws[static_cast<std::size_t>(index)];
-        std::vector<double> differences;
-        for (const auto& finding : findings) {
-            std::vector<double> a;
-            std::vector<double> b;
-            std::vector<int> targets;
-            for (std::size_t k = 0; k < finding.studies.size(); ++k) {
-                for (int d = 0; d < draws[static_cast<std::size_t>(finding.studies[k])]; ++d) {
-                    a.push_back(finding.baseline[k]);
-                    b.push_back(finding.candidate[k]);
-                    targets.push_back(finding.targets[k]);
-                }
-            }
-            const double difference = RocAnalysis::area(b, targets) - RocAnalysis::area(a, targets);
-            if (!std::isfinite(difference))
-                return std::nan(""); // a finding without both classes in this resample: skip the resample
-            differences.push_back(difference);
-        }
-        return meanOf(differences);
-    };
-    comparison.meanAucDifference = findings.empty()
-        ? BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 }
-        : BootstrapInterval::compute(studyCount, aucDifference, options.bootstrapSamples, options.seed);
-
-    // Sentences grounded in both runs. A study's sentences often describe one lesion (and share its box), so they
-    // are not independent: the bootstrap resamples studies and keeps each study's sentences together.
-    std::vector<int> sentenceStudies;
-    const auto a = sentenceGroundings(manifest, baseline, &sentenceStudies);
-    const auto b = sentenceGroundings(manifest, candidate);
-    std::vector<double> hitDifference(entries.size(), 0.0); // per study: sums over its sentences
-    std::vector<double> iouDifference(entries.size(), 0.0);
-    std::vector<int> sentencesOf(entries.size(), 0);
-    for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
-        if (!a[k] || !b[k])
-            continue;
-        const auto study = static_cast<std::size_t>(sentenceStudies[k]);
-        hitDifference[study] += (b[k]->pointingHit ? 1.0 : 0.0) - (a[k]->pointingHit ? 1.0 : 0.0);
-        iouDifference[study] += meanOf(b[k]->iou) - meanOf(a[k]->iou);
-        ++sentencesOf[study];
-        ++comparison.sentences;
-    }
-    const auto perSentence = [&](const std::vector<double>& differences) {
-        return [&](const std::vector<int>& resample) {
-            double sum = 0.0;
-            int count = 0;
-            for (const int study : resample) {
-                sum += differences[static_cast<std::size_t>(study)];
-                count += sentencesOf[static_cast<std::size_t>(study)];
-            }
-            return count > 0 ? sum / count : std::nan("");
-        };
-    };
-    const auto none = BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 };
-    comparison.pointingGameDifference = comparison.sentences == 0
-        ? none
-        : BootstrapInterval::compute(
-            studyCount, perSentence(hitDifference), options.bootstrapSamples, options.seed + 1);
-    comparison.meanIouDifference = comparison.sentences == 0
-        ? none
-        : BootstrapInterval::compute(
-            studyCount, perSentence(iouDifference), options.bootstrapSamples, options.seed + 2);
+    comparison.meanAucDifference = meanAucDifference(findings, static_cast<int>(entries.size()), options);
+    groundingDifferences(comparison, manifest, baseline, candidate, options);
     return comparison;
 }
 
