@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "training/CsvReader.h"
-#include "training/Observations.h"
+#include "training/internal/ObservationColumns.h"
 
 namespace lrclr {
 
@@ -32,13 +32,7 @@ DatasetManifest ChexpertReader::read(const Options& options, std::vector<std::st
         throw ManifestError(csv.where() + ": missing column 'Path'");
     const int frontalColumn = CsvReader::column(header, "Frontal/Lateral");
     const int projectionColumn = CsvReader::column(header, "AP/PA");
-    std::vector<std::pair<std::string, int>> observationColumns;
-    for (const auto& name : Observations::names()) {
-        const int column = CsvReader::column(header, name);
-        if (column < 0)
-            throw ManifestError(csv.where() + ": missing column '" + name + "'");
-        observationColumns.emplace_back(name, column);
-    }
+    const internal::ObservationColumns observationColumns(header, csv);
 
     DatasetManifest manifest;
     manifest.setBaseDirectory(imageRoot.string());
@@ -75,14 +69,7 @@ DatasetManifest ChexpertReader::read(const Options& options, std::vector<std::st
         const fs::path studyFolder = relative.parent_path();
         entry.studyId = (studyFolder.parent_path().filename() / studyFolder.filename()).string();
         entry.subjectId = studyFolder.parent_path().filename().string();
-        for (const auto& [name, column] : observationColumns) {
-            try {
-                if (const auto label = Observations::parseLabelCell(row[static_cast<std::size_t>(column)]))
-                    entry.labels[name] = *label;
-            } catch (const std::invalid_argument& error) {
-                throw ManifestError(csv.where() + ": column '" + name + "': " + error.what());
-            }
-        }
+        entry.labels = observationColumns.labels(row, csv);
         manifest.add(std::move(entry));
     }
     if (warnings && missingImages > 0)

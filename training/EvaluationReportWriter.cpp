@@ -135,6 +135,232 @@ const EvaluationResults::Finding* findingOf(const EvaluationResults::Run& run, c
 
 const char* const palette[] = { "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b" };
 
+std::string pageHead(const EvaluationResults& results)
+{
+    std::string page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + escaped(results.title)
+        + "</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}"
+          "table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;"
+          "text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}"
+          ".note{background:#fff4d6;border:1px solid #e0c060;padding:8px;margin:8px 0}"
+          ".figures{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;width:260px}"
+          "figure img{width:256px;border:1px solid #999}figcaption{font-size:12px}"
+          ".hit{color:#187a2f}.miss{color:#b01c1c}</style></head><body>\n";
+    page += "<h1>" + escaped(results.title) + "</h1>\n";
+    for (const auto& note : results.notes)
+        page += "<p class=\"note\">" + escaped(note) + "</p>\n";
+    page += "<p>Manifest: <code>" + escaped(results.manifest) + "</code>"
+        + (results.split.empty() ? "" : ", split <code>" + escaped(results.split) + "</code>") + ", "
+        + std::to_string(results.studies) + " studies, uncertain labels: " + escaped(results.uncertaintyPolicy)
+        + ". AUCs with 95 % bootstrap intervals.</p>\n";
+    if (!results.skipped.empty()) {
+        page += "<p class=\"note\">" + std::to_string(results.skipped.size())
+            + " studies were skipped (unreadable manifest row or image):</p>\n<ul>";
+        for (std::size_t i = 0; i < results.skipped.size() && i < 20; ++i)
+            page += "<li><code>" + escaped(results.skipped[i]) + "</code></li>";
+        if (results.skipped.size() > 20)
+            page += "<li>… and " + std::to_string(results.skipped.size() - 20) + " more (see results.json)</li>";
+        page += "</ul>\n";
+    }
+    return page;
+}
+
+// The side-by-side summary table: one column per run, one row per metric.
+class SummaryTable {
+public:
+    SummaryTable(std::string& page, const std::vector<EvaluationResults::Run>& runs)
+        : m_page(page)
+        , m_runs(runs)
+    {
+        m_page += "<h2>Summary</h2>\n<table><tr><th>Metric</th>";
+        for (const auto& run : m_runs)
+            m_page += "<th>" + escaped(run.name) + "</th>";
+        m_page += "</tr>\n";
+    }
+
+    template<typename Value> void row(const std::string& label, Value value)
+    {
+        m_page += "<tr><td>" + label + "</td>";
+        for (const auto& run : m_runs)
+            m_page += "<td>" + value(run) + "</td>";
+        m_page += "</tr>\n";
+    }
+
+private:
+    std::string& m_page;
+    const std::vector<EvaluationResults::Run>& m_runs;
+};
+
+void groundingRows(SummaryTable& table)
+{
+    table.row("Mean AUC (combined)", [](const EvaluationResults::Run& run) { return format(run.meanAuc); });
+    table.row("Pointing game", [](const EvaluationResults::Run& run) {
+        const auto& interval = run.grounding.pointingGameInterval;
+        // The interval only when one was computed (an evaluation, not hand-filled results).
+        return format(run.grounding.pointingGame)
+            + (interval.valid > 0 ? " <small>[" + format(interval.lower) + ", " + format(interval.upper) + "]</small>"
+                                  : std::string());
+    });
+    table.row("Pointing game by chance (random pixel)",
+        [](const EvaluationResults::Run& run) { return format(run.grounding.chancePointingGame); });
+    table.row("CNR", [](const EvaluationResults::Run& run) { return format(run.grounding.contrastToNoise); });
+    table.row("mIoU (0.1–0.5)", [](const EvaluationResults::Run& run) { return format(run.grounding.meanIou); });
+    table.row("Grounded sentences",
+        [](const EvaluationResults::Run& run) { return std::to_string(run.grounding.sentences); });
+}
+
+void attentionRows(SummaryTable& table)
+{
+    const auto attentionValue = [](double value, const EvaluationResults::Run& run) {
+        return run.attentionGrounding.sentences > 0 ? format(value) : "–";
+    };
+    table.row("Pointing game (attention map)",
+        [&](const EvaluationResults::Run& run) { return attentionValue(run.attentionGrounding.pointingGame, run); });
+    table.row("CNR (attention map)",
+        [&](const EvaluationResults::Run& run) { return attentionValue(run.attentionGrounding.contrastToNoise, run); });
+    table.row("mIoU (attention map)",
+        [&](const EvaluationResults::Run& run) { return attentionValue(run.attentionGrounding.meanIou, run); });
+}
+
+void retrievalRows(SummaryTable& table, const std::vector<int>& ks)
+{
+    for (std::size_t i = 0; i < ks.size(); ++i) {
+        table.row("Image→report R@" + std::to_string(ks[i]), [i](const EvaluationResults::Run& run) {
+            return i < run.retrieval.imageToReport.size() ? format(run.retrieval.imageToReport[i]) : "–";
+        });
+        table.row("Report→image R@" + std::to_string(ks[i]), [i](const EvaluationResults::Run& run) {
+            return i < run.retrieval.reportToImage.size() ? format(run.retrieval.reportToImage[i]) : "–";
+        });
+    }
+}
+
+void summarySection(std::string& page, const EvaluationResults& results)
+{
+    const auto& runs = results.runs;
+    SummaryTable table(page, runs);
+    groundingRows(table);
+    const bool attention = std::any_of(runs.begin(), runs.end(),
+        [](const EvaluationResults::Run& run) { return run.attentionGrounding.sentences > 0; });
+    if (attention)
+        attentionRows(table);
+    if (!runs.empty())
+        retrievalRows(table, runs.front().retrieval.k);
+    if (std::any_of(
+            runs.begin(), runs.end(), [](const EvaluationResults::Run& run) { return run.imagesPerSecond > 0; }))
+        table.row("Images/s", [](const EvaluationResults::Run& run) {
+            return run.imagesPerSecond > 0 ? format(run.imagesPerSecond, "%.1f") : "–";
+        });
+    table.row("Model", [](const EvaluationResults::Run& run) { return "<code>" + escaped(run.model) + "</code>"; });
+    page += "</table>\n<p>Grounding rows score each sentence's similarity map (sentence · patch tokens, the "
+            "viewer's default overlay) against the sentence's ground-truth boxes"
+        + std::string(attention ? "; the attention-map rows score the cross-attention over the selected regions" : "")
+        + ".</p>\n";
+}
+
+// Pointing game by box size: where grounding fails (small lesions or large regions).
+void boxSizeSection(std::string& page, const EvaluationResults& results)
+{
+    if (results.runs.empty() || results.runs.front().grounding.byBoxSize.empty())
+        return;
+    page += "<h2>Pointing game by box size</h2>\n<table><tr><th>Boxes cover</th>";
+    for (const auto& run : results.runs)
+        page += "<th>" + escaped(run.name) + "</th>";
+    page += "</tr>\n";
+    const auto& bins = results.runs.front().grounding.byBoxSize;
+    for (std::size_t b = 0; b < bins.size(); ++b) {
+        const double low = b == 0 ? 0.0 : bins[b - 1].maximumFraction;
+        page += "<tr><td>" + format(100.0 * low, "%.0f") + "–" + format(100.0 * bins[b].maximumFraction, "%.0f")
+            + " % of the image</td>";
+        for (const auto& run : results.runs) {
+            const auto& runBins = run.grounding.byBoxSize;
+            page += b < runBins.size() ? "<td>" + format(runBins[b].pointingGame) + " <small>("
+                    + std::to_string(runBins[b].sentences) + ")</small></td>"
+                                       : std::string("<td>–</td>");
+        }
+        page += "</tr>\n";
+    }
+    page += "</table>\n";
+}
+
+// Paired differences against the baseline run.
+void differencesSection(std::string& page, const EvaluationResults& results)
+{
+    if (results.comparisons.empty())
+        return;
+    page += "<h2>Differences (paired bootstrap)</h2>\n<p>Candidate − baseline on the same studies, with 95 % "
+            "intervals from resampling the same studies for both runs (a study's sentences stay together). An "
+            "interval that contains 0 does not show a difference.</p>\n<table><tr><th>Candidate − "
+            "baseline</th><th>Δ mean AUC (combined)</th><th>Δ pointing game</th><th>Δ mIoU</th></tr>\n";
+    const auto signedText = [](const BootstrapInterval::Result& interval) {
+        if (!std::isfinite(interval.estimate))
+            return std::string("–");
+        return format(interval.estimate, "%+.3f") + " <small>[" + format(interval.lower, "%+.3f") + ", "
+            + format(interval.upper, "%+.3f") + "]</small>";
+    };
+    for (const auto& comparison : results.comparisons)
+        page += "<tr><td>" + escaped(comparison.candidate) + " − " + escaped(comparison.baseline) + "</td><td>"
+            + signedText(comparison.meanAucDifference) + " <small>(" + std::to_string(comparison.findings)
+            + " findings)</small></td><td>" + signedText(comparison.pointingGameDifference) + " <small>("
+            + std::to_string(comparison.sentences) + " sentences)</small></td><td>"
+            + signedText(comparison.meanIouDifference) + "</td></tr>\n";
+    page += "</table>\n";
+}
+
+// Per-finding AUCs.
+void aucSection(std::string& page, const EvaluationResults& results, const std::vector<std::string>& names)
+{
+    page += "<h2>Zero-shot AUC per finding</h2>\n<table><tr><th>Finding</th><th>Pos / neg</th>";
+    for (const auto& run : results.runs)
+        page += "<th>" + escaped(run.name) + " global</th><th>" + escaped(run.name) + " local</th><th>"
+            + escaped(run.name) + " combined</th>";
+    page += "</tr>\n";
+    for (const auto& name : names) {
+        const EvaluationResults::Finding* counted = nullptr;
+        for (const auto& run : results.runs)
+            if (!counted)
+                counted = findingOf(run, name);
+        page += "<tr><td>" + escaped(name) + "</td><td>" + std::to_string(counted->positives) + " / "
+            + std::to_string(counted->negatives) + "</td>";
+        for (const auto& run : results.runs) {
+            if (const auto* finding = findingOf(run, name))
+                page += "<td>" + intervalText(finding->global) + "</td><td>" + intervalText(finding->local)
+                    + "</td><td>" + intervalText(finding->combined) + "</td>";
+            else
+                page += "<td>–</td><td>–</td><td>–</td>";
+        }
+        page += "</tr>\n";
+    }
+    page += "</table>\n";
+}
+
+// Calibration: does "54 %" mean that 54 % of such studies have the finding?
+void calibrationSection(std::string& page, const EvaluationResults& results, const std::vector<std::string>& names)
+{
+    page += "<h2>Calibration per finding</h2>\n<p>Brier score and expected calibration error (10 equal-width bins) "
+            "of the probability the viewer shows (Platt-calibrated from the combined score when the model's "
+            "manifest has a calibration, marked <i>raw</i> otherwise) and of CheXzero's raw combined probability. "
+            "Lower is better.</p>\n<table><tr><th>Finding</th>";
+    for (const auto& run : results.runs)
+        page += "<th>" + escaped(run.name) + " Brier</th><th>" + escaped(run.name) + " ECE</th><th>" + escaped(run.name)
+            + " raw Brier</th><th>" + escaped(run.name) + " raw ECE</th>";
+    page += "</tr>\n";
+    for (const auto& name : names) {
+        page += "<tr><td>" + escaped(name) + "</td>";
+        for (const auto& run : results.runs) {
+            if (const auto* finding = findingOf(run, name)) {
+                const std::string raw = finding->calibrated ? "" : " <small><i>raw</i></small>";
+                page += "<td>" + format(finding->probability.brier) + raw + "</td><td>"
+                    + format(finding->probability.ece) + raw + "</td><td>" + format(finding->rawCombined.brier)
+                    + "</td><td>" + format(finding->rawCombined.ece) + "</td>";
+            } else {
+                page += "<td>–</td><td>–</td><td>–</td><td>–</td>";
+            }
+        }
+        page += "</tr>\n";
+    }
+    page += "</table>\n";
+}
+
 } // namespace
 
 std::string EvaluationReportWriter::json(const EvaluationResults& results)
@@ -315,202 +541,28 @@ std::string EvaluationReportWriter::overlayPng(const EvaluationResults::Example&
     return bytes.toStdString();
 }
 
-std::string EvaluationReportWriter::html(const EvaluationResults& results)
+namespace {
+
+// ROC curves: the combined score of every run, per finding.
+std::string rocSection(const EvaluationResults& results, const std::vector<std::string>& names)
 {
-    std::string page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-        + escaped(results.title)
-        + "</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}"
-          "table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;"
-          "text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}"
-          ".note{background:#fff4d6;border:1px solid #e0c060;padding:8px;margin:8px 0}"
-          ".figures{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;width:260px}"
-          "figure img{width:256px;border:1px solid #999}figcaption{font-size:12px}"
-          ".hit{color:#187a2f}.miss{color:#b01c1c}</style></head><body>\n";
-    page += "<h1>" + escaped(results.title) + "</h1>\n";
-    for (const auto& note : results.notes)
-        page += "<p class=\"note\">" + escaped(note) + "</p>\n";
-    page += "<p>Manifest: <code>" + escaped(results.manifest) + "</code>"
-        + (results.split.empty() ? "" : ", split <code>" + escaped(results.split) + "</code>") + ", "
-        + std::to_string(results.studies) + " studies, uncertain labels: " + escaped(results.uncertaintyPolicy)
-        + ". AUCs with 95 % bootstrap intervals.</p>\n";
-    if (!results.skipped.empty()) {
-        page += "<p class=\"note\">" + std::to_string(results.skipped.size())
-            + " studies were skipped (unreadable manifest row or image):</p>\n<ul>";
-        for (std::size_t i = 0; i < results.skipped.size() && i < 20; ++i)
-            page += "<li><code>" + escaped(results.skipped[i]) + "</code></li>";
-        if (results.skipped.size() > 20)
-            page += "<li>… and " + std::to_string(results.skipped.size() - 20) + " more (see results.json)</li>";
-        page += "</ul>\n";
-    }
-
-    // Side-by-side summary.
-    page += "<h2>Summary</h2>\n<table><tr><th>Metric</th>";
-    for (const auto& run : results.runs)
-        page += "<th>" + escaped(run.name) + "</th>";
-    page += "</tr>\n";
-    const auto row = [&](const std::string& label, auto value) {
-        page += "<tr><td>" + label + "</td>";
-        for (const auto& run : results.runs)
-            page += "<td>" + value(run) + "</td>";
-        page += "</tr>\n";
-    };
-    row("Mean AUC (combined)", [](const EvaluationResults::Run& run) { return format(run.meanAuc); });
-    row("Pointing game", [](const EvaluationResults::Run& run) {
-        const auto& interval = run.grounding.pointingGameInterval;
-        // The interval only when one was computed (an evaluation, not hand-filled results).
-        return format(run.grounding.pointingGame)
-            + (interval.valid > 0 ? " <small>[" + format(interval.lower) + ", " + format(interval.upper) + "]</small>"
-                                  : std::string());
-    });
-    row("Pointing game by chance (random pixel)",
-        [](const EvaluationResults::Run& run) { return format(run.grounding.chancePointingGame); });
-    row("CNR", [](const EvaluationResults::Run& run) { return format(run.grounding.contrastToNoise); });
-    row("mIoU (0.1–0.5)", [](const EvaluationResults::Run& run) { return format(run.grounding.meanIou); });
-    row("Grounded sentences",
-        [](const EvaluationResults::Run& run) { return std::to_string(run.grounding.sentences); });
-    const bool attention = std::any_of(results.runs.begin(), results.runs.end(),
-        [](const EvaluationResults::Run& run) { return run.attentionGrounding.sentences > 0; });
-    if (attention) {
-        const auto attentionValue = [](double value, const EvaluationResults::Run& run) {
-            return run.attentionGrounding.sentences > 0 ? format(value) : "–";
-        };
-        row("Pointing game (attention map)", [&](const EvaluationResults::Run& run) {
-            return attentionValue(run.attentionGrounding.pointingGame, run);
-        });
-        row("CNR (attention map)", [&](const EvaluationResults::Run& run) {
-            return attentionValue(run.attentionGrounding.contrastToNoise, run);
-        });
-        row("mIoU (attention map)",
-            [&](const EvaluationResults::Run& run) { return attentionValue(run.attentionGrounding.meanIou, run); });
-    }
-    if (!results.runs.empty()) {
-        const auto& ks = results.runs.front().retrieval.k;
-        for (std::size_t i = 0; i < ks.size(); ++i) {
-            row("Image→report R@" + std::to_string(ks[i]), [i](const EvaluationResults::Run& run) {
-                return i < run.retrieval.imageToReport.size() ? format(run.retrieval.imageToReport[i]) : "–";
-            });
-            row("Report→image R@" + std::to_string(ks[i]), [i](const EvaluationResults::Run& run) {
-                return i < run.retrieval.reportToImage.size() ? format(run.retrieval.reportToImage[i]) : "–";
-            });
-        }
-    }
-    if (std::any_of(results.runs.begin(), results.runs.end(),
-            [](const EvaluationResults::Run& run) { return run.imagesPerSecond > 0; }))
-        row("Images/s", [](const EvaluationResults::Run& run) {
-            return run.imagesPerSecond > 0 ? format(run.imagesPerSecond, "%.1f") : "–";
-        });
-    row("Model", [](const EvaluationResults::Run& run) { return "<code>" + escaped(run.model) + "</code>"; });
-    page += "</table>\n<p>Grounding rows score each sentence's similarity map (sentence · patch tokens, the "
-            "viewer's default overlay) against the sentence's ground-truth boxes"
-        + std::string(attention ? "; the attention-map rows score the cross-attention over the selected regions" : "")
-        + ".</p>\n";
-
-    // Pointing game by box size: where grounding fails (small lesions or large regions).
-    if (!results.runs.empty() && !results.runs.front().grounding.byBoxSize.empty()) {
-        page += "<h2>Pointing game by box size</h2>\n<table><tr><th>Boxes cover</th>";
-        for (const auto& run : results.runs)
-            page += "<th>" + escaped(run.name) + "</th>";
-        page += "</tr>\n";
-        const auto& bins = results.runs.front().grounding.byBoxSize;
-        for (std::size_t b = 0; b < bins.size(); ++b) {
-            const double low = b == 0 ? 0.0 : bins[b - 1].maximumFraction;
-            page += "<tr><td>" + format(100.0 * low, "%.0f") + "–" + format(100.0 * bins[b].maximumFraction, "%.0f")
-                + " % of the image</td>";
-            for (const auto& run : results.runs) {
-                const auto& runBins = run.grounding.byBoxSize;
-                page += b < runBins.size() ? "<td>" + format(runBins[b].pointingGame) + " <small>("
-                        + std::to_string(runBins[b].sentences) + ")</small></td>"
-                                           : std::string("<td>–</td>");
-            }
-            page += "</tr>\n";
-        }
-        page += "</table>\n";
-    }
-
-    // Paired differences against the baseline run.
-    if (!results.comparisons.empty()) {
-        page += "<h2>Differences (paired bootstrap)</h2>\n<p>Candidate − baseline on the same studies, with 95 % "
-                "intervals from resampling the same studies for both runs (a study's sentences stay together). An "
-                "interval that contains 0 does not show a difference.</p>\n<table><tr><th>Candidate − "
-                "baseline</th><th>Δ mean AUC (combined)</th><th>Δ pointing game</th><th>Δ mIoU</th></tr>\n";
-        const auto signedText = [](const BootstrapInterval::Result& interval) {
-            if (!std::isfinite(interval.estimate))
-                return std::string("–");
-            return format(interval.estimate, "%+.3f") + " <small>[" + format(interval.lower, "%+.3f") + ", "
-                + format(interval.upper, "%+.3f") + "]</small>";
-        };
-        for (const auto& comparison : results.comparisons)
-            page += "<tr><td>" + escaped(comparison.candidate) + " − " + escaped(comparison.baseline) + "</td><td>"
-                + signedText(comparison.meanAucDifference) + " <small>(" + std::to_string(comparison.findings)
-                + " findings)</small></td><td>" + signedText(comparison.pointingGameDifference) + " <small>("
-                + std::to_string(comparison.sentences) + " sentences)</small></td><td>"
-                + signedText(comparison.meanIouDifference) + "</td></tr>\n";
-        page += "</table>\n";
-    }
-
-    // Per-finding AUCs.
-    page += "<h2>Zero-shot AUC per finding</h2>\n<table><tr><th>Finding</th><th>Pos / neg</th>";
-    for (const auto& run : results.runs)
-        page += "<th>" + escaped(run.name) + " global</th><th>" + escaped(run.name) + " local</th><th>"
-            + escaped(run.name) + " combined</th>";
-    page += "</tr>\n";
-    const auto names = findingNames(results);
-    for (const auto& name : names) {
-        const EvaluationResults::Finding* counted = nullptr;
-        for (const auto& run : results.runs)
-            if (!counted)
-                counted = findingOf(run, name);
-        page += "<tr><td>" + escaped(name) + "</td><td>" + std::to_string(counted->positives) + " / "
-            + std::to_string(counted->negatives) + "</td>";
-        for (const auto& run : results.runs) {
-            if (const auto* finding = findingOf(run, name))
-                page += "<td>" + intervalText(finding->global) + "</td><td>" + intervalText(finding->local)
-                    + "</td><td>" + intervalText(finding->combined) + "</td>";
-            else
-                page += "<td>–</td><td>–</td><td>–</td>";
-        }
-        page += "</tr>\n";
-    }
-    page += "</table>\n";
-
-    // Calibration: does "54 %" mean that 54 % of such studies have the finding?
-    page += "<h2>Calibration per finding</h2>\n<p>Brier score and expected calibration error (10 equal-width bins) "
-            "of the probability the viewer shows (Platt-calibrated from the combined score when the model's "
-            "manifest has a calibration, marked <i>raw</i> otherwise) and of CheXzero's raw combined probability. "
-            "Lower is better.</p>\n<table><tr><th>Finding</th>";
-    for (const auto& run : results.runs)
-        page += "<th>" + escaped(run.name) + " Brier</th><th>" + escaped(run.name) + " ECE</th><th>" + escaped(run.name)
-            + " raw Brier</th><th>" + escaped(run.name) + " raw ECE</th>";
-    page += "</tr>\n";
-    for (const auto& name : names) {
-        page += "<tr><td>" + escaped(name) + "</td>";
-        for (const auto& run : results.runs) {
-            if (const auto* finding = findingOf(run, name)) {
-                const std::string raw = finding->calibrated ? "" : " <small><i>raw</i></small>";
-                page += "<td>" + format(finding->probability.brier) + raw + "</td><td>"
-                    + format(finding->probability.ece) + raw + "</td><td>" + format(finding->rawCombined.brier)
-                    + "</td><td>" + format(finding->rawCombined.ece) + "</td>";
-            } else {
-                page += "<td>–</td><td>–</td><td>–</td><td>–</td>";
-            }
-        }
-        page += "</tr>\n";
-    }
-    page += "</table>\n";
-
-    // ROC curves: the combined score of every run, per finding.
-    page += "<h2>ROC curves (combined score)</h2>\n<div class=\"figures\">\n";
+    std::string page = "<h2>ROC curves (combined score)</h2>\n<div class=\"figures\">\n";
     for (const auto& name : names) {
         std::vector<std::pair<std::string, std::vector<RocAnalysis::Point>>> curves;
         for (const auto& run : results.runs)
             if (const auto* finding = findingOf(run, name))
                 curves.emplace_back(
                     run.name + " " + format(finding->combined.estimate, "%.2f"), finding->combinedCurve);
-        page += rocSvg(name, curves) + "\n";
+        page += EvaluationReportWriter::rocSvg(name, curves) + "\n";
     }
     page += "</div>\n";
+    return page;
+}
 
-    // Example overlays.
+// Example overlays.
+std::string examplesSection(const EvaluationResults& results)
+{
+    std::string page;
     for (const auto& run : results.runs) {
         if (run.examples.empty())
             continue;
@@ -518,7 +570,7 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
             + "</h2>\n<p>Heatmap of the sentence over the image (blue low, red "
               "high); ground-truth boxes in green.</p>\n<div class=\"figures\">\n";
         for (const auto& example : run.examples) {
-            const QByteArray png = QByteArray::fromStdString(overlayPng(example)).toBase64();
+            const QByteArray png = QByteArray::fromStdString(EvaluationReportWriter::overlayPng(example)).toBase64();
             page += "<figure><img alt=\"" + escaped(example.title) + "\" src=\"data:image/png;base64,"
                 + png.toStdString() + "\"><figcaption><b>" + escaped(example.title)
                 + "</b>: " + escaped(example.caption) + " <span class=\""
@@ -526,6 +578,22 @@ std::string EvaluationReportWriter::html(const EvaluationResults& results)
         }
         page += "</div>\n";
     }
+    return page;
+}
+
+} // namespace
+
+std::string EvaluationReportWriter::html(const EvaluationResults& results)
+{
+    std::string page = pageHead(results);
+    summarySection(page, results);
+    boxSizeSection(page, results);
+    differencesSection(page, results);
+    const auto names = findingNames(results);
+    aucSection(page, results, names);
+    calibrationSection(page, results, names);
+    page += rocSection(results, names);
+    page += examplesSection(results);
     page += "</body></html>\n";
     return page;
 }

@@ -75,172 +75,214 @@ double meanOf(const std::vector<double>& values)
     return values.empty() ? std::nan("") : sum / static_cast<double>(values.size());
 }
 
-} // namespace
+// A finding's zero-shot scores (global, local, combined) and targets over the studies that have both, with the
+// shown probabilities where every such study has one.
+struct FindingScores {
+    std::array<std::vector<double>, 3> scores;
+    std::vector<int> targets;
+    std::vector<double> probabilities; // the shown probability, where every study has one
+    bool withProbabilities = true;
+    bool calibrated = true;
+};
 
-EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const DatasetManifest& manifest,
-    const std::vector<StudyOutput>& outputs, const std::vector<double>& similarity, const Options& options)
+FindingScores findingScores(const std::string& name, const std::vector<ManifestEntry>& entries,
+    const std::vector<Evaluator::StudyOutput>& outputs, const Evaluator::Options& options)
 {
-    const auto& entries = manifest.entries();
-    if (outputs.size() != entries.size())
-        throw std::invalid_argument("evaluate: " + std::to_string(outputs.size()) + " outputs for "
-            + std::to_string(entries.size()) + " manifest entries");
-    EvaluationResults::Run run;
-    run.name = runName;
+    FindingScores result;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
+        const auto score = outputs[i].findingScores.find(name);
+        if (!target || score == outputs[i].findingScores.end())
+            continue;
+        for (int k = 0; k < 3; ++k)
+            result.scores[static_cast<std::size_t>(k)].push_back(score->second[static_cast<std::size_t>(k)]);
+        result.targets.push_back(*target);
+        const auto shown = outputs[i].findingProbabilities.find(name);
+        if (shown == outputs[i].findingProbabilities.end()) {
+            result.withProbabilities = false;
+        } else {
+            result.probabilities.push_back(shown->second.probability);
+            result.calibrated = result.calibrated && shown->second.calibrated;
+        }
+    }
+    return result;
+}
 
-    // Zero-shot classification.
+// AUCs with bootstrap intervals, ROC curves and calibration metrics of one finding; nullopt for a finding that was
+// not asked for and lacks positives or negatives (undefined AUC: left out rather than reported as a dash).
+std::optional<EvaluationResults::Finding> evaluateFinding(const std::string& name,
+    const std::vector<ManifestEntry>& entries, const std::vector<Evaluator::StudyOutput>& outputs,
+    const Evaluator::Options& options)
+{
+    const auto values = findingScores(name, entries, outputs, options);
+    const auto& targets = values.targets;
+    EvaluationResults::Finding finding;
+    finding.name = name;
+    finding.positives = static_cast<int>(std::count(targets.begin(), targets.end(), 1));
+    finding.negatives = static_cast<int>(targets.size()) - finding.positives;
+    if ((finding.positives == 0 || finding.negatives == 0) && options.findings.empty())
+        return std::nullopt;
+    BootstrapInterval::Result* intervals[3] = { &finding.global, &finding.local, &finding.combined };
+    std::vector<RocAnalysis::Point>* curves[3] = { &finding.globalCurve, &finding.localCurve, &finding.combinedCurve };
+    for (int k = 0; k < 3; ++k) {
+        *intervals[k] = BootstrapInterval::rocArea(values.scores[static_cast<std::size_t>(k)], targets,
+            options.bootstrapSamples, options.seed + static_cast<std::uint64_t>(k));
+        *curves[k] = RocAnalysis::curve(values.scores[static_cast<std::size_t>(k)], targets);
+    }
+    // Calibration metrics need probabilities: the combined score may be a logit in hand-made outputs.
+    const auto& raw = values.scores[2];
+    if (!targets.empty() && std::all_of(raw.begin(), raw.end(), [](double p) { return p >= 0.0 && p <= 1.0; })) {
+        finding.rawCombined.brier = FindingCalibrator::brierScore(raw, targets);
+        finding.rawCombined.ece = FindingCalibrator::expectedCalibrationError(raw, targets, 10);
+    }
+    if (!targets.empty() && values.withProbabilities) {
+        finding.probability.brier = FindingCalibrator::brierScore(values.probabilities, targets);
+        finding.probability.ece = FindingCalibrator::expectedCalibrationError(values.probabilities, targets, 10);
+        finding.calibrated = values.calibrated;
+    }
+    return finding;
+}
+
+// Zero-shot classification: every finding asked for (default: the CheXpert observations) and the mean AUC.
+void evaluateFindings(EvaluationResults::Run& run, const std::vector<ManifestEntry>& entries,
+    const std::vector<Evaluator::StudyOutput>& outputs, const Evaluator::Options& options)
+{
     std::vector<std::string> findings = options.findings;
     if (findings.empty())
         findings = Observations::names();
     double aucSum = 0.0;
     int aucCount = 0;
     for (const auto& name : findings) {
-        std::array<std::vector<double>, 3> scores;
-        std::vector<int> targets;
-        std::vector<double> probabilities; // the shown probability, where every study has one
-        bool withProbabilities = true;
-        bool calibrated = true;
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
-            const auto score = outputs[i].findingScores.find(name);
-            if (!target || score == outputs[i].findingScores.end())
-                continue;
-            for (int k = 0; k < 3; ++k)
-                scores[static_cast<std::size_t>(k)].push_back(score->second[static_cast<std::size_t>(k)]);
-            targets.push_back(*target);
-            const auto shown = outputs[i].findingProbabilities.find(name);
-            if (shown == outputs[i].findingProbabilities.end()) {
-                withProbabilities = false;
-            } else {
-                probabilities.push_back(shown->second.probability);
-                calibrated = calibrated && shown->second.calibrated;
-            }
-        }
-        EvaluationResults::Finding finding;
-        finding.name = name;
-        finding.positives = static_cast<int>(std::count(targets.begin(), targets.end(), 1));
-        finding.negatives = static_cast<int>(targets.size()) - finding.positives;
-        if ((finding.positives == 0 || finding.negatives == 0) && options.findings.empty())
-            continue; // undefined AUC: leave unlisted findings out rather than report a dash
-        BootstrapInterval::Result* intervals[3] = { &finding.global, &finding.local, &finding.combined };
-        std::vector<RocAnalysis::Point>* curves[3]
-            = { &finding.globalCurve, &finding.localCurve, &finding.combinedCurve };
-        for (int k = 0; k < 3; ++k) {
-            *intervals[k] = BootstrapInterval::rocArea(scores[static_cast<std::size_t>(k)], targets,
-                options.bootstrapSamples, options.seed + static_cast<std::uint64_t>(k));
-            *curves[k] = RocAnalysis::curve(scores[static_cast<std::size_t>(k)], targets);
-        }
-        // Calibration metrics need probabilities: the combined score may be a logit in hand-made outputs.
-        const auto& raw = scores[2];
-        if (!targets.empty() && std::all_of(raw.begin(), raw.end(), [](double p) { return p >= 0.0 && p <= 1.0; })) {
-            finding.rawCombined.brier = FindingCalibrator::brierScore(raw, targets);
-            finding.rawCombined.ece = FindingCalibrator::expectedCalibrationError(raw, targets, 10);
-        }
-        if (!targets.empty() && withProbabilities) {
-            finding.probability.brier = FindingCalibrator::brierScore(probabilities, targets);
-            finding.probability.ece = FindingCalibrator::expectedCalibrationError(probabilities, targets, 10);
-            finding.calibrated = calibrated;
-        }
-        if (std::isfinite(finding.combined.estimate)) {
-            aucSum += finding.combined.estimate;
+        auto finding = evaluateFinding(name, entries, outputs, options);
+        if (!finding)
+            continue;
+        if (std::isfinite(finding->combined.estimate)) {
+            aucSum += finding->combined.estimate;
             ++aucCount;
         }
-        run.findings.push_back(std::move(finding));
+        run.findings.push_back(std::move(*finding));
     }
     run.meanAuc = aucCount > 0 ? aucSum / aucCount : std::nan("");
+}
 
-    // Grounding: the sentence heatmaps (or their metrics computed earlier), and the attention maps when given.
-    std::vector<SentenceGrounding> scored;
-    std::vector<SentenceGrounding> attention;
-    std::vector<int> scoredStudies; // the study of each scored sentence, for the pointing game's interval
-    std::vector<int> attentionStudies;
+// Sentence s of a study, grounded from its heatmap when it has one, else the metrics computed earlier.
+std::optional<Evaluator::SentenceGrounding> groundedSentence(
+    const ManifestEntry& entry, const Evaluator::StudyOutput& output, std::size_t s, bool hasHeatmap)
+{
+    const auto& boxes = entry.sentences[s].boxes;
+    if (hasHeatmap) {
+        try {
+            return Evaluator::groundSentence(output.sentenceHeatmaps[s], output.width, output.height, boxes);
+        } catch (const std::invalid_argument&) {
+            throw std::invalid_argument(
+                "evaluate: heatmap of " + entry.image + " sentence " + std::to_string(s) + " has the wrong size");
+        }
+    }
+    if (s < output.sentenceGrounding.size())
+        return output.sentenceGrounding[s];
+    return std::nullopt;
+}
+
+bool canShowExample(const EvaluationResults::Run& run, const Evaluator::StudyOutput& output, int examples)
+{
+    return static_cast<int>(run.examples.size()) < examples && output.image.isValid()
+        && output.image.width == output.width && output.image.height == output.height;
+}
+
+EvaluationResults::Example exampleOf(const ManifestEntry& entry, const Evaluator::StudyOutput& output, std::size_t s,
+    const Evaluator::SentenceGrounding& sentence)
+{
+    EvaluationResults::Example example;
+    example.title = std::filesystem::path(entry.image).filename().string();
+    example.caption = entry.sentences[s].text;
+    example.image = output.image;
+    example.heatmap = output.sentenceHeatmaps[s];
+    example.truth = entry.sentences[s].boxes;
+    example.pointingHit = sentence.pointingHit;
+    return example;
+}
+
+// The grounded sentences of a run and the study of each (for the pointing game's interval).
+struct GroundedSentences {
+    std::vector<Evaluator::SentenceGrounding> sentences;
+    std::vector<int> studies;
+
+    void add(const Evaluator::SentenceGrounding& sentence, std::size_t study)
+    {
+        sentences.push_back(sentence);
+        studies.push_back(static_cast<int>(study));
+    }
+};
+
+// Grounding: the sentence heatmaps (or their metrics computed earlier), and the attention maps when given; one
+// example per study (the report shows more patients and findings).
+void evaluateGrounding(EvaluationResults::Run& run, const std::vector<ManifestEntry>& entries,
+    const std::vector<Evaluator::StudyOutput>& outputs, const Evaluator::Options& options)
+{
+    GroundedSentences scored;
+    GroundedSentences attention;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& entry = entries[i];
         const auto& output = outputs[i];
-        bool studyShown = false; // one example per study: the report shows more patients and findings
+        bool studyShown = false;
         for (std::size_t s = 0; s < entry.sentences.size(); ++s) {
-            const auto& boxes = entry.sentences[s].boxes;
-            if (boxes.empty())
+            if (entry.sentences[s].boxes.empty())
                 continue;
-            if (s < output.attentionGrounding.size() && output.attentionGrounding[s]) {
-                attention.push_back(*output.attentionGrounding[s]);
-                attentionStudies.push_back(static_cast<int>(i));
-            }
-            std::optional<SentenceGrounding> sentence;
+            if (s < output.attentionGrounding.size() && output.attentionGrounding[s])
+                attention.add(*output.attentionGrounding[s], i);
             const bool hasHeatmap = s < output.sentenceHeatmaps.size() && !output.sentenceHeatmaps[s].empty();
-            if (hasHeatmap) {
-                try {
-                    sentence = groundSentence(output.sentenceHeatmaps[s], output.width, output.height, boxes);
-                } catch (const std::invalid_argument&) {
-                    throw std::invalid_argument("evaluate: heatmap of " + entry.image + " sentence " + std::to_string(s)
-                        + " has the wrong size");
-                }
-            } else if (s < output.sentenceGrounding.size()) {
-                sentence = output.sentenceGrounding[s];
-            }
+            const auto sentence = groundedSentence(entry, output, s, hasHeatmap);
             if (!sentence)
                 continue;
-            scored.push_back(*sentence);
-            scoredStudies.push_back(static_cast<int>(i));
-            if (hasHeatmap && !studyShown && static_cast<int>(run.examples.size()) < options.examples
-                && output.image.isValid() && output.image.width == output.width
-                && output.image.height == output.height) {
-                EvaluationResults::Example example;
-                example.title = std::filesystem::path(entry.image).filename().string();
-                example.caption = entry.sentences[s].text;
-                example.image = output.image;
-                example.heatmap = output.sentenceHeatmaps[s];
-                example.truth = boxes;
-                example.pointingHit = sentence->pointingHit;
-                run.examples.push_back(std::move(example));
+            scored.add(*sentence, i);
+            if (hasHeatmap && !studyShown && canShowExample(run, output, options.examples)) {
+                run.examples.push_back(exampleOf(entry, output, s, *sentence));
                 studyShown = true;
             }
         }
     }
-    run.grounding = summarizeGrounding(scored);
+    const int studyCount = static_cast<int>(entries.size());
+    run.grounding = Evaluator::summarizeGrounding(scored.sentences);
     run.grounding.pointingGameInterval = pointingGameInterval(
-        scored, scoredStudies, static_cast<int>(entries.size()), options.bootstrapSamples, options.seed + 3);
-    if (!attention.empty()) {
-        run.attentionGrounding = summarizeGrounding(attention);
+        scored.sentences, scored.studies, studyCount, options.bootstrapSamples, options.seed + 3);
+    if (!attention.sentences.empty()) {
+        run.attentionGrounding = Evaluator::summarizeGrounding(attention.sentences);
         run.attentionGrounding.pointingGameInterval = pointingGameInterval(
-            attention, attentionStudies, static_cast<int>(entries.size()), options.bootstrapSamples, options.seed + 4);
+            attention.sentences, attention.studies, studyCount, options.bootstrapSamples, options.seed + 4);
     }
-
-    // Retrieval.
-    if (!similarity.empty()) {
-        const int n = static_cast<int>(entries.size());
-        run.retrieval.candidates = n;
-        for (const int k : options.recallK) {
-            run.retrieval.k.push_back(k);
-            run.retrieval.imageToReport.push_back(RetrievalMetrics::imageToReportRecall(similarity, n, k));
-            run.retrieval.reportToImage.push_back(RetrievalMetrics::reportToImageRecall(similarity, n, k));
-        }
-    }
-    return run;
 }
 
-EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName, const std::string& candidateName,
-    const DatasetManifest& manifest, const std::vector<StudyOutput>& baseline,
-    const std::vector<StudyOutput>& candidate, const Options& options)
+// Retrieval: recall at each k, image->report and report->image, from the [N, N] similarity.
+void evaluateRetrieval(EvaluationResults::Run& run, int studyCount, const std::vector<double>& similarity,
+    const Evaluator::Options& options)
 {
-    const auto& entries = manifest.entries();
-    if (baseline.size() != entries.size() || candidate.size() != entries.size())
-        throw std::invalid_argument("compare: the outputs of both runs must match the manifest's "
-            + std::to_string(entries.size()) + " entries");
-    EvaluationResults::Comparison comparison;
-    comparison.baseline = baselineName;
-    comparison.candidate = candidateName;
+    if (similarity.empty())
+        return;
+    run.retrieval.candidates = studyCount;
+    for (const int k : options.recallK) {
+        run.retrieval.k.push_back(k);
+        run.retrieval.imageToReport.push_back(RetrievalMetrics::imageToReportRecall(similarity, studyCount, k));
+        run.retrieval.reportToImage.push_back(RetrievalMetrics::reportToImageRecall(similarity, studyCount, k));
+    }
+}
 
-    // Per finding scored by both runs: the studies with a target, and each run's combined score on them.
-    struct FindingScores {
-        std::vector<int> studies; ///< manifest indices
-        std::vector<int> targets;
-        std::vector<double> baseline;
-        std::vector<double> candidate;
-    };
-    std::vector<FindingScores> findings;
+// A finding scored by both runs of a comparison: the studies with a target, and each run's combined score on them.
+struct PairedFindingScores {
+    std::vector<int> studies; ///< manifest indices
+    std::vector<int> targets;
+    std::vector<double> baseline;
+    std::vector<double> candidate;
+};
+
+// The findings both runs scored whose targets have both classes.
+std::vector<PairedFindingScores> pairedFindingScores(const std::vector<ManifestEntry>& entries,
+    const std::vector<Evaluator::StudyOutput>& baseline, const std::vector<Evaluator::StudyOutput>& candidate,
+    const Evaluator::Options& options)
+{
+    std::vector<PairedFindingScores> findings;
     std::vector<std::string> names = options.findings.empty() ? Observations::names() : options.findings;
     for (const auto& name : names) {
-        FindingScores scores;
+        PairedFindingScores scores;
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const auto target = Observations::target(entries[i].label(name), options.uncertaintyPolicy);
             const auto a = baseline[i].findingScores.find(name);
@@ -256,11 +298,23 @@ EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName
         if (positives > 0 && positives < static_cast<long>(scores.targets.size()))
             findings.push_back(std::move(scores));
     }
-    comparison.findings = static_cast<int>(findings.size());
+    return findings;
+}
+
+BootstrapInterval::Result noInterval()
+{
+    return BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 };
+}
+
+// Paired bootstrap of the mean AUC difference (candidate - baseline) over the findings.
+BootstrapInterval::Result meanAucDifference(
+    const std::vector<PairedFindingScores>& findings, int studyCount, const Evaluator::Options& options)
+{
+    if (findings.empty())
+        return noInterval();
     // The statistic on a resample of the studies: how often each study was drawn weights its cases.
-    const int studyCount = static_cast<int>(entries.size());
     const auto aucDifference = [&](const std::vector<int>& resample) {
-        std::vector<int> draws(entries.size(), 0);
+        std::vector<int> draws(static_cast<std::size_t>(studyCount), 0);
         for (const int index : resample)
             ++draws[static_cast<std::size_t>(index)];
         std::vector<double> differences;
@@ -282,12 +336,18 @@ EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName
         }
         return meanOf(differences);
     };
-    comparison.meanAucDifference = findings.empty()
-        ? BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 }
-        : BootstrapInterval::compute(studyCount, aucDifference, options.bootstrapSamples, options.seed);
+    return BootstrapInterval::compute(studyCount, aucDifference, options.bootstrapSamples, options.seed);
+}
 
-    // Sentences grounded in both runs. A study's sentences often describe one lesion (and share its box), so they
-    // are not independent: the bootstrap resamples studies and keeps each study's sentences together.
+// Sentences grounded in both runs: the pointing game and mIoU differences. A study's sentences often describe one
+// lesion (and share its box), so they are not independent: the bootstrap resamples studies and keeps each study's
+// sentences together.
+void groundingDifferences(EvaluationResults::Comparison& comparison, const DatasetManifest& manifest,
+    const std::vector<Evaluator::StudyOutput>& baseline, const std::vector<Evaluator::StudyOutput>& candidate,
+    const Evaluator::Options& options)
+{
+    const auto& entries = manifest.entries();
+    const int studyCount = static_cast<int>(entries.size());
     std::vector<int> sentenceStudies;
     const auto a = sentenceGroundings(manifest, baseline, &sentenceStudies);
     const auto b = sentenceGroundings(manifest, candidate);
@@ -314,15 +374,48 @@ EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName
             return count > 0 ? sum / count : std::nan("");
         };
     };
-    const auto none = BootstrapInterval::Result { std::nan(""), std::nan(""), std::nan(""), 0.95, 0, 0 };
     comparison.pointingGameDifference = comparison.sentences == 0
-        ? none
+        ? noInterval()
         : BootstrapInterval::compute(
             studyCount, perSentence(hitDifference), options.bootstrapSamples, options.seed + 1);
     comparison.meanIouDifference = comparison.sentences == 0
-        ? none
+        ? noInterval()
         : BootstrapInterval::compute(
             studyCount, perSentence(iouDifference), options.bootstrapSamples, options.seed + 2);
+}
+
+} // namespace
+
+EvaluationResults::Run Evaluator::evaluate(const std::string& runName, const DatasetManifest& manifest,
+    const std::vector<StudyOutput>& outputs, const std::vector<double>& similarity, const Options& options)
+{
+    const auto& entries = manifest.entries();
+    if (outputs.size() != entries.size())
+        throw std::invalid_argument("evaluate: " + std::to_string(outputs.size()) + " outputs for "
+            + std::to_string(entries.size()) + " manifest entries");
+    EvaluationResults::Run run;
+    run.name = runName;
+    evaluateFindings(run, entries, outputs, options);
+    evaluateGrounding(run, entries, outputs, options);
+    evaluateRetrieval(run, static_cast<int>(entries.size()), similarity, options);
+    return run;
+}
+
+EvaluationResults::Comparison Evaluator::compare(const std::string& baselineName, const std::string& candidateName,
+    const DatasetManifest& manifest, const std::vector<StudyOutput>& baseline,
+    const std::vector<StudyOutput>& candidate, const Options& options)
+{
+    const auto& entries = manifest.entries();
+    if (baseline.size() != entries.size() || candidate.size() != entries.size())
+        throw std::invalid_argument("compare: the outputs of both runs must match the manifest's "
+            + std::to_string(entries.size()) + " entries");
+    EvaluationResults::Comparison comparison;
+    comparison.baseline = baselineName;
+    comparison.candidate = candidateName;
+    const auto findings = pairedFindingScores(entries, baseline, candidate, options);
+    comparison.findings = static_cast<int>(findings.size());
+    comparison.meanAucDifference = meanAucDifference(findings, static_cast<int>(entries.size()), options);
+    groundingDifferences(comparison, manifest, baseline, candidate, options);
     return comparison;
 }
 

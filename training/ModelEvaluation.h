@@ -83,7 +83,21 @@ public:
     static GrayscaleImage readImage(const std::string& path);
 
 private:
+    struct LoadedModel;
+    struct StudyInput;
+    struct StudyPass;
+
     void selectStudies(const DatasetManifest& manifest);
+    std::vector<LoadedModel> loadModels(const std::vector<Model>& models);
+    StudyInput readStudy(std::size_t index) const;
+    std::vector<std::size_t> groundedSentences(const ManifestEntry& entry, std::vector<std::string>& texts) const;
+    StudyPass analyzeStudies(std::vector<LoadedModel>& loaded, const ProgressCallback& progress,
+        const StudyCallback& studyCallback, const std::atomic<bool>* cancel);
+    void keepExampleOnly(LoadedModel& item, Evaluator::StudyOutput& output, const std::vector<std::size_t>& grounded,
+        const GrayscaleImage& image) const;
+    EvaluationResults collectResults(std::vector<LoadedModel>& loaded, const StudyPass& pass) const;
+    void addNotes(EvaluationResults& results, const StudyPass& pass, int studies) const;
+    bool evaluatesRetrieval(const StudyPass& pass, int studies) const;
 
     Options m_options;
     std::string m_manifestName;
