@@ -126,7 +126,7 @@ private Q_SLOTS:
         QVERIFY(!StudyFileType::hasRasterName(QStringLiteral("x.txt")));
         // A truncated file named .dcm is DICOM by name, and the DICOM reader says what is wrong with it.
         const QString truncated = m_folder.filePath(QStringLiteral("truncated.dcm"));
-        QVERIFY(writeAll(truncated, QByteArray(20, '\\0')));
+        QVERIFY(writeAll(truncated, QByteArray(20, '\0')));
         QCOMPARE(StudyFileType::of(truncated), StudyFileType::Kind::Dicom);
         checkBothReaders(truncated, false, 0);
     }
