@@ -1,6 +1,7 @@
 #include "imaging/RasterImageReader.h"
 
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include <QBuffer>
@@ -156,11 +157,14 @@ bool RasterImageReader::probe(const QString& path, Info& info, QString* errorMes
 
 void RasterImageReader::loadPlugins()
 {
-    // Detecting the format of an empty device asks every plugin, which instantiates each of them here.
-    QBuffer empty;
-    empty.open(QIODevice::ReadOnly);
-    QImageReader reader(&empty);
-    reader.canRead();
+    static std::once_flag loaded;
+    std::call_once(loaded, [] {
+        // Detecting the format of an empty device asks every plugin, which instantiates each of them here.
+        QBuffer empty;
+        empty.open(QIODevice::ReadOnly);
+        QImageReader reader(&empty);
+        reader.canRead();
+    });
 }
 
 } // namespace lrclr

@@ -25,8 +25,8 @@ class RasterImageReader : public StudyIndexRasterProbe {
 public:
     /// Creates Qt's image-format plugin objects on the calling thread. Qt makes them in the thread that first needs
     /// them; made in a plain std::thread (the trainer's and evaluator's readers), they outlive that thread's Qt data
-    /// and corrupt the heap when destroyed at exit. Programs that read images on such threads call this once from
-    /// main() first (lrclr-model does). Not thread-safe against concurrent first reads.
+    /// and corrupt the heap when destroyed at exit. Code that reads images on such threads calls this first, on the
+    /// thread that starts them (TrainingDataLoader, ModelEvaluation). Idempotent and thread-safe; the first call loads.
     static void loadPlugins();
 
     /// Largest image accepted (pixels), the same cap as DicomImageReader.

@@ -14,6 +14,7 @@
 
 #include "core/model/PatchMapResampler.h"
 #include "imaging/ModelInputReader.h"
+#include "imaging/RasterImageReader.h"
 #include "training/Observations.h"
 
 namespace lrclr {
@@ -268,6 +269,7 @@ ModelEvaluation::StudyPass ModelEvaluation::analyzeStudies(std::vector<LoadedMod
     pass.skipped = m_skipped;
     const bool findingsOnly = m_options.findingsOnly;
     const auto read = [this](std::size_t index) { return readStudy(index); };
+    RasterImageReader::loadPlugins(); // before images are read on std::async threads
     std::future<StudyInput> next = std::async(std::launch::async, read, std::size_t(0));
     const auto start = Clock::now();
     for (std::size_t i = 0; i < count; ++i) {

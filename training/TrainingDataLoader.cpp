@@ -16,6 +16,7 @@
 #include "core/model/ClipTokenizer.h"
 #include "core/report/Report.h"
 #include "imaging/ModelInputReader.h"
+#include "imaging/RasterImageReader.h"
 #include "training/DeterministicRandom.h"
 
 namespace lrclr {
@@ -275,6 +276,7 @@ TrainingDataLoader::TrainingDataLoader(const DatasetManifest& manifest, const st
             }
         }
     };
+    RasterImageReader::loadPlugins(); // before images are read on plain std::threads
     std::vector<std::thread> threads;
     for (int t = 1; t < d->options.workerThreads; ++t)
         threads.emplace_back(decode, false);

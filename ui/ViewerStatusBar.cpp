@@ -64,11 +64,6 @@ void ViewerStatusBar::showMessage(const QString& message, int timeoutMs)
     m_bar->showMessage(message, timeoutMs);
 }
 
-QString ViewerStatusBar::activityText() const
-{
-    return m_activity->text();
-}
-
 void ViewerStatusBar::setActivityText(const QString& text)
 {
     m_activity->setText(text);

@@ -24,8 +24,7 @@ public:
 
     /// A transient message (errors, saved files) for `timeoutMs`.
     void showMessage(const QString& message, int timeoutMs = 8000);
-    /// The permanent text on the left ("Analysis ready (12 ms)", ...).
-    QString activityText() const;
+    /// Replaces the permanent text on the left ("Analysis ready (12 ms)", ...).
     void setActivityText(const QString& text);
 
 private:

@@ -11,13 +11,10 @@
 #include "app/cli/TrainBpeCommand.h"
 #include "app/cli/TrainCommand.h"
 #include "app/cli/VersionCommand.h"
-#include "imaging/RasterImageReader.h"
 
 int main(int argc, char** argv)
 {
     using namespace lrclr::cli;
-    // Training and evaluation read images on std::threads: Qt's image plugins must be made on this one.
-    lrclr::RasterImageReader::loadPlugins();
     CommandLine commandLine;
     commandLine.add(std::make_unique<VersionCommand>());
     commandLine.add(std::make_unique<ImportClipCommand>());
