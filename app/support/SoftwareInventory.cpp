@@ -5,7 +5,7 @@
 #include <boost/version.hpp>
 
 #include "core/model/TorchRuntime.h"
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 #include "imaging/ImagingLibrary.h"
 
 namespace lrclr {

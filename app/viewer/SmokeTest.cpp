@@ -10,7 +10,7 @@
 
 #include "app/support/SoftwareInventory.h"
 #include "core/model/TorchRuntime.h"
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 #include "imaging/ImagingLibrary.h"
 #include "ui/MainWindow.h"
 

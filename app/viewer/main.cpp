@@ -7,7 +7,7 @@
 #include "app/viewer/SmokeTest.h"
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 #include "ui/DarkTheme.h"
 #include "ui/MainWindow.h"
 

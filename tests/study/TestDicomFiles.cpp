@@ -21,7 +21,7 @@
 #include <dcmtk/dcmjpls/djrparam.h>
 #include <openjpeg.h>
 
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 
 namespace lrclr::test {
 
