@@ -277,153 +277,223 @@ private:
     }
 
     // --- interpretation ------------------------------------------------------------------------------------------
+    // Each opcode belongs to one group; a group returns false for opcodes that are not its own.
     void step(unsigned char opcode)
+    {
+        const bool known = stepFraming(opcode) || stepTuple(opcode) || stepList(opcode) || stepDict(opcode)
+            || stepScalar(opcode) || stepString(opcode) || stepMemo(opcode) || stepCall(opcode);
+        if (!known)
+            refuse(opcode);
+    }
+
+    [[noreturn]] void refuse(unsigned char opcode) const
+    {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", opcode);
+        fail(std::string("opcode ") + hex + " is not allowed in a weights-only state dict");
+    }
+
+    /// The last `count` values, in stack order.
+    std::vector<ValuePtr> popLast(std::size_t count)
+    {
+        std::vector<ValuePtr> items(count);
+        for (std::size_t i = count; i-- > 0;)
+            items[i] = pop();
+        return items;
+    }
+
+    bool stepFraming(unsigned char opcode)
     {
         switch (opcode) {
         case 0x80: { // PROTO
             const auto protocol = readLittleEndian(1);
             if (protocol > 5)
                 fail("unsupported pickle protocol " + std::to_string(protocol));
-            break;
+            return true;
         }
         case 0x95: // FRAME: a length hint only
             readLittleEndian(8);
-            break;
-        case '(':
+            return true;
+        case '(': // MARK
             m_marks.push_back(m_stack.size());
-            break;
-        case ')':
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    bool stepTuple(unsigned char opcode)
+    {
+        switch (opcode) {
+        case ')': // EMPTY_TUPLE
             pushTuple({});
-            break;
-        case 't':
+            return true;
+        case 't': // TUPLE
             pushTuple(popToMark());
-            break;
-        case 0x85: {
-            auto a = pop();
-            pushTuple({ std::move(a) });
-            break;
+            return true;
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: // TUPLE3
+            pushTuple(popLast(static_cast<std::size_t>(opcode - 0x84)));
+            return true;
+        default:
+            return false;
         }
-        case 0x86: {
-            auto b = pop();
-            auto a = pop();
-            pushTuple({ std::move(a), std::move(b) });
-            break;
-        }
-        case 0x87: {
-            auto c = pop();
-            auto b = pop();
-            auto a = pop();
-            pushTuple({ std::move(a), std::move(b), std::move(c) });
-            break;
-        }
-        case ']':
-            push(makeValue(Kind::List));
-            break;
-        case 'a': {
-            auto item = pop();
-            auto& list = top();
-            if (list->kind != Kind::List || list->sealed || list->items.size() >= kMaxContainerItems)
-                fail("APPEND to something that is not an open list");
+    }
+
+    void appendToList(std::vector<ValuePtr> items, const char* what)
+    {
+        auto& list = top();
+        if (list->kind != Kind::List || list->sealed || list->items.size() + items.size() > kMaxContainerItems)
+            fail(std::string(what) + " to something that is not an open list");
+        for (auto& item : items) {
             nestInto(*list, item);
             list->items.push_back(std::move(item));
-            break;
         }
-        case 'e': {
-            auto items = popToMark();
-            auto& list = top();
-            if (list->kind != Kind::List || list->sealed || list->items.size() + items.size() > kMaxContainerItems)
-                fail("APPENDS to something that is not an open list");
-            for (auto& item : items) {
-                nestInto(*list, item);
-                list->items.push_back(std::move(item));
-            }
-            break;
+    }
+
+    bool stepList(unsigned char opcode)
+    {
+        switch (opcode) {
+        case ']': // EMPTY_LIST
+            push(makeValue(Kind::List));
+            return true;
+        case 'a': // APPEND
+            appendToList(popLast(1), "APPEND");
+            return true;
+        case 'e': // APPENDS
+            appendToList(popToMark(), "APPENDS");
+            return true;
+        default:
+            return false;
         }
-        case '}':
+    }
+
+    bool stepDict(unsigned char opcode)
+    {
+        switch (opcode) {
+        case '}': // EMPTY_DICT
             push(makeValue(Kind::Dict));
-            break;
-        case 's': {
-            std::vector<ValuePtr> keyValue(2);
-            keyValue[1] = pop();
-            keyValue[0] = pop();
+            return true;
+        case 's': { // SETITEM
+            auto keyValue = popLast(2);
             setItems(top(), keyValue);
-            break;
+            return true;
         }
-        case 'u': {
+        case 'u': { // SETITEMS
             auto keyValues = popToMark();
             setItems(top(), keyValues);
-            break;
+            return true;
         }
-        case 'N':
+        case 'b': { // BUILD
+            auto state = pop();
+            auto& target = top();
+            // An OrderedDict from state_dict() carries its `_metadata` (module versions) as instance state; it is not
+            // needed to rebuild the tensors. Nothing else may receive state: BUILD is how pickles call __setstate__.
+            if (target->kind != Kind::Dict || state->kind != Kind::Dict)
+                fail(std::string("BUILD on a ") + kindName(target->kind) + " is not part of a state dict");
+            return true;
+        }
+        default:
+            return false;
+        }
+    }
+
+    /// LONG1: little-endian two's complement of n bytes.
+    std::int64_t readLong1()
+    {
+        const auto count = readLittleEndian(1);
+        if (count > 8)
+            fail("an integer of " + std::to_string(count) + " bytes is too large for a tensor shape");
+        std::uint64_t raw = count == 0 ? 0 : readLittleEndian(count);
+        if (count > 0 && count < 8 && (raw >> (8 * count - 1)) & 1)
+            raw |= ~std::uint64_t(0) << (8 * count); // sign-extend
+        return static_cast<std::int64_t>(raw);
+    }
+
+    bool stepScalar(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 'N': // NONE
             push(makeValue(Kind::None));
-            break;
-        case 0x88:
-        case 0x89: {
+            return true;
+        case 0x88: // NEWTRUE
+        case 0x89: { // NEWFALSE
             auto value = makeValue(Kind::Bool);
             value->integer = opcode == 0x88 ? 1 : 0;
             push(std::move(value));
-            break;
+            return true;
         }
-        case 'J':
+        case 'J': // BININT
             push(makeInt(static_cast<std::int32_t>(readLittleEndian(4))));
-            break;
-        case 'K':
+            return true;
+        case 'K': // BININT1
             push(makeInt(static_cast<std::int64_t>(readLittleEndian(1))));
-            break;
-        case 'M':
+            return true;
+        case 'M': // BININT2
             push(makeInt(static_cast<std::int64_t>(readLittleEndian(2))));
-            break;
-        case 0x8a: { // LONG1: little-endian two's complement of n bytes
-            const auto count = readLittleEndian(1);
-            if (count > 8)
-                fail("an integer of " + std::to_string(count) + " bytes is too large for a tensor shape");
-            std::uint64_t raw = count == 0 ? 0 : readLittleEndian(count);
-            if (count > 0 && count < 8 && (raw >> (8 * count - 1)) & 1)
-                raw |= ~std::uint64_t(0) << (8 * count); // sign-extend
-            push(makeInt(static_cast<std::int64_t>(raw)));
-            break;
+            return true;
+        case 0x8a: // LONG1
+            push(makeInt(readLong1()));
+            return true;
+        default:
+            return false;
         }
-        case 'X':
-            pushString(take(readLittleEndian(4)));
-            break;
-        case 0x8c:
+    }
+
+    /// Text and bytes alike become strings; the opcode says how many bytes its length takes.
+    bool stepString(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 0x8c: // SHORT_BINUNICODE
+        case 'U': // SHORT_BINSTRING
+        case 'C': // SHORT_BINBYTES
             pushString(take(readLittleEndian(1)));
-            break;
-        case 0x8d:
+            return true;
+        case 'X': // BINUNICODE
+        case 'T': // BINSTRING
+        case 'B': // BINBYTES
+            pushString(take(readLittleEndian(4)));
+            return true;
+        case 0x8d: // BINUNICODE8
             pushString(take(readLittleEndian(8)));
-            break;
-        case 'T':
-            pushString(take(readLittleEndian(4)));
-            break;
-        case 'U':
-            pushString(take(readLittleEndian(1)));
-            break;
-        case 'B':
-            pushString(take(readLittleEndian(4)));
-            break;
-        case 'C':
-            pushString(take(readLittleEndian(1)));
-            break;
-        case 'q':
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    bool stepMemo(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 'q': // BINPUT
             memoPut(readLittleEndian(1));
-            break;
-        case 'r':
+            return true;
+        case 'r': // LONG_BINPUT
             memoPut(readLittleEndian(4));
-            break;
-        case 0x94:
+            return true;
+        case 0x94: // MEMOIZE
             memoPut(m_memo.size());
-            break;
-        case 'h':
+            return true;
+        case 'h': // BINGET
             memoGet(readLittleEndian(1));
-            break;
-        case 'j':
+            return true;
+        case 'j': // LONG_BINGET
             memoGet(readLittleEndian(4));
-            break;
-        case 'c': {
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    bool stepCall(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 'c': { // GLOBAL
             const auto module = readLine();
             const auto name = readLine();
             pushGlobal(module, name);
-            break;
+            return true;
         }
         case 0x93: { // STACK_GLOBAL
             auto name = pop();
@@ -431,31 +501,19 @@ private:
             if (module->kind != Kind::String || name->kind != Kind::String)
                 fail("STACK_GLOBAL with non-string names");
             pushGlobal(module->text, name->text);
-            break;
+            return true;
         }
-        case 'Q':
+        case 'Q': // BINPERSID
             push(persistentLoad(pop()));
-            break;
-        case 'R': {
+            return true;
+        case 'R': { // REDUCE
             auto arguments = pop();
             auto callable = pop();
             push(reduce(callable, arguments));
-            break;
+            return true;
         }
-        case 'b': {
-            auto state = pop();
-            auto& target = top();
-            // An OrderedDict from state_dict() carries its `_metadata` (module versions) as instance state; it is not
-            // needed to rebuild the tensors. Nothing else may receive state: BUILD is how pickles call __setstate__.
-            if (target->kind != Kind::Dict || state->kind != Kind::Dict)
-                fail(std::string("BUILD on a ") + kindName(target->kind) + " is not part of a state dict");
-            break;
-        }
-        default: {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "0x%02x", opcode);
-            fail(std::string("opcode ") + hex + " is not allowed in a weights-only state dict");
-        }
+        default:
+            return false;
         }
     }
 
