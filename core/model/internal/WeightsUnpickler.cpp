@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -59,52 +60,50 @@ ValuePtr makeInt(std::int64_t integer)
 
 const char* kindName(Kind kind)
 {
-    switch (kind) {
-    case Kind::None:
-        return "None";
-    case Kind::Bool:
-        return "bool";
-    case Kind::Int:
-        return "int";
-    case Kind::String:
-        return "str";
-    case Kind::Tuple:
-        return "tuple";
-    case Kind::List:
-        return "list";
-    case Kind::Dict:
-        return "dict";
-    case Kind::Global:
-        return "global";
-    case Kind::StorageType:
-        return "storage type";
-    case Kind::Storage:
-        return "storage";
-    case Kind::Tensor:
-        return "tensor";
+    static constexpr const char* names[]
+        = { "None", "bool", "int", "str", "tuple", "list", "dict", "global", "storage type", "storage", "tensor" };
+    static_assert(std::size(names) == static_cast<std::size_t>(Kind::Tensor) + 1, "one name per Kind, in order");
+    return names[static_cast<std::size_t>(kind)];
+}
+
+/// What the interpreter and its callers know of each element type, in one place.
+struct ElementTypeFacts {
+    WeightsUnpickler::ElementType type;
+    const char* storageClass; ///< the torch.*Storage global a pickle names it by
+    const char* name; ///< as numpy and torch spell it
+    int size; ///< bytes per element
+};
+
+constexpr ElementTypeFacts elementTypes[] = {
+    { WeightsUnpickler::ElementType::Float32, "torch.FloatStorage", "float32", 4 },
+    { WeightsUnpickler::ElementType::Float16, "torch.HalfStorage", "float16", 2 },
+    { WeightsUnpickler::ElementType::BFloat16, "torch.BFloat16Storage", "bfloat16", 2 },
+    { WeightsUnpickler::ElementType::Float64, "torch.DoubleStorage", "float64", 8 },
+    { WeightsUnpickler::ElementType::Int64, "torch.LongStorage", "int64", 8 },
+    { WeightsUnpickler::ElementType::Int32, "torch.IntStorage", "int32", 4 },
+    { WeightsUnpickler::ElementType::Int16, "torch.ShortStorage", "int16", 2 },
+    { WeightsUnpickler::ElementType::Int8, "torch.CharStorage", "int8", 1 },
+    { WeightsUnpickler::ElementType::UInt8, "torch.ByteStorage", "uint8", 1 },
+    { WeightsUnpickler::ElementType::Bool, "torch.BoolStorage", "bool", 1 },
+};
+
+const ElementTypeFacts& factsOf(WeightsUnpickler::ElementType type)
+{
+    static constexpr ElementTypeFacts unknown { WeightsUnpickler::ElementType::Float32, "", "unknown", 1 };
+    for (const ElementTypeFacts& facts : elementTypes) {
+        if (facts.type == type)
+            return facts;
     }
-    return "?";
+    return unknown;
 }
 
 std::optional<WeightsUnpickler::ElementType> storageType(const std::string& name)
 {
-    using T = WeightsUnpickler::ElementType;
-    static const std::map<std::string, T> types = {
-        { "torch.FloatStorage", T::Float32 },
-        { "torch.HalfStorage", T::Float16 },
-        { "torch.BFloat16Storage", T::BFloat16 },
-        { "torch.DoubleStorage", T::Float64 },
-        { "torch.LongStorage", T::Int64 },
-        { "torch.IntStorage", T::Int32 },
-        { "torch.ShortStorage", T::Int16 },
-        { "torch.CharStorage", T::Int8 },
-        { "torch.ByteStorage", T::UInt8 },
-        { "torch.BoolStorage", T::Bool },
-    };
-    const auto found = types.find(name);
-    if (found == types.end())
-        return std::nullopt;
-    return found->second;
+    for (const ElementTypeFacts& facts : elementTypes) {
+        if (name == facts.storageClass)
+            return facts.type;
+    }
+    return std::nullopt;
 }
 
 bool isAllowedCallable(const std::string& name)
@@ -280,14 +279,9 @@ private:
     // Each opcode belongs to one group; a group returns false for opcodes that are not its own.
     void step(unsigned char opcode)
     {
-        const bool known = stepFraming(opcode) || stepTuple(opcode) || stepList(opcode) || stepDict(opcode)
-            || stepScalar(opcode) || stepString(opcode) || stepMemo(opcode) || stepCall(opcode);
-        if (!known)
-            refuse(opcode);
-    }
-
-    [[noreturn]] void refuse(unsigned char opcode) const
-    {
+        if (stepFraming(opcode) || stepTuple(opcode) || stepContainer(opcode) || stepScalar(opcode)
+            || stepString(opcode) || stepMemo(opcode) || stepCall(opcode))
+            return;
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02x", opcode);
         fail(std::string("opcode ") + hex + " is not allowed in a weights-only state dict");
@@ -352,7 +346,8 @@ private:
         }
     }
 
-    bool stepList(unsigned char opcode)
+    /// Lists and dicts: created empty, then filled before they are placed into another container.
+    bool stepContainer(unsigned char opcode)
     {
         switch (opcode) {
         case ']': // EMPTY_LIST
@@ -364,14 +359,6 @@ private:
         case 'e': // APPENDS
             appendToList(popToMark(), "APPENDS");
             return true;
-        default:
-            return false;
-        }
-    }
-
-    bool stepDict(unsigned char opcode)
-    {
-        switch (opcode) {
         case '}': // EMPTY_DICT
             push(makeValue(Kind::Dict));
             return true;
@@ -699,50 +686,12 @@ WeightsUnpickler::Result WeightsUnpickler::parse(std::string_view pickle, const 
 
 int WeightsUnpickler::elementSize(ElementType type)
 {
-    switch (type) {
-    case ElementType::Float64:
-    case ElementType::Int64:
-        return 8;
-    case ElementType::Float32:
-    case ElementType::Int32:
-        return 4;
-    case ElementType::Float16:
-    case ElementType::BFloat16:
-    case ElementType::Int16:
-        return 2;
-    case ElementType::Int8:
-    case ElementType::UInt8:
-    case ElementType::Bool:
-        return 1;
-    }
-    return 1;
+    return factsOf(type).size;
 }
 
 std::string WeightsUnpickler::typeName(ElementType type)
 {
-    switch (type) {
-    case ElementType::Float32:
-        return "float32";
-    case ElementType::Float16:
-        return "float16";
-    case ElementType::BFloat16:
-        return "bfloat16";
-    case ElementType::Float64:
-        return "float64";
-    case ElementType::Int64:
-        return "int64";
-    case ElementType::Int32:
-        return "int32";
-    case ElementType::Int16:
-        return "int16";
-    case ElementType::Int8:
-        return "int8";
-    case ElementType::UInt8:
-        return "uint8";
-    case ElementType::Bool:
-        return "bool";
-    }
-    return "unknown";
+    return factsOf(type).name;
 }
 
 } // namespace lrclr::internal
