@@ -19,11 +19,11 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "core/dicom/DicomLibrary.h"
+#include "core/dicom/internal/DicomPreScanner.h"
 #include "core/study/internal/DicomAttributes.h"
 #include "core/study/internal/DicomDisplayAttributes.h"
 #include "core/study/internal/DicomFrameDecoder.h"
 #include "core/study/internal/DicomPixelGeometry.h"
-#include "core/dicom/internal/DicomPreScanner.h"
 #include "core/study/internal/DicomReadError.h"
 #include "core/study/internal/DicomTextDecoder.h"
 
