@@ -12,6 +12,11 @@ import re
 import subprocess
 import sys
 
+def is_char_prefix(text, i):
+    """True when the quote at i opens a prefixed character literal (u'x', U'x', L'x', u8'x'), not a digit separator."""
+    m = re.search(r'(?<![A-Za-z0-9_])(u8|u|U|L)$', text[max(0, i - 3):i])
+    return bool(m)
+
 def strip_comments_and_strings(text):
     out = []
     i, n = 0, len(text)
@@ -35,7 +40,7 @@ def strip_comments_and_strings(text):
             else:
                 out.append(c)
                 i += 1
-        elif c == '"' or (c == "'" and not (i > 0 and text[i - 1].isalnum())):
+        elif c == '"' or (c == "'" and (not (i > 0 and text[i - 1].isalnum()) or is_char_prefix(text, i))):
             q = c
             j = i + 1
             while j < n and text[j] != q:

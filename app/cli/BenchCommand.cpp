@@ -31,7 +31,7 @@
 #include <dcmtk/dcmimgle/dcmimage.h>
 
 #include "core/study/DicomImageReader.h"
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 #include "core/study/DisplayPipeline.h"
 #include "core/study/SyntheticRadiograph.h"
 #include "imaging/DisplayFrameWriter.h"

@@ -4,8 +4,8 @@
 
 #include <boost/version.hpp>
 
+#include "core/dicom/DicomLibrary.h"
 #include "core/model/TorchRuntime.h"
-#include "core/study/DicomLibrary.h"
 #include "imaging/ImagingLibrary.h"
 
 namespace lrclr {

@@ -9,8 +9,8 @@
 #include <QtConcurrent>
 
 #include "app/support/SoftwareInventory.h"
+#include "core/dicom/DicomLibrary.h"
 #include "core/model/TorchRuntime.h"
-#include "core/study/DicomLibrary.h"
 #include "imaging/ImagingLibrary.h"
 #include "ui/MainWindow.h"
 

@@ -5,9 +5,9 @@
 #include "app/viewer/DemoRunner.h"
 #include "app/viewer/ScreenshotRunner.h"
 #include "app/viewer/SmokeTest.h"
+#include "core/dicom/DicomLibrary.h"
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
-#include "core/study/DicomLibrary.h"
 #include "ui/DarkTheme.h"
 #include "ui/MainWindow.h"
 

@@ -1,7 +1,6 @@
 #include "core/report/DicomSrReportReader.h"
 
-#include <cstdint>
-#include <span>
+#include <cstddef>
 #include <vector>
 
 #include <QFile>
@@ -15,8 +14,8 @@
 
 #include "core/report/SentenceSplitter.h"
 
-#include "core/study/DicomLibrary.h"
-#include "core/study/internal/DicomPreScanner.h"
+#include "core/dicom/DicomLibrary.h"
+#include "core/dicom/internal/DicomPreScanner.h"
 
 namespace lrclr {
 
@@ -84,11 +83,203 @@ QString numberText(const DSRContentItem& item, bool utf8)
     return unitText.isEmpty() ? number : number + u' ' + unitText;
 }
 
+/// A content item on the path from the root to the current one.
 struct Open {
     size_t level = 0;
     bool followed = false;
     int part = -1; ///< part the container's text goes to
 };
+
+/// The narrative and the observations it is made of: CONTAINS, and the properties, modifiers and inferences of a
+/// finding. HAS OBS CONTEXT / HAS ACQ CONTEXT carry observer and subject names and IDs, and are never followed.
+bool isNarrative(DSRTypes::E_RelationshipType relationship)
+{
+    return relationship == DSRTypes::RT_isRoot || relationship == DSRTypes::RT_contains
+        || relationship == DSRTypes::RT_hasProperties || relationship == DSRTypes::RT_hasConceptMod
+        || relationship == DSRTypes::RT_inferredFrom;
+}
+
+/// Walks an SR content tree depth-first and collects its sections (see DicomSrReportReader).
+class ContentTreeWalker {
+public:
+    explicit ContentTreeWalker(bool utf8)
+        : m_utf8(utf8)
+    {
+    }
+
+    void walk(DSRDocumentTree& tree)
+    {
+        if (tree.gotoRoot() <= 0)
+            return;
+        do {
+            const size_t level = tree.getLevel();
+            while (!m_open.empty() && m_open.back().level >= level)
+                m_open.pop_back();
+            const DSRContentItem& item = tree.getCurrentContentItem();
+            const DSRTypes::E_RelationshipType relationship = item.getRelationshipType();
+            const bool followed = (m_open.empty() || m_open.back().followed) && isNarrative(relationship);
+            int part = m_open.empty() ? -1 : m_open.back().part;
+            if (followed)
+                part = visit(item, relationship, part);
+            m_open.push_back({ level, followed, part });
+        } while (tree.iterate() > 0);
+    }
+
+    const QString& title() const { return m_title; }
+    const QList<ReportPart>& parts() const { return m_parts; }
+
+private:
+    /// Adds what a followed item says; returns the part its children's text goes to.
+    int visit(const DSRContentItem& item, DSRTypes::E_RelationshipType relationship, int part)
+    {
+        const QString conceptName = fromDicom(item.getConceptName().getCodeMeaning(), m_utf8).simplified();
+        switch (item.getValueType()) {
+        case DSRTypes::VT_Container:
+            return container(conceptName, relationship, part);
+        case DSRTypes::VT_Text:
+            return text(conceptName, fromDicom(item.getStringValue(), m_utf8).trimmed(), part);
+        case DSRTypes::VT_Code:
+            return observation(conceptName, codeText(item, m_utf8), part);
+        case DSRTypes::VT_Num:
+            return observation(conceptName, numberText(item, m_utf8), part);
+        default:
+            return part;
+        }
+    }
+
+    int newPart(const QString& heading, const QString& body)
+    {
+        m_parts.append({ heading, body });
+        return static_cast<int>(m_parts.size()) - 1;
+    }
+
+    int container(const QString& conceptName, DSRTypes::E_RelationshipType relationship, int part)
+    {
+        if (relationship == DSRTypes::RT_isRoot)
+            m_title = conceptName;
+        else if (!conceptName.isEmpty())
+            return newPart(conceptName, {});
+        return part;
+    }
+
+    int text(const QString& conceptName, const QString& value, int part)
+    {
+        if (value.isEmpty())
+            return part;
+        if (m_open.size() <= 1 || part < 0)
+            return newPart(conceptName, value);
+        appendLine(m_parts[part].body, value);
+        return part;
+    }
+
+    /// A CODE or NUM item: a sentence in its section, or under the root a section of its own when its concept is a
+    /// heading, else a line of the heading-less part that collects such items.
+    int observation(const QString& conceptName, const QString& value, int part)
+    {
+        if (value.isEmpty())
+            return part;
+        const bool topLevel = m_open.size() <= 1 || part < 0;
+        if (topLevel && SentenceSplitter::isKnownHeading(conceptName)) {
+            // e.g. an "Impression" coded as "Normal chest": a section of its own
+            return newPart(conceptName, observationSentence({}, value));
+        }
+        if (topLevel) {
+            if (m_looseItemsPart < 0 || m_looseItemsPart != static_cast<int>(m_parts.size()) - 1)
+                m_looseItemsPart = newPart({}, {});
+            part = m_looseItemsPart;
+        }
+        // A concept that only repeats what the section says ("Finding" in FINDINGS) is left out.
+        const bool redundant = SentenceSplitter::isKnownHeading(conceptName)
+            || conceptName.compare(m_parts[part].heading, Qt::CaseInsensitive) == 0;
+        appendLine(m_parts[part].body, observationSentence(redundant ? QString() : conceptName, value));
+        return part;
+    }
+
+    bool m_utf8;
+    QList<ReportPart> m_parts;
+    QString m_title;
+    std::vector<Open> m_open;
+    int m_looseItemsPart = -1; ///< heading-less part collecting CODE / NUM items directly under the root
+};
+
+bool isRegularFile(const QFileInfo& info, const QString& path, QString* errorMessage)
+{
+    if (info.isFile())
+        return true;
+    setError(errorMessage,
+        QStringLiteral("%1: %2").arg(
+            path, info.exists() ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+    return false;
+}
+
+/// SR content trees are nested sequences, and DCMTK's parser and dcmsr both recurse per level: refuse hostile
+/// nesting and lengths before either runs.
+bool passesPreScan(const QString& path, QString* errorMessage)
+{
+    QFile raw(path);
+    if (!raw.open(QIODevice::ReadOnly) || raw.size() < 8) {
+        setError(errorMessage,
+            QStringLiteral("%1: not readable as DICOM: %2")
+                .arg(path, raw.size() < 8 ? QStringLiteral("too short") : raw.errorString()));
+        return false;
+    }
+    const auto scan = internal::DicomPreScanner::scanMapped(
+        raw, DicomSrReportReader::maximumNestingDepth, std::size_t { 64 } << 20);
+    if (!scan.accepted) {
+        setError(errorMessage, QStringLiteral("%1: %2").arg(path, QString::fromStdString(scan.problem)));
+        return false;
+    }
+    return true;
+}
+
+/// Loads the dataset and checks that it is a structured report.
+bool loadStructuredReport(const QString& path, DcmFileFormat& file, QString* errorMessage)
+{
+    // Long values (e.g. an embedded image) are left on disk; an SR's text items are far below this length.
+    constexpr Uint32 maximumReadLength = 64 * 1024;
+    const OFCondition status = file.loadFile(
+        OFFilename(QFile::encodeName(path).constData()), EXS_Unknown, EGL_noChange, maximumReadLength, ERM_autoDetect);
+    if (status.bad()) {
+        setError(errorMessage,
+            QStringLiteral("%1: not readable as DICOM: %2").arg(path, QString::fromLatin1(status.text())));
+        return false;
+    }
+    OFString sopClass;
+    file.getDataset()->findAndGetOFString(DCM_SOPClassUID, sopClass);
+    if (DSRTypes::sopClassUIDToDocumentType(sopClass) == DSRTypes::DT_invalid) {
+        setError(errorMessage,
+            QStringLiteral("%1: not a structured report (SOP class %2)")
+                .arg(path, QString::fromLatin1(sopClass.c_str())));
+        return false;
+    }
+    return true;
+}
+
+bool readDocument(const QString& path, DcmDataset& dataset, DSRDocument& document, QString* errorMessage)
+{
+    const size_t flags = DSRTypes::RF_acceptUnknownRelationshipType | DSRTypes::RF_acceptInvalidContentItemValue
+        | DSRTypes::RF_ignoreRelationshipConstraints | DSRTypes::RF_skipInvalidContentItems
+        | DSRTypes::RF_ignoreContentItemErrors;
+    const OFCondition status = document.read(dataset, flags);
+    if (status.bad()) {
+        setError(errorMessage,
+            QStringLiteral("%1: structured report content not readable: %2")
+                .arg(path, QString::fromLatin1(status.text())));
+        return false;
+    }
+    return true;
+}
+
+/// Containers without text of their own (e.g. a section whose items were all invalid) add no heading.
+QList<ReportPart> partsWithText(const QList<ReportPart>& parts)
+{
+    QList<ReportPart> nonEmpty;
+    for (const ReportPart& part : parts) {
+        if (!part.body.isEmpty())
+            nonEmpty.append(part);
+    }
+    return nonEmpty;
+}
 
 } // namespace
 
@@ -102,155 +293,28 @@ std::optional<Report> DicomSrReportReader::read(const QString& path, QString* er
 {
     DicomLibrary::initialize();
     const QFileInfo info(path);
-    if (!info.isFile()) {
-        setError(errorMessage,
-            QStringLiteral("%1: %2").arg(
-                path, info.exists() ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+    if (!isRegularFile(info, path, errorMessage) || !passesPreScan(path, errorMessage))
         return std::nullopt;
-    }
-    {
-        // SR content trees are nested sequences, and DCMTK's parser and dcmsr both recurse per level: refuse hostile
-        // nesting and lengths before either runs.
-        QFile raw(path);
-        if (!raw.open(QIODevice::ReadOnly) || raw.size() < 8) {
-            setError(errorMessage,
-                QStringLiteral("%1: not readable as DICOM: %2")
-                    .arg(path, raw.size() < 8 ? QStringLiteral("too short") : raw.errorString()));
-            return std::nullopt;
-        }
-        uchar* mapped = raw.map(0, raw.size());
-        if (!mapped) {
-            setError(errorMessage, QStringLiteral("%1: cannot map the file: %2").arg(path, raw.errorString()));
-            return std::nullopt;
-        }
-        const auto scan = internal::DicomPreScanner::scan(
-            std::span<const std::uint8_t>(mapped, static_cast<std::size_t>(raw.size())), maximumNestingDepth,
-            std::size_t { 64 } << 20);
-        raw.unmap(mapped);
-        if (!scan.accepted) {
-            setError(errorMessage, QStringLiteral("%1: %2").arg(path, QString::fromStdString(scan.problem)));
-            return std::nullopt;
-        }
-    }
     DcmFileFormat file;
-    // Long values (e.g. an embedded image) are left on disk; an SR's text items are far below this length.
-    constexpr Uint32 maximumReadLength = 64 * 1024;
-    OFCondition status = file.loadFile(
-        OFFilename(QFile::encodeName(path).constData()), EXS_Unknown, EGL_noChange, maximumReadLength, ERM_autoDetect);
-    if (status.bad()) {
-        setError(errorMessage,
-            QStringLiteral("%1: not readable as DICOM: %2").arg(path, QString::fromLatin1(status.text())));
+    if (!loadStructuredReport(path, file, errorMessage))
         return std::nullopt;
-    }
-    DcmDataset* dataset = file.getDataset();
-    OFString sopClass;
-    dataset->findAndGetOFString(DCM_SOPClassUID, sopClass);
-    if (DSRTypes::sopClassUIDToDocumentType(sopClass) == DSRTypes::DT_invalid) {
-        setError(errorMessage,
-            QStringLiteral("%1: not a structured report (SOP class %2)")
-                .arg(path, QString::fromLatin1(sopClass.c_str())));
-        return std::nullopt;
-    }
+    DcmDataset& dataset = *file.getDataset();
     // Text in other character sets is converted to UTF-8 when DCMTK was built with a converter; otherwise
     // ISO_IR 100 (the usual one) is Latin-1.
-    const bool utf8 = dataset->convertToUTF8().good();
-
+    const bool utf8 = dataset.convertToUTF8().good();
     DSRDocument document;
-    const size_t flags = DSRTypes::RF_acceptUnknownRelationshipType | DSRTypes::RF_acceptInvalidContentItemValue
-        | DSRTypes::RF_ignoreRelationshipConstraints | DSRTypes::RF_skipInvalidContentItems
-        | DSRTypes::RF_ignoreContentItemErrors;
-    status = document.read(*dataset, flags);
-    if (status.bad()) {
-        setError(errorMessage,
-            QStringLiteral("%1: structured report content not readable: %2")
-                .arg(path, QString::fromLatin1(status.text())));
+    if (!readDocument(path, dataset, document, errorMessage))
         return std::nullopt;
-    }
 
-    DSRDocumentTree& tree = document.getTree();
-    QList<ReportPart> parts;
-    QString title;
-    std::vector<Open> open;
-    int looseItemsPart = -1; ///< heading-less part collecting CODE / NUM items directly under the root
-    if (tree.gotoRoot() > 0) {
-        do {
-            const size_t level = tree.getLevel();
-            while (!open.empty() && open.back().level >= level)
-                open.pop_back();
-            const DSRContentItem& item = tree.getCurrentContentItem();
-            const DSRTypes::E_RelationshipType relationship = item.getRelationshipType();
-            const bool parentFollowed = open.empty() || open.back().followed;
-            // The narrative and the observations it is made of: CONTAINS, and the properties, modifiers and
-            // inferences of a finding. HAS OBS CONTEXT / HAS ACQ CONTEXT carry observer and subject names and IDs.
-            const bool followed = parentFollowed
-                && (relationship == DSRTypes::RT_isRoot || relationship == DSRTypes::RT_contains
-                    || relationship == DSRTypes::RT_hasProperties || relationship == DSRTypes::RT_hasConceptMod
-                    || relationship == DSRTypes::RT_inferredFrom);
-            int part = open.empty() ? -1 : open.back().part;
-            const QString conceptName = fromDicom(item.getConceptName().getCodeMeaning(), utf8).simplified();
-            const DSRTypes::E_ValueType valueType = item.getValueType();
-            if (followed) {
-                if (valueType == DSRTypes::VT_Container) {
-                    if (relationship == DSRTypes::RT_isRoot) {
-                        title = conceptName;
-                    } else if (!conceptName.isEmpty()) {
-                        parts.append({ conceptName, {} });
-                        part = static_cast<int>(parts.size()) - 1;
-                    }
-                } else if (valueType == DSRTypes::VT_Text) {
-                    const QString value = fromDicom(item.getStringValue(), utf8).trimmed();
-                    if (!value.isEmpty()) {
-                        if (open.size() <= 1 || part < 0) {
-                            parts.append({ conceptName, value });
-                            part = static_cast<int>(parts.size()) - 1;
-                        } else {
-                            appendLine(parts[part].body, value);
-                        }
-                    }
-                } else if (valueType == DSRTypes::VT_Code || valueType == DSRTypes::VT_Num) {
-                    const QString value
-                        = valueType == DSRTypes::VT_Code ? codeText(item, utf8) : numberText(item, utf8);
-                    if (!value.isEmpty()) {
-                        const bool topLevel = open.size() <= 1 || part < 0;
-                        if (topLevel && SentenceSplitter::isKnownHeading(conceptName)) {
-                            // e.g. an "Impression" coded as "Normal chest": a section of its own
-                            parts.append({ conceptName, observationSentence({}, value) });
-                            part = static_cast<int>(parts.size()) - 1;
-                        } else {
-                            if (topLevel) {
-                                if (looseItemsPart < 0 || looseItemsPart != static_cast<int>(parts.size()) - 1) {
-                                    parts.append(ReportPart());
-                                    looseItemsPart = static_cast<int>(parts.size()) - 1;
-                                }
-                                part = looseItemsPart;
-                            }
-                            // A concept that only repeats what the section says ("Finding" in FINDINGS) is left out.
-                            const bool redundant = SentenceSplitter::isKnownHeading(conceptName)
-                                || conceptName.compare(parts[part].heading, Qt::CaseInsensitive) == 0;
-                            appendLine(
-                                parts[part].body, observationSentence(redundant ? QString() : conceptName, value));
-                        }
-                    }
-                }
-            }
-            open.push_back({ level, followed, part });
-        } while (tree.iterate() > 0);
-    }
-    bool hasText = false;
-    for (const ReportPart& part : parts)
-        hasText = hasText || !part.body.isEmpty();
-    if (!hasText) {
+    ContentTreeWalker walker(utf8);
+    walker.walk(document.getTree());
+    const QList<ReportPart> parts = partsWithText(walker.parts());
+    if (parts.isEmpty()) {
         setError(errorMessage, QStringLiteral("%1: structured report holds no text").arg(path));
         return std::nullopt;
     }
-    // Containers without text of their own (e.g. a section whose items were all invalid) add no heading.
-    QList<ReportPart> nonEmpty;
-    for (const ReportPart& part : parts) {
-        if (!part.body.isEmpty())
-            nonEmpty.append(part);
-    }
-    Report report = Report::fromParts(nonEmpty, Report::Source::DicomSr, info.absoluteFilePath());
-    report.setTitle(title);
+    Report report = Report::fromParts(parts, Report::Source::DicomSr, info.absoluteFilePath());
+    report.setTitle(walker.title());
     return report;
 }
 

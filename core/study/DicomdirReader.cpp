@@ -1,7 +1,6 @@
 #include "core/study/DicomdirReader.h"
 
 #include <cstdint>
-#include <span>
 
 #include <QDir>
 #include <QFile>
@@ -13,9 +12,9 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
+#include "core/dicom/internal/DicomPreScanner.h"
 #include "core/study/StudyIndexHeaderReader.h"
-#include "core/study/internal/DicomPreScanner.h"
 
 namespace lrclr {
 
@@ -121,20 +120,11 @@ std::optional<DicomdirReader::Result> DicomdirReader::read(const QString& dicomd
         setError(errorMessage, QStringLiteral("%1: too short to be a DICOMDIR").arg(dicomdirPath));
         return std::nullopt;
     }
-    {
-        uchar* mapped = file.map(0, file.size());
-        if (!mapped) {
-            setError(errorMessage, QStringLiteral("%1: cannot map the file: %2").arg(dicomdirPath, file.errorString()));
-            return std::nullopt;
-        }
-        const auto scan = internal::DicomPreScanner::scan(
-            std::span<const std::uint8_t>(mapped, static_cast<std::size_t>(file.size())),
-            StudyIndexHeaderReader::maximumSequenceDepth, std::size_t { 256 } << 20);
-        file.unmap(mapped);
-        if (!scan.accepted) {
-            setError(errorMessage, QStringLiteral("%1: %2").arg(dicomdirPath, QString::fromStdString(scan.problem)));
-            return std::nullopt;
-        }
+    const auto scan = internal::DicomPreScanner::scanMapped(
+        file, StudyIndexHeaderReader::maximumSequenceDepth, std::size_t { 256 } << 20);
+    if (!scan.accepted) {
+        setError(errorMessage, QStringLiteral("%1: %2").arg(dicomdirPath, QString::fromStdString(scan.problem)));
+        return std::nullopt;
     }
     file.close();
 

@@ -1,7 +1,6 @@
 #include "core/study/StudyIndexHeaderReader.h"
 
 #include <cstdint>
-#include <span>
 
 #include <QFile>
 #include <QFileInfo>
@@ -13,10 +12,10 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include "core/dicom/DicomLibrary.h"
+#include "core/dicom/internal/DicomPreScanner.h"
 #include "core/report/DicomSrReportReader.h"
-#include "core/study/DicomLibrary.h"
 #include "core/study/StudyFileType.h"
-#include "core/study/internal/DicomPreScanner.h"
 
 namespace lrclr {
 
@@ -116,21 +115,11 @@ std::optional<StudyIndexRecord> StudyIndexHeaderReader::read(
         setError(errorMessage, QStringLiteral("%1: too short to be DICOM (%2 bytes)").arg(path).arg(file.size()));
         return std::nullopt;
     }
-    {
-        // Mapped, not read: the pre-scan jumps over pixel data by its length, so those pages are never touched.
-        uchar* mapped = file.map(0, file.size());
-        if (!mapped) {
-            setError(errorMessage, QStringLiteral("%1: cannot map the file: %2").arg(path, file.errorString()));
-            return std::nullopt;
-        }
-        const auto scan = internal::DicomPreScanner::scan(
-            std::span<const std::uint8_t>(mapped, static_cast<std::size_t>(file.size())), maximumSequenceDepth,
-            std::size_t { 256 } << 20);
-        file.unmap(mapped);
-        if (!scan.accepted) {
-            setError(errorMessage, QStringLiteral("%1: %2").arg(path, QString::fromStdString(scan.problem)));
-            return std::nullopt;
-        }
+    // Mapped, not read: the pre-scan jumps over pixel data by its length, so those pages are never touched.
+    const auto scan = internal::DicomPreScanner::scanMapped(file, maximumSequenceDepth, std::size_t { 256 } << 20);
+    if (!scan.accepted) {
+        setError(errorMessage, QStringLiteral("%1: %2").arg(path, QString::fromStdString(scan.problem)));
+        return std::nullopt;
     }
     file.close();
 

@@ -71,6 +71,151 @@ Collected collectFolder(const QString& folder, const StudyIndexScanner::CancelCh
     return collected;
 }
 
+/// The files of `root`: a folder walk, a DICOMDIR's references, or the file itself. nullopt and `errorMessage` set
+/// when a DICOMDIR cannot be read. `dicomdirMode` says whether `root` is used as a DICOMDIR.
+std::optional<Collected> collectFiles(const QFileInfo& root, const QString& path,
+    const StudyIndexScanner::CancelCheck& cancel, QString* errorMessage, bool& dicomdirMode)
+{
+    // A DICOMDIR given on its own is used as one whatever its name (pydicom ships "DICOMDIR-implicit" and the like).
+    dicomdirMode = root.isFile() && DicomdirReader::isDicomdirFileName(path);
+    if (root.isFile() && !dicomdirMode && StudyIndexHeaderReader::hasDicomPreamble(path))
+        StudyIndexHeaderReader::read(root.absoluteFilePath(), nullptr, &dicomdirMode);
+    if (root.isDir())
+        return collectFolder(root.absoluteFilePath(), cancel);
+    Collected collected;
+    if (dicomdirMode) {
+        QString error;
+        const auto dicomdir = DicomdirReader::read(root.absoluteFilePath(), &error);
+        if (!dicomdir) {
+            setError(errorMessage, error);
+            return std::nullopt;
+        }
+        collected.files = dicomdir->files;
+        collected.problems = dicomdir->problems;
+    } else {
+        collected.files = { root.absoluteFilePath() };
+    }
+    return collected;
+}
+
+/// Patient, study and series of a raster image: its MIMIC-CXR study folder, or the file as a study of its own.
+void describeRasterStudy(const QString& file, const QFileInfo& info, StudyIndexRecord& record)
+{
+    const QString folder = info.absolutePath();
+    if (PlainTextReportReader::isMimicStudyFolder(folder)) {
+        record.patient.patientId = QFileInfo(QFileInfo(folder).absolutePath()).fileName();
+        record.study.studyId = QFileInfo(folder).fileName();
+        record.study.studyInstanceUid = QStringLiteral("raster:") + folder;
+        record.study.description = QStringLiteral("MIMIC-CXR study %1").arg(record.study.studyId);
+    } else {
+        record.study.studyId = info.completeBaseName();
+        record.study.studyInstanceUid = QStringLiteral("raster:") + file;
+        record.study.description = info.fileName();
+    }
+    record.series.seriesInstanceUid = record.study.studyInstanceUid + QStringLiteral("#raster");
+    record.series.description = QStringLiteral("Raster images");
+}
+
+/// Adds the collected files one by one to an index: each becomes a record, a report candidate or a problem.
+class FileIndexing {
+public:
+    FileIndexing(StudyIndex& index, const StudyIndexRasterProbe* rasterProbe, bool dicomdirMode)
+        : m_index(index)
+        , m_rasterProbe(rasterProbe)
+        , m_dicomdirMode(dicomdirMode)
+    {
+    }
+
+    void add(const QString& file)
+    {
+        const QFileInfo info(file);
+        const QString suffix = info.suffix().toLower();
+        if (suffix == u"txt") {
+            m_textFiles.append(file);
+        } else if (StudyIndexScanner::isRasterFileName(file)) {
+            addRaster(file, info, suffix);
+        } else if (StudyIndexScanner::isDicomFileName(file) || StudyIndexHeaderReader::hasDicomPreamble(file)) {
+            addDicom(file);
+        } else {
+            m_index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
+                QStringLiteral("not DICOM (no DICM preamble), a raster image or a report") });
+        }
+    }
+
+    /// Text files that no image took as its report are listed as problems.
+    void reportUnusedTextFiles()
+    {
+        for (const QString& text : m_textFiles) {
+            if (!m_attachedReports.contains(text))
+                m_index.addProblem({ StudyIndexProblem::Kind::Ignored, text,
+                    QStringLiteral("text file beside no image of the same name; not used as a report") });
+        }
+    }
+
+private:
+    void attachReport(StudyIndexRecord& record, const QString& report)
+    {
+        if (report.isEmpty())
+            return;
+        record.study.reportPaths.append(report);
+        m_attachedReports.insert(report);
+    }
+
+    void addRaster(const QString& file, const QFileInfo& info, const QString& suffix)
+    {
+        StudyIndexRecord record;
+        StudyIndexInstance& instance = record.instance;
+        instance.kind = StudyIndexInstance::Kind::Raster;
+        instance.filePath = file;
+        instance.rasterFormat = rasterFormatForSuffix(suffix);
+        if (m_rasterProbe) {
+            StudyIndexRasterProbe::Info probed;
+            QString error;
+            if (!m_rasterProbe->probe(file, probed, &error)) {
+                m_index.addProblem({ StudyIndexProblem::Kind::Unreadable, file, error });
+                return;
+            }
+            instance.rows = probed.rows;
+            instance.columns = probed.columns;
+            if (!probed.format.isEmpty())
+                instance.rasterFormat = probed.format;
+        }
+        describeRasterStudy(file, info, record);
+        attachReport(record, PlainTextReportReader::findReportFor(file));
+        m_index.insert(record);
+    }
+
+    void addDicom(const QString& file)
+    {
+        if (!m_dicomdirMode && DicomdirReader::isDicomdirFileName(file)) {
+            m_index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
+                QStringLiteral("DICOMDIR: the folder's files are indexed directly") });
+            return;
+        }
+        QString error;
+        bool isDicomdir = false;
+        auto record = StudyIndexHeaderReader::read(file, &error, &isDicomdir);
+        if (!record && isDicomdir) {
+            m_index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
+                QStringLiteral("a DICOMDIR under another name; index it on its own to use its references") });
+        } else if (!record) {
+            m_index.addProblem({ StudyIndexProblem::Kind::Unreadable, file, error });
+        } else {
+            attachReport(*record,
+                record->instance.kind == StudyIndexInstance::Kind::DicomSr
+                    ? file
+                    : PlainTextReportReader::findReportFor(file));
+            m_index.insert(*record);
+        }
+    }
+
+    StudyIndex& m_index;
+    const StudyIndexRasterProbe* m_rasterProbe;
+    bool m_dicomdirMode;
+    QStringList m_textFiles;
+    QSet<QString> m_attachedReports;
+};
+
 } // namespace
 
 StudyIndexScanner::StudyIndexScanner(std::shared_ptr<const StudyIndexRasterProbe> rasterProbe)
@@ -102,122 +247,28 @@ std::optional<StudyIndex> StudyIndexScanner::scan(
     }
     StudyIndex index;
     index.setRootPath(root.absoluteFilePath());
-
-    Collected collected;
-    // A DICOMDIR given on its own is used as one whatever its name (pydicom ships "DICOMDIR-implicit" and the like).
-    bool dicomdirMode = root.isFile() && DicomdirReader::isDicomdirFileName(path);
-    if (root.isFile() && !dicomdirMode && StudyIndexHeaderReader::hasDicomPreamble(path))
-        StudyIndexHeaderReader::read(root.absoluteFilePath(), nullptr, &dicomdirMode);
-    if (root.isDir()) {
-        collected = collectFolder(root.absoluteFilePath(), cancel);
-    } else if (dicomdirMode) {
-        QString error;
-        const auto dicomdir = DicomdirReader::read(root.absoluteFilePath(), &error);
-        if (!dicomdir) {
-            setError(errorMessage, error);
-            return std::nullopt;
-        }
-        collected.files = dicomdir->files;
-        collected.problems = dicomdir->problems;
-    } else {
-        collected.files = { root.absoluteFilePath() };
-    }
-    for (const StudyIndexProblem& problem : collected.problems)
+    bool dicomdirMode = false;
+    const auto collected = collectFiles(root, path, cancel, errorMessage, dicomdirMode);
+    if (!collected)
+        return std::nullopt;
+    for (const StudyIndexProblem& problem : collected->problems)
         index.addProblem(problem);
 
-    const int total = static_cast<int>(collected.files.size());
+    const int total = static_cast<int>(collected->files.size());
     if (progress)
         progress(0, total);
-    QStringList textFiles;
-    QSet<QString> attachedReports;
-    bool cancelled = collected.cancelled;
+    FileIndexing indexing(index, m_rasterProbe.get(), dicomdirMode);
+    bool cancelled = collected->cancelled;
     for (int done = 0; done < total && !cancelled; ++done) {
         if (isCancelled(cancel)) {
             cancelled = true;
             break;
         }
-        const QString& file = collected.files[done];
-        const QFileInfo info(file);
-        const QString suffix = info.suffix().toLower();
-        if (suffix == u"txt") {
-            textFiles.append(file);
-        } else if (isRasterFileName(file)) {
-            StudyIndexRecord record;
-            StudyIndexInstance& instance = record.instance;
-            instance.kind = StudyIndexInstance::Kind::Raster;
-            instance.filePath = file;
-            instance.rasterFormat = rasterFormatForSuffix(suffix);
-            bool readable = true;
-            if (m_rasterProbe) {
-                StudyIndexRasterProbe::Info probed;
-                QString error;
-                if (m_rasterProbe->probe(file, probed, &error)) {
-                    instance.rows = probed.rows;
-                    instance.columns = probed.columns;
-                    if (!probed.format.isEmpty())
-                        instance.rasterFormat = probed.format;
-                } else {
-                    index.addProblem({ StudyIndexProblem::Kind::Unreadable, file, error });
-                    readable = false;
-                }
-            }
-            if (readable) {
-                const QString folder = info.absolutePath();
-                if (PlainTextReportReader::isMimicStudyFolder(folder)) {
-                    record.patient.patientId = QFileInfo(QFileInfo(folder).absolutePath()).fileName();
-                    record.study.studyId = QFileInfo(folder).fileName();
-                    record.study.studyInstanceUid = QStringLiteral("raster:") + folder;
-                    record.study.description = QStringLiteral("MIMIC-CXR study %1").arg(record.study.studyId);
-                } else {
-                    record.study.studyId = info.completeBaseName();
-                    record.study.studyInstanceUid = QStringLiteral("raster:") + file;
-                    record.study.description = info.fileName();
-                }
-                record.series.seriesInstanceUid = record.study.studyInstanceUid + QStringLiteral("#raster");
-                record.series.description = QStringLiteral("Raster images");
-                const QString report = PlainTextReportReader::findReportFor(file);
-                if (!report.isEmpty()) {
-                    record.study.reportPaths.append(report);
-                    attachedReports.insert(report);
-                }
-                index.insert(record);
-            }
-        } else if (isDicomFileName(file) || StudyIndexHeaderReader::hasDicomPreamble(file)) {
-            if (!dicomdirMode && DicomdirReader::isDicomdirFileName(file)) {
-                index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
-                    QStringLiteral("DICOMDIR: the folder's files are indexed directly") });
-            } else {
-                QString error;
-                bool isDicomdir = false;
-                auto record = StudyIndexHeaderReader::read(file, &error, &isDicomdir);
-                if (!record && isDicomdir) {
-                    index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
-                        QStringLiteral("a DICOMDIR under another name; index it on its own to use its references") });
-                } else if (!record) {
-                    index.addProblem({ StudyIndexProblem::Kind::Unreadable, file, error });
-                } else {
-                    const QString report = record->instance.kind == StudyIndexInstance::Kind::DicomSr
-                        ? file
-                        : PlainTextReportReader::findReportFor(file);
-                    if (!report.isEmpty()) {
-                        record->study.reportPaths.append(report);
-                        attachedReports.insert(report);
-                    }
-                    index.insert(*record);
-                }
-            }
-        } else {
-            index.addProblem({ StudyIndexProblem::Kind::Ignored, file,
-                QStringLiteral("not DICOM (no DICM preamble), a raster image or a report") });
-        }
+        indexing.add(collected->files[done]);
         if (progress)
             progress(done + 1, total);
     }
-    for (const QString& text : textFiles) {
-        if (!attachedReports.contains(text))
-            index.addProblem({ StudyIndexProblem::Kind::Ignored, text,
-                QStringLiteral("text file beside no image of the same name; not used as a report") });
-    }
+    indexing.reportUnusedTextFiles();
     index.setCancelled(cancelled);
     index.sort();
     return index;

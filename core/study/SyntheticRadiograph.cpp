@@ -9,7 +9,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 
 namespace lrclr {
 

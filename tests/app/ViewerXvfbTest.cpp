@@ -71,6 +71,95 @@ int chroma(QRgb pixel)
     return std::max({ r, g, b }) - std::min({ r, g, b });
 }
 
+/// The ground truth's boxes for `sentence`.
+QList<QRectF> boxesOf(const QJsonObject& truth, const QString& sentence)
+{
+    QList<QRectF> boxes;
+    for (const QJsonValue& entry : truth[QStringLiteral("sentences")].toArray()) {
+        if (entry[QStringLiteral("text")].toString() == sentence)
+            for (const QJsonValue& box : entry[QStringLiteral("boxes")].toArray())
+                boxes << rectFrom(box);
+    }
+    return boxes;
+}
+
+/// The test's environment for the viewer: its own settings folder (so the overlay has its defaults), the X server's
+/// display instead of the offscreen platform, and no model from the caller's environment.
+QProcessEnvironment viewerEnvironment(const QString& output)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    environment.remove(QStringLiteral("LRCLR_MODEL_DIR"));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), output + QStringLiteral("/config"));
+    return environment;
+}
+
+/// `box` grown by `fraction` of its width and height (half on each side).
+QRectF grown(const QRectF& box, double fraction)
+{
+    return box.adjusted(-box.width() * fraction / 2, -box.height() * fraction / 2, box.width() * fraction / 2,
+        box.height() * fraction / 2);
+}
+
+/// Where the overlay put colour: pixels coloured with the overlay shown and not with it hidden (region boxes and
+/// labels are coloured with the overlay hidden too).
+struct OverlayColour {
+    qint64 coloured = 0;
+    qint64 colouredInBox = 0;
+    qint64 colouredNear = 0;
+    qint64 boxPixels = 0;
+    QPointF colouredSum;
+
+    double inBoxShare() const { return boxPixels > 0 ? double(colouredInBox) / double(boxPixels) : 0.0; }
+    double nearShare() const { return coloured > 0 ? double(colouredNear) / double(coloured) : 0.0; }
+    QPointF centroid() const { return coloured > 0 ? colouredSum / double(coloured) : QPointF(-1, -1); }
+};
+
+OverlayColour measureOverlayColour(
+    const QImage& shown, const QImage& hidden, const QRect& scan, const QRectF& lesion, const QRectF& near)
+{
+    OverlayColour measured;
+    for (int y = scan.top(); y <= scan.bottom(); ++y) {
+        const auto* on = reinterpret_cast<const QRgb*>(shown.constScanLine(y));
+        const auto* off = reinterpret_cast<const QRgb*>(hidden.constScanLine(y));
+        for (int x = scan.left(); x <= scan.right(); ++x) {
+            const QPointF centre(x + 0.5, y + 0.5);
+            const bool inBox = lesion.contains(centre);
+            measured.boxPixels += inBox ? 1 : 0;
+            if (chroma(on[x]) < kChroma || chroma(off[x]) >= kChroma)
+                continue;
+            ++measured.coloured;
+            measured.colouredSum += centre;
+            measured.colouredInBox += inBox ? 1 : 0;
+            measured.colouredNear += near.contains(centre) ? 1 : 0;
+        }
+    }
+    return measured;
+}
+
+QString summaryOf(const QString& screenshot, const OverlayColour& measured, const QRect& scan, const QRectF& lesion)
+{
+    return QStringLiteral("screenshot %1: %2 coloured pixels in the visible image (%3 x %4); %5% of the lesion "
+                          "box [%6] coloured (need >= %7%); %8% of the coloured pixels within the box grown by "
+                          "%9% (need >= %10%); their centroid (%11, %12)")
+        .arg(screenshot)
+        .arg(measured.coloured)
+        .arg(scan.width())
+        .arg(scan.height())
+        .arg(100.0 * measured.inBoxShare(), 0, 'f', 1)
+        .arg(QStringLiteral("%1, %2, %3, %4")
+                 .arg(lesion.x(), 0, 'f', 0)
+                 .arg(lesion.y(), 0, 'f', 0)
+                 .arg(lesion.width(), 0, 'f', 0)
+                 .arg(lesion.height(), 0, 'f', 0))
+        .arg(100.0 * kMinimumInBox, 0, 'f', 0)
+        .arg(100.0 * measured.nearShare(), 0, 'f', 1)
+        .arg(100.0 * kDilation, 0, 'f', 0)
+        .arg(100.0 * kMinimumNear, 0, 'f', 0)
+        .arg(measured.centroid().x(), 0, 'f', 0)
+        .arg(measured.centroid().y(), 0, 'f', 0);
+}
+
 } // namespace
 
 class ViewerXvfbTest : public QObject {
@@ -92,12 +181,7 @@ private Q_SLOTS:
         const QJsonObject truth
             = readJson(QDir(study).filePath(QStringLiteral("ground-truth/phantom-000000.json")), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QList<QRectF> boxes;
-        for (const QJsonValue& sentence : truth[QStringLiteral("sentences")].toArray()) {
-            if (sentence[QStringLiteral("text")].toString() == kSentence)
-                for (const QJsonValue& box : sentence[QStringLiteral("boxes")].toArray())
-                    boxes << rectFrom(box);
-        }
+        const QList<QRectF> boxes = boxesOf(truth, kSentence);
         QVERIFY2(boxes.size() == 1 && boxes[0].isValid(),
             qPrintable(QStringLiteral("the ground truth should give one box for \"%1\", found %2")
                            .arg(kSentence)
@@ -109,14 +193,10 @@ private Q_SLOTS:
         QDir(output).removeRecursively();
         QVERIFY(QDir().mkpath(output + QStringLiteral("/config")));
         const QString screenshot = QDir(output).filePath(QStringLiteral("effusion.png"));
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
-        environment.remove(QStringLiteral("LRCLR_MODEL_DIR"));
-        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), output + QStringLiteral("/config"));
         const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
         QVERIFY2(!xvfbRun.isEmpty(), "xvfb-run is not installed (Debian package xvfb, see scripts/install-deps.sh)");
         QProcess viewer;
-        viewer.setProcessEnvironment(environment);
+        viewer.setProcessEnvironment(viewerEnvironment(output));
         viewer.setProcessChannelMode(QProcess::MergedChannels);
         viewer.start(xvfbRun,
             { QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
@@ -160,60 +240,17 @@ private Q_SLOTS:
             = rectFrom(geometry[QStringLiteral("visibleImage")]).intersected(QRectF(QPointF(0, 0), shown.size()));
         QVERIFY2(visible.width() > 100 && visible.height() > 100, "the image is not visible in the window");
         const QRectF lesion = toScreenshot(box);
-        const QRectF near = toScreenshot(box.adjusted(-box.width() * kDilation / 2, -box.height() * kDilation / 2,
-            box.width() * kDilation / 2, box.height() * kDilation / 2));
+        const QRectF near = toScreenshot(grown(box, kDilation));
         QVERIFY2(visible.contains(lesion), "the lesion's box is not inside the visible image");
 
-        QPointF colouredSum;
-        qint64 coloured = 0;
-        qint64 colouredInBox = 0;
-        qint64 colouredNear = 0;
-        qint64 boxPixels = 0;
         const QRect scan = visible.toAlignedRect().intersected(shown.rect());
-        for (int y = scan.top(); y <= scan.bottom(); ++y) {
-            const auto* on = reinterpret_cast<const QRgb*>(shown.constScanLine(y));
-            const auto* off = reinterpret_cast<const QRgb*>(hidden.constScanLine(y));
-            for (int x = scan.left(); x <= scan.right(); ++x) {
-                const QPointF centre(x + 0.5, y + 0.5);
-                const bool inBox = lesion.contains(centre);
-                boxPixels += inBox ? 1 : 0;
-                // Colour the overlay added: region boxes and labels are coloured with the overlay hidden too.
-                if (chroma(on[x]) < kChroma || chroma(off[x]) >= kChroma)
-                    continue;
-                ++coloured;
-                colouredSum += centre;
-                colouredInBox += inBox ? 1 : 0;
-                colouredNear += near.contains(centre) ? 1 : 0;
-            }
-        }
-        const double inBoxShare = boxPixels > 0 ? double(colouredInBox) / double(boxPixels) : 0.0;
-        const double nearShare = coloured > 0 ? double(colouredNear) / double(coloured) : 0.0;
-        const QPointF centroid = coloured > 0 ? colouredSum / double(coloured) : QPointF(-1, -1);
-        const QString summary
-            = QStringLiteral("screenshot %1: %2 coloured pixels in the visible image (%3 x %4); %5% of the lesion "
-                             "box [%6] coloured (need >= %7%); %8% of the coloured pixels within the box grown by "
-                             "%9% (need >= %10%); their centroid (%11, %12)")
-                  .arg(screenshot)
-                  .arg(coloured)
-                  .arg(scan.width())
-                  .arg(scan.height())
-                  .arg(100.0 * inBoxShare, 0, 'f', 1)
-                  .arg(QStringLiteral("%1, %2, %3, %4")
-                           .arg(lesion.x(), 0, 'f', 0)
-                           .arg(lesion.y(), 0, 'f', 0)
-                           .arg(lesion.width(), 0, 'f', 0)
-                           .arg(lesion.height(), 0, 'f', 0))
-                  .arg(100.0 * kMinimumInBox, 0, 'f', 0)
-                  .arg(100.0 * nearShare, 0, 'f', 1)
-                  .arg(100.0 * kDilation, 0, 'f', 0)
-                  .arg(100.0 * kMinimumNear, 0, 'f', 0)
-                  .arg(centroid.x(), 0, 'f', 0)
-                  .arg(centroid.y(), 0, 'f', 0);
+        const OverlayColour measured = measureOverlayColour(shown, hidden, scan, lesion, near);
+        const QString summary = summaryOf(screenshot, measured, scan, lesion);
         qInfo().noquote() << summary;
-        QVERIFY2(coloured > 0, qPrintable(QStringLiteral("no overlay colour at all; ") + summary));
-        QVERIFY2(inBoxShare >= kMinimumInBox, qPrintable(summary));
-        QVERIFY2(nearShare >= kMinimumNear, qPrintable(summary));
-        QVERIFY2(lesion.contains(centroid),
+        QVERIFY2(measured.coloured > 0, qPrintable(QStringLiteral("no overlay colour at all; ") + summary));
+        QVERIFY2(measured.inBoxShare() >= kMinimumInBox, qPrintable(summary));
+        QVERIFY2(measured.nearShare() >= kMinimumNear, qPrintable(summary));
+        QVERIFY2(lesion.contains(measured.centroid()),
             qPrintable(QStringLiteral("the overlay is not centred on the lesion; ") + summary));
     }
 };

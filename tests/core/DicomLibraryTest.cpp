@@ -10,8 +10,8 @@
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dctag.h>
 
-#include "core/study/DicomLibrary.h"
-#include "core/study/internal/DicomDictionaryLoader.h"
+#include "core/dicom/DicomLibrary.h"
+#include "core/dicom/internal/DicomDictionaryLoader.h"
 
 namespace {
 

@@ -14,8 +14,8 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include "core/dicom/DicomLibrary.h"
 #include "core/study/DicomImageReader.h"
-#include "core/study/DicomLibrary.h"
 #include "core/study/DisplayPipeline.h"
 #include "core/study/StudyIndexScanner.h"
 #include "imaging/DisplayFrameWriter.h"

@@ -1,6 +1,6 @@
-// Indexing folders and DICOMDIRs into patient -> study -> series -> instance: header-only reads, reports beside
-// images, unreadable files listed with reasons, DICOMDIR references that try to leave the media folder, and the
-// threaded facade's progress, cancel and superseding. All files are generated here with DCMTK.
+// Indexing folders into patient -> study -> series -> instance: header-only reads, reports beside images, unreadable
+// files listed with reasons, and the threaded facade's progress, cancel and superseding. All files are generated here
+// with DCMTK. DICOMDIRs: StudyIndexDicomdirTest.
 #include <QtTest>
 
 #include <atomic>
@@ -15,10 +15,7 @@
 #include <QThread>
 
 #include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcddirif.h>
-#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
@@ -28,80 +25,14 @@
 #include "core/study/StudyIndexRasterProbe.h"
 #include "core/study/StudyIndexScanner.h"
 #include "core/study/StudyIndexer.h"
+#include "tests/study/StudyIndexTestFiles.h"
 
 using namespace lrclr;
+using namespace lrclr::test;
 
 namespace {
 
 const char* const phiMarker = "ZQXPHIMARKER";
-
-struct DicomSpec {
-    QString path;
-    QString patientId = QStringLiteral("PID-1");
-    QString patientName = QStringLiteral("Doe^Jane");
-    QString studyUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.1");
-    QString seriesUid = QStringLiteral("1.2.826.0.1.3680043.2.1125.1.1");
-    QString sopUid;
-    QString modality = QStringLiteral("DX");
-    QString viewPosition = QStringLiteral("PA");
-    QString studyDate = QStringLiteral("20190314");
-    QString accession = QStringLiteral("ACC1");
-    int rows = 8;
-    int columns = 6;
-    int frames = 1;
-    int instanceNumber = 1;
-    int seriesNumber = 1;
-    E_TransferSyntax transferSyntax = EXS_LittleEndianExplicit;
-};
-
-bool writeDicom(const DicomSpec& spec)
-{
-    QDir().mkpath(QFileInfo(spec.path).absolutePath());
-    DcmFileFormat file;
-    DcmDataset* data = file.getDataset();
-    auto put = [data](const DcmTagKey& tag, const QString& value) {
-        data->putAndInsertString(tag, value.toUtf8().constData());
-    };
-    put(DCM_SpecificCharacterSet, QStringLiteral("ISO_IR 192"));
-    put(DCM_SOPClassUID, QString::fromLatin1(UID_DigitalXRayImageStorageForPresentation));
-    put(DCM_SOPInstanceUID, spec.sopUid);
-    put(DCM_PatientID, spec.patientId);
-    put(DCM_PatientName, spec.patientName);
-    put(DCM_PatientBirthDate, QStringLiteral("19500101"));
-    put(DCM_PatientSex, QStringLiteral("F"));
-    put(DCM_StudyInstanceUID, spec.studyUid);
-    put(DCM_StudyID, QStringLiteral("S1"));
-    put(DCM_StudyDate, spec.studyDate);
-    put(DCM_StudyTime, QStringLiteral("101502.25"));
-    put(DCM_AccessionNumber, spec.accession);
-    put(DCM_StudyDescription, QStringLiteral("Chest PA"));
-    put(DCM_SeriesInstanceUID, spec.seriesUid);
-    put(DCM_SeriesNumber, QString::number(spec.seriesNumber));
-    put(DCM_Modality, spec.modality);
-    put(DCM_SeriesDescription, QStringLiteral("Thorax"));
-    put(DCM_InstanceNumber, QString::number(spec.instanceNumber));
-    put(DCM_ViewPosition, spec.viewPosition);
-    put(DCM_PhotometricInterpretation, QStringLiteral("MONOCHROME2"));
-    if (spec.frames > 1)
-        put(DCM_NumberOfFrames, QString::number(spec.frames));
-    data->putAndInsertUint16(DCM_SamplesPerPixel, 1);
-    data->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(spec.rows));
-    data->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(spec.columns));
-    data->putAndInsertUint16(DCM_BitsAllocated, 16);
-    data->putAndInsertUint16(DCM_BitsStored, 12);
-    data->putAndInsertUint16(DCM_HighBit, 11);
-    data->putAndInsertUint16(DCM_PixelRepresentation, 0);
-    std::vector<Uint16> pixels(static_cast<std::size_t>(spec.rows) * spec.columns * spec.frames, 1000);
-    data->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
-    return file.saveFile(QFile::encodeName(spec.path).constData(), spec.transferSyntax).good();
-}
-
-bool writeBytes(const QString& path, const QByteArray& bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
 
 bool writeSr(const QString& path, const QString& studyUid)
 {
@@ -131,23 +62,6 @@ const StudyIndexStudy* findStudy(const StudyIndex& index, const QString& uid)
             return study;
     }
     return nullptr;
-}
-
-const StudyIndexProblem* findProblem(const StudyIndex& index, const QString& pathEnd)
-{
-    for (const StudyIndexProblem& problem : index.problems()) {
-        if (problem.filePath.endsWith(pathEnd))
-            return &problem;
-    }
-    return nullptr;
-}
-
-QString describeProblems(const StudyIndex& index)
-{
-    QStringList lines;
-    for (const StudyIndexProblem& problem : index.problems())
-        lines.append(problem.filePath + QStringLiteral(": ") + problem.reason);
-    return lines.join(u'\n');
 }
 
 qint64 bytesReadByProcess()
@@ -202,10 +116,6 @@ private Q_SLOTS:
     void survivesSymlinkLoop();
     void listsDuplicateInstancesOnce();
     void skipsFifosWithoutBlocking();
-    void indexesDicomdir();
-    void dicomdirCannotEscapeMediaFolder_data();
-    void dicomdirCannotEscapeMediaFolder();
-    void rejectsUnreadableDicomdir();
     void facadeRunsOnWorkerWithProgress();
     void cancelLandsBetweenFiles();
     void newStartSupersedesRunningScan();
@@ -482,151 +392,6 @@ void StudyIndexerTest::listsDuplicateInstancesOnce()
     QVERIFY(index->problems()[0].filePath.endsWith(QStringLiteral("/b/copy.dcm")));
     QVERIFY2(
         index->problems()[0].reason.contains(QStringLiteral("/a/one.dcm")), qPrintable(index->problems()[0].reason));
-}
-
-namespace {
-
-/// Media folder with IMAGES/IM1 and IMAGES/IM2 and a DICOMDIR written by DCMTK's DicomDirInterface (what dcmmkdir
-/// uses), plus OUTSIDE/IM9 beside the media folder: a valid DICOM file that must never be indexed through it.
-bool writeMedia(const QString& root)
-{
-    const QString media = root + QStringLiteral("/media");
-    for (int i = 1; i <= 2; ++i) {
-        DicomSpec spec;
-        spec.path = media + QStringLiteral("/IMAGES/IM%1").arg(i);
-        spec.sopUid = QStringLiteral("1.2.3.600.%1").arg(i);
-        spec.instanceNumber = i;
-        if (!writeDicom(spec))
-            return false;
-    }
-    DicomSpec outside;
-    outside.path = root + QStringLiteral("/OUTSIDE/IM9");
-    outside.sopUid = QStringLiteral("1.2.3.666.9");
-    outside.patientId = QStringLiteral("SECRET");
-    if (!writeDicom(outside))
-        return false;
-    const QString previous = QDir::currentPath();
-    QDir::setCurrent(media); // DicomDirInterface wants file IDs relative to the current folder
-    DicomDirInterface dicomdir;
-    dicomdir.enableInventMode(OFTrue);
-    bool ok = dicomdir.createNewDicomDir(DicomDirInterface::AP_GeneralPurpose, "DICOMDIR", "TEST").good()
-        && dicomdir.addDicomFile("IMAGES/IM1").good() && dicomdir.addDicomFile("IMAGES/IM2").good()
-        && dicomdir.writeDicomDir().good();
-    QDir::setCurrent(previous);
-    return ok;
-}
-
-/// Rewrites the Referenced File ID of the second image record.
-bool editSecondReference(const QString& dicomdirPath, const QString& fileId)
-{
-    DcmFileFormat file;
-    if (file.loadFile(QFile::encodeName(dicomdirPath).constData()).bad())
-        return false;
-    DcmSequenceOfItems* records = nullptr;
-    if (file.getDataset()->findAndGetSequence(DCM_DirectoryRecordSequence, records).bad())
-        return false;
-    int seen = 0;
-    for (unsigned long i = 0; i < records->card(); ++i) {
-        DcmItem* record = records->getItem(i);
-        OFString id;
-        if (record->findAndGetOFStringArray(DCM_ReferencedFileID, id).good() && ++seen == 2)
-            return record->putAndInsertString(DCM_ReferencedFileID, fileId.toLatin1().constData()).good()
-                && file.saveFile(QFile::encodeName(dicomdirPath).constData(), EXS_LittleEndianExplicit).good();
-    }
-    return false;
-}
-
-} // namespace
-
-void StudyIndexerTest::indexesDicomdir()
-{
-    const QString root = m_dir.filePath(QStringLiteral("dicomdir-ok"));
-    QVERIFY(writeMedia(root));
-    const QString dicomdir = root + QStringLiteral("/media/DICOMDIR");
-    QString error;
-    const auto listed = DicomdirReader::read(dicomdir, &error);
-    QVERIFY2(listed, qPrintable(error));
-    QCOMPARE(listed->files.size(), 2);
-    QVERIFY(listed->problems.isEmpty());
-
-    // In a folder scan the DICOMDIR is listed as ignored (its files are found by the walk), also under another name.
-    QVERIFY(QFile::copy(dicomdir, root + QStringLiteral("/media/DIRCOPY.dcm")));
-    const auto folderIndex = StudyIndexScanner().scan(root + QStringLiteral("/media"));
-    QVERIFY(folderIndex);
-    QCOMPARE(folderIndex->instanceCount(), 2);
-    QCOMPARE(folderIndex->problems().size(), 2);
-    for (const StudyIndexProblem& problem : folderIndex->problems())
-        QVERIFY2(
-            problem.kind == StudyIndexProblem::Kind::Ignored && problem.reason.contains(QStringLiteral("DICOMDIR")),
-            qPrintable(problem.filePath + QStringLiteral(": ") + problem.reason));
-    // Given on its own, a DICOMDIR under another name is still used as one.
-    const auto copyIndex = StudyIndexScanner().scan(root + QStringLiteral("/media/DIRCOPY.dcm"));
-    QVERIFY(copyIndex);
-    QCOMPARE(copyIndex->instanceCount(), 2);
-    QVERIFY(QFile::remove(root + QStringLiteral("/media/DIRCOPY.dcm")));
-
-    // Media written on a case-insensitive system: the folder is lower-case on disk, upper-case in the DICOMDIR.
-    QVERIFY(QDir(root + QStringLiteral("/media")).rename(QStringLiteral("IMAGES"), QStringLiteral("images")));
-    const auto index = StudyIndexScanner().scan(dicomdir);
-    QVERIFY2(index, qPrintable(describeProblems(*index)));
-    QCOMPARE(index->instanceCount(), 2);
-    QCOMPARE(index->patients()[0].studies[0].series[0].instances[1].sopInstanceUid, QStringLiteral("1.2.3.600.2"));
-    QVERIFY(index->patients()[0].studies[0].series[0].instances[0].filePath.contains(QStringLiteral("/images/")));
-}
-
-void StudyIndexerTest::dicomdirCannotEscapeMediaFolder_data()
-{
-    QTest::addColumn<QString>("fileId");
-    QTest::addColumn<QString>("reason");
-    QTest::newRow("dot-dot") << QStringLiteral("..\\OUTSIDE\\IM9") << QStringLiteral("leaves the media folder");
-    QTest::newRow("dot-dot-inside") << QStringLiteral("IMAGES\\..\\..\\OUTSIDE\\IM9")
-                                    << QStringLiteral("leaves the media folder");
-    QTest::newRow("absolute") << QStringLiteral("ABSOLUTE") << QStringLiteral("absolute");
-    QTest::newRow("leading-backslash") << QStringLiteral("\\OUTSIDE\\IM9") << QStringLiteral("absolute");
-    QTest::newRow("slash-inside") << QStringLiteral("IMAGES\\../../OUTSIDE/IM9") << QStringLiteral("malformed");
-    QTest::newRow("symlink-out") << QStringLiteral("LINK") << QStringLiteral("resolves outside");
-    QTest::newRow("missing") << QStringLiteral("IMAGES\\IM7") << QStringLiteral("missing");
-}
-
-void StudyIndexerTest::dicomdirCannotEscapeMediaFolder()
-{
-    QFETCH(QString, fileId);
-    QFETCH(QString, reason);
-    const QString root
-        = m_dir.filePath(QStringLiteral("dicomdir-%1").arg(QString::fromLatin1(QTest::currentDataTag())));
-    QVERIFY(writeMedia(root));
-    const QString outside = QFileInfo(root + QStringLiteral("/OUTSIDE/IM9")).absoluteFilePath();
-    QString id = fileId;
-    if (id == u"ABSOLUTE")
-        id = outside;
-    if (id == u"LINK") {
-        QVERIFY(QFile::link(outside, root + QStringLiteral("/media/LINK")));
-    }
-    const QString dicomdir = root + QStringLiteral("/media/DICOMDIR");
-    QVERIFY(editSecondReference(dicomdir, id));
-
-    const auto index = StudyIndexScanner().scan(dicomdir);
-    QVERIFY(index);
-    QCOMPARE(index->instanceCount(), 1); // IM1 only
-    for (const StudyIndexStudy* study : index->studies()) {
-        for (const StudyIndexSeries& series : study->series) {
-            for (const StudyIndexInstance& instance : series.instances)
-                QVERIFY2(instance.sopInstanceUid != u"1.2.3.666.9", "a file outside the media folder was indexed");
-        }
-    }
-    QCOMPARE(index->problems().size(), 1);
-    const StudyIndexProblem& problem = index->problems()[0];
-    QCOMPARE(problem.kind, StudyIndexProblem::Kind::Refused);
-    QVERIFY2(problem.reason.contains(reason), qPrintable(problem.reason));
-}
-
-void StudyIndexerTest::rejectsUnreadableDicomdir()
-{
-    const QString path = m_dir.filePath(QStringLiteral("bad-dicomdir/DICOMDIR"));
-    QVERIFY(writeBytes(path, QByteArray(500, 'z')));
-    QString error;
-    QVERIFY(!StudyIndexScanner().scan(path, {}, {}, &error));
-    QVERIFY2(error.contains(path), qPrintable(error));
 }
 
 void StudyIndexerTest::facadeRunsOnWorkerWithProgress()

@@ -21,7 +21,7 @@
 #include <dcmtk/dcmjpls/djrparam.h>
 #include <openjpeg.h>
 
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 
 namespace lrclr::test {
 
@@ -138,6 +138,187 @@ bool isLongVr(const std::string& vr)
         || vr == "OD" || vr == "OL";
 }
 
+/// Identity (fresh UIDs) and the Image Pixel module of `image`.
+void putImageModule(DcmDataset& dataset, const SyntheticImage& image)
+{
+    char uid[100];
+    dataset.putAndInsertString(DCM_SOPClassUID, UID_ComputedRadiographyImageStorage);
+    dataset.putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
+    dataset.putAndInsertString(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
+    dataset.putAndInsertString(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
+    dataset.putAndInsertString(DCM_Modality, "CR");
+    dataset.putAndInsertUint16(DCM_Rows, static_cast<Uint16>(image.rows));
+    dataset.putAndInsertUint16(DCM_Columns, static_cast<Uint16>(image.columns));
+    dataset.putAndInsertUint16(DCM_SamplesPerPixel, static_cast<Uint16>(image.samplesPerPixel));
+    dataset.putAndInsertString(DCM_PhotometricInterpretation, image.photometric.c_str());
+    dataset.putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(image.bitsAllocated));
+    dataset.putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(image.bitsStored));
+    dataset.putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(image.bitsStored - 1));
+    dataset.putAndInsertUint16(DCM_PixelRepresentation, static_cast<Uint16>(image.pixelRepresentation));
+    if (image.samplesPerPixel == 3)
+        dataset.putAndInsertUint16(DCM_PlanarConfiguration, 0);
+    if (image.frames > 1)
+        dataset.putAndInsertString(DCM_NumberOfFrames, std::to_string(image.frames).c_str());
+}
+
+/// The image's extra attributes; an error text, empty on success.
+std::string putAttributes(DcmDataset& dataset, const SyntheticImage& image)
+{
+    for (const auto& attribute : image.attributes) {
+        if (attribute.group == 0x0028 && (attribute.element == 0x0120 || attribute.element == 0x0121)) {
+            // US or SS: not settable from a string
+            dataset.putAndInsertUint16(
+                DcmTag(attribute.group, attribute.element, EVR_US), static_cast<Uint16>(std::stoi(attribute.value)));
+            continue;
+        }
+        const OFCondition status
+            = dataset.putAndInsertString(DcmTag(attribute.group, attribute.element), attribute.value.c_str());
+        if (status.bad())
+            return std::string("cannot set attribute: ") + status.text();
+    }
+    return {};
+}
+
+void putModalityLut(DcmDataset& dataset, const TestLut& lut)
+{
+    auto* item = new DcmItem();
+    const Uint16 descriptor[3]
+        = { static_cast<Uint16>(lut.data.size()), static_cast<Uint16>(lut.firstMapped), static_cast<Uint16>(lut.bits) };
+    item->putAndInsertUint16Array(DcmTag(DCM_LUTDescriptor, EVR_US), descriptor, 3);
+    item->putAndInsertString(DCM_ModalityLUTType, lut.type.c_str());
+    item->putAndInsertString(DCM_LUTExplanation, "test LUT");
+    item->putAndInsertUint16Array(DCM_LUTData, lut.data.data(), static_cast<unsigned long>(lut.data.size()));
+    dataset.insertSequenceItem(DCM_ModalityLUTSequence, item);
+}
+
+std::string saveResult(const OFCondition& saved)
+{
+    return saved.good() ? std::string() : std::string("saveFile: ") + saved.text();
+}
+
+/// Encodes every frame with OpenJPEG (DCMTK has no JPEG 2000 encoder) and saves the file.
+std::string saveJpeg2000(DcmFileFormat& file, const SyntheticImage& image, bool lossless, const std::string& path)
+{
+    const std::size_t count = image.floatSamples.empty() ? image.samples.size() : image.floatSamples.size();
+    const std::size_t perFrame = count / static_cast<std::size_t>(image.frames);
+    auto* sequence = new DcmPixelSequence(DCM_PixelSequenceTag);
+    sequence->insert(new DcmPixelItem(DCM_PixelItemTag));
+    DcmOffsetList offsets;
+    for (int f = 0; f < image.frames; ++f) {
+        std::vector<std::uint8_t> codestream;
+        const std::string error = encodeJpeg2000(
+            image, image.samples.data() + perFrame * static_cast<std::size_t>(f), lossless, codestream);
+        if (!error.empty())
+            return error;
+        if (codestream.size() % 2)
+            codestream.push_back(0);
+        sequence->storeCompressedFrame(offsets, codestream.data(), static_cast<Uint32>(codestream.size()), 0);
+    }
+    const E_TransferSyntax xfer = lossless ? EXS_JPEG2000LosslessOnly : EXS_JPEG2000;
+    auto* pixelData = new DcmPixelData(DCM_PixelData);
+    pixelData->putOriginalRepresentation(xfer, nullptr, sequence);
+    DcmDataset& dataset = *file.getDataset();
+    dataset.insert(pixelData, true);
+    if (!lossless)
+        dataset.putAndInsertString(DCM_LossyImageCompression, "01");
+    return saveResult(file.saveFile(path.c_str(), xfer));
+}
+
+/// The samples as native (uncompressed) Pixel Data, or Float Pixel Data.
+void putNativePixels(DcmDataset& dataset, const SyntheticImage& image)
+{
+    const std::size_t count = image.floatSamples.empty() ? image.samples.size() : image.floatSamples.size();
+    if (!image.floatSamples.empty()) {
+        // Float Pixel Data replaces Pixel Data (and BitsStored, HighBit, PixelRepresentation with it).
+        dataset.findAndDeleteElement(DCM_BitsStored);
+        dataset.findAndDeleteElement(DCM_HighBit);
+        dataset.findAndDeleteElement(DCM_PixelRepresentation);
+        dataset.putAndInsertFloat32Array(
+            DCM_FloatPixelData, image.floatSamples.data(), static_cast<unsigned long>(image.floatSamples.size()));
+    } else if (image.bitsAllocated == 1) {
+        // Packed without padding between frames, first pixel in the least significant bit (PS3.5 8.1.1, D.2).
+        std::vector<Uint8> bytes((count + 7) / 8 + (((count + 7) / 8) % 2), 0);
+        for (std::size_t i = 0; i < count; ++i)
+            if (image.samples[i] & 1)
+                bytes[i / 8] = static_cast<Uint8>(bytes[i / 8] | (1u << (i % 8)));
+        dataset.putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(bytes.size()));
+    } else if (image.bitsAllocated == 32) {
+        std::vector<Uint8> bytes(count * 4);
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto value = static_cast<std::uint32_t>(image.samples[i]);
+            std::memcpy(bytes.data() + 4 * i, &value, 4); // little endian, as the test machine is
+        }
+        dataset.putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(bytes.size()));
+    } else if (image.bitsAllocated == 16) {
+        std::vector<Uint16> words(count);
+        for (std::size_t i = 0; i < count; ++i)
+            words[i] = static_cast<Uint16>(image.samples[i] & 0xFFFF);
+        dataset.putAndInsertUint16Array(DCM_PixelData, words.data(), static_cast<unsigned long>(count));
+    } else {
+        std::vector<Uint8> bytes(count);
+        for (std::size_t i = 0; i < count; ++i)
+            bytes[i] = static_cast<Uint8>(image.samples[i] & 0xFF);
+        dataset.putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(count));
+    }
+}
+
+/// A transfer syntax DCMTK writes itself, with the encoder parameters for the compressed ones.
+struct DcmtkSyntax {
+    E_TransferSyntax xfer = EXS_LittleEndianExplicit;
+    std::unique_ptr<DcmRepresentationParameter> parameter;
+};
+
+DcmtkSyntax dcmtkSyntax(TestSyntax syntax)
+{
+    DcmtkSyntax result;
+    switch (syntax) {
+    case TestSyntax::ExplicitLittle:
+        break;
+    case TestSyntax::ImplicitLittle:
+        result.xfer = EXS_LittleEndianImplicit;
+        break;
+    case TestSyntax::ExplicitBig:
+        result.xfer = EXS_BigEndianExplicit;
+        break;
+    case TestSyntax::Deflated:
+        result.xfer = EXS_DeflatedLittleEndianExplicit;
+        break;
+    case TestSyntax::Rle:
+        result.xfer = EXS_RLELossless;
+        result.parameter = std::make_unique<DcmRLERepresentationParameter>();
+        break;
+    case TestSyntax::JpegLossless:
+        result.xfer = EXS_JPEGProcess14SV1;
+        result.parameter = std::make_unique<DJ_RPLossless>();
+        break;
+    case TestSyntax::JpegLs:
+        result.xfer = EXS_JPEGLSLossless;
+        result.parameter = std::make_unique<DJLSRepresentationParameter>();
+        break;
+    case TestSyntax::JpegBaseline:
+        result.xfer = EXS_JPEGProcess1;
+        result.parameter = std::make_unique<DJ_RPLossy>(95);
+        break;
+    case TestSyntax::Jpeg2000Lossless:
+    case TestSyntax::Jpeg2000Lossy:
+        break;
+    }
+    return result;
+}
+
+/// Encodes the native pixels as `syntax` with DCMTK's encoders where it is compressed, and saves the file.
+std::string saveWithDcmtk(DcmFileFormat& file, TestSyntax syntax, const std::string& path)
+{
+    const DcmtkSyntax chosenSyntax = dcmtkSyntax(syntax);
+    DcmDataset& dataset = *file.getDataset();
+    if (DcmXfer(chosenSyntax.xfer).isEncapsulated()) {
+        const OFCondition chosen = dataset.chooseRepresentation(chosenSyntax.xfer, chosenSyntax.parameter.get());
+        if (chosen.bad() || !dataset.canWriteXfer(chosenSyntax.xfer))
+            return std::string("DCMTK cannot encode: ") + chosen.text();
+    }
+    return saveResult(file.saveFile(path.c_str(), chosenSyntax.xfer));
+}
+
 } // namespace
 
 std::vector<std::int32_t> patternSamples(const SyntheticImage& image)
@@ -164,151 +345,16 @@ std::string writeSyntheticDicom(const SyntheticImage& image, TestSyntax syntax, 
 {
     registerEncoders();
     DcmFileFormat file;
-    DcmDataset* dataset = file.getDataset();
-    char uid[100];
-    dataset->putAndInsertString(DCM_SOPClassUID, UID_ComputedRadiographyImageStorage);
-    dataset->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
-    dataset->putAndInsertString(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
-    dataset->putAndInsertString(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
-    dataset->putAndInsertString(DCM_Modality, "CR");
-    dataset->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(image.rows));
-    dataset->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(image.columns));
-    dataset->putAndInsertUint16(DCM_SamplesPerPixel, static_cast<Uint16>(image.samplesPerPixel));
-    dataset->putAndInsertString(DCM_PhotometricInterpretation, image.photometric.c_str());
-    dataset->putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(image.bitsAllocated));
-    dataset->putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(image.bitsStored));
-    dataset->putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(image.bitsStored - 1));
-    dataset->putAndInsertUint16(DCM_PixelRepresentation, static_cast<Uint16>(image.pixelRepresentation));
-    if (image.samplesPerPixel == 3)
-        dataset->putAndInsertUint16(DCM_PlanarConfiguration, 0);
-    if (image.frames > 1)
-        dataset->putAndInsertString(DCM_NumberOfFrames, std::to_string(image.frames).c_str());
-    for (const auto& attribute : image.attributes) {
-        if (attribute.group == 0x0028 && (attribute.element == 0x0120 || attribute.element == 0x0121)) {
-            // US or SS: not settable from a string
-            dataset->putAndInsertUint16(
-                DcmTag(attribute.group, attribute.element, EVR_US), static_cast<Uint16>(std::stoi(attribute.value)));
-            continue;
-        }
-        const OFCondition status
-            = dataset->putAndInsertString(DcmTag(attribute.group, attribute.element), attribute.value.c_str());
-        if (status.bad())
-            return std::string("cannot set attribute: ") + status.text();
-    }
-
-    if (image.modalityLut) {
-        auto* item = new DcmItem();
-        const TestLut& lut = *image.modalityLut;
-        const Uint16 descriptor[3] = { static_cast<Uint16>(lut.data.size()), static_cast<Uint16>(lut.firstMapped),
-            static_cast<Uint16>(lut.bits) };
-        item->putAndInsertUint16Array(DcmTag(DCM_LUTDescriptor, EVR_US), descriptor, 3);
-        item->putAndInsertString(DCM_ModalityLUTType, lut.type.c_str());
-        item->putAndInsertString(DCM_LUTExplanation, "test LUT");
-        item->putAndInsertUint16Array(DCM_LUTData, lut.data.data(), static_cast<unsigned long>(lut.data.size()));
-        dataset->insertSequenceItem(DCM_ModalityLUTSequence, item);
-    }
-
-    const std::size_t count = image.floatSamples.empty() ? image.samples.size() : image.floatSamples.size();
-    const std::size_t perFrame = count / static_cast<std::size_t>(image.frames);
-    if (syntax == TestSyntax::Jpeg2000Lossless || syntax == TestSyntax::Jpeg2000Lossy) {
-        const bool lossless = syntax == TestSyntax::Jpeg2000Lossless;
-        auto* sequence = new DcmPixelSequence(DCM_PixelSequenceTag);
-        sequence->insert(new DcmPixelItem(DCM_PixelItemTag));
-        DcmOffsetList offsets;
-        for (int f = 0; f < image.frames; ++f) {
-            std::vector<std::uint8_t> codestream;
-            const std::string error = encodeJpeg2000(
-                image, image.samples.data() + perFrame * static_cast<std::size_t>(f), lossless, codestream);
-            if (!error.empty())
-                return error;
-            if (codestream.size() % 2)
-                codestream.push_back(0);
-            sequence->storeCompressedFrame(offsets, codestream.data(), static_cast<Uint32>(codestream.size()), 0);
-        }
-        const E_TransferSyntax xfer = lossless ? EXS_JPEG2000LosslessOnly : EXS_JPEG2000;
-        auto* pixelData = new DcmPixelData(DCM_PixelData);
-        pixelData->putOriginalRepresentation(xfer, nullptr, sequence);
-        dataset->insert(pixelData, true);
-        if (!lossless)
-            dataset->putAndInsertString(DCM_LossyImageCompression, "01");
-        const OFCondition saved = file.saveFile(path.c_str(), xfer);
-        return saved.good() ? std::string() : std::string("saveFile: ") + saved.text();
-    }
-
-    if (!image.floatSamples.empty()) {
-        // Float Pixel Data replaces Pixel Data (and BitsStored, HighBit, PixelRepresentation with it).
-        dataset->findAndDeleteElement(DCM_BitsStored);
-        dataset->findAndDeleteElement(DCM_HighBit);
-        dataset->findAndDeleteElement(DCM_PixelRepresentation);
-        dataset->putAndInsertFloat32Array(
-            DCM_FloatPixelData, image.floatSamples.data(), static_cast<unsigned long>(image.floatSamples.size()));
-    } else if (image.bitsAllocated == 1) {
-        // Packed without padding between frames, first pixel in the least significant bit (PS3.5 8.1.1, D.2).
-        std::vector<Uint8> bytes((count + 7) / 8 + (((count + 7) / 8) % 2), 0);
-        for (std::size_t i = 0; i < count; ++i)
-            if (image.samples[i] & 1)
-                bytes[i / 8] = static_cast<Uint8>(bytes[i / 8] | (1u << (i % 8)));
-        dataset->putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(bytes.size()));
-    } else if (image.bitsAllocated == 32) {
-        std::vector<Uint8> bytes(count * 4);
-        for (std::size_t i = 0; i < count; ++i) {
-            const auto value = static_cast<std::uint32_t>(image.samples[i]);
-            std::memcpy(bytes.data() + 4 * i, &value, 4); // little endian, as the test machine is
-        }
-        dataset->putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(bytes.size()));
-    } else if (image.bitsAllocated == 16) {
-        std::vector<Uint16> words(count);
-        for (std::size_t i = 0; i < count; ++i)
-            words[i] = static_cast<Uint16>(image.samples[i] & 0xFFFF);
-        dataset->putAndInsertUint16Array(DCM_PixelData, words.data(), static_cast<unsigned long>(count));
-    } else {
-        std::vector<Uint8> bytes(count);
-        for (std::size_t i = 0; i < count; ++i)
-            bytes[i] = static_cast<Uint8>(image.samples[i] & 0xFF);
-        dataset->putAndInsertUint8Array(DCM_PixelData, bytes.data(), static_cast<unsigned long>(count));
-    }
-
-    E_TransferSyntax xfer = EXS_LittleEndianExplicit;
-    std::unique_ptr<DcmRepresentationParameter> parameter;
-    switch (syntax) {
-    case TestSyntax::ExplicitLittle:
-        break;
-    case TestSyntax::ImplicitLittle:
-        xfer = EXS_LittleEndianImplicit;
-        break;
-    case TestSyntax::ExplicitBig:
-        xfer = EXS_BigEndianExplicit;
-        break;
-    case TestSyntax::Deflated:
-        xfer = EXS_DeflatedLittleEndianExplicit;
-        break;
-    case TestSyntax::Rle:
-        xfer = EXS_RLELossless;
-        parameter = std::make_unique<DcmRLERepresentationParameter>();
-        break;
-    case TestSyntax::JpegLossless:
-        xfer = EXS_JPEGProcess14SV1;
-        parameter = std::make_unique<DJ_RPLossless>();
-        break;
-    case TestSyntax::JpegLs:
-        xfer = EXS_JPEGLSLossless;
-        parameter = std::make_unique<DJLSRepresentationParameter>();
-        break;
-    case TestSyntax::JpegBaseline:
-        xfer = EXS_JPEGProcess1;
-        parameter = std::make_unique<DJ_RPLossy>(95);
-        break;
-    case TestSyntax::Jpeg2000Lossless:
-    case TestSyntax::Jpeg2000Lossy:
-        break;
-    }
-    if (DcmXfer(xfer).isEncapsulated()) {
-        const OFCondition chosen = dataset->chooseRepresentation(xfer, parameter.get());
-        if (chosen.bad() || !dataset->canWriteXfer(xfer))
-            return std::string("DCMTK cannot encode: ") + chosen.text();
-    }
-    const OFCondition saved = file.saveFile(path.c_str(), xfer);
-    return saved.good() ? std::string() : std::string("saveFile: ") + saved.text();
+    DcmDataset& dataset = *file.getDataset();
+    putImageModule(dataset, image);
+    if (std::string error = putAttributes(dataset, image); !error.empty())
+        return error;
+    if (image.modalityLut)
+        putModalityLut(dataset, *image.modalityLut);
+    if (syntax == TestSyntax::Jpeg2000Lossless || syntax == TestSyntax::Jpeg2000Lossy)
+        return saveJpeg2000(file, image, syntax == TestSyntax::Jpeg2000Lossless, path);
+    putNativePixels(dataset, image);
+    return saveWithDcmtk(file, syntax, path);
 }
 
 RawDicomBuilder::RawDicomBuilder(const std::string& transferSyntaxUid)

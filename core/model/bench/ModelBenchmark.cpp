@@ -10,6 +10,8 @@
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -131,9 +133,8 @@ int usage()
     return 2;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+/// nullopt for an unknown argument.
+std::optional<Options> parseOptions(int argc, char** argv)
 {
     Options options;
     for (int i = 1; i < argc; ++i) {
@@ -152,17 +153,14 @@ int main(int argc, char** argv)
         else if (argument == "--cuda")
             options.cuda = true;
         else
-            return usage();
+            return std::nullopt;
     }
-    if (options.cuda && !torch::cuda::is_available()) {
-        std::cerr << "lrclr-model-bench: --cuda given but LibTorch sees no CUDA device\n";
-        return 1;
-    }
-    lrclr::TorchRuntime::configureThreads(options.threads);
-    const int threads = lrclr::TorchRuntime::threads();
-    const fs::path folder = fs::temp_directory_path() / ("lrclr-model-bench-" + std::to_string(::getpid()));
-    fs::create_directories(folder);
+    return options;
+}
 
+/// CLIP ViT-B/32: the architecture scripts/model_benchmark.py builds.
+ClipConfig benchmarkConfig()
+{
     ClipConfig config;
     config.embedDimension = 512;
     config.imageResolution = 224;
@@ -175,19 +173,30 @@ int main(int argc, char** argv)
     config.textWidth = 512;
     config.textHeads = 8;
     config.textLayers = 12;
+    return config;
+}
 
-    // Inputs shared with Python: 8 images and the report's token rows.
-    torch::manual_seed(0);
-    const auto images = torch::randn({ 8, 3, 224, 224 });
-    auto tokens = torch::zeros({ static_cast<int64_t>(reportSentences.size()), 77 }, torch::kLong);
+/// Inputs shared with Python: 8 images and the report's token rows.
+struct Inputs {
+    torch::Tensor images;
+    torch::Tensor tokens;
     std::string tokenSource;
+};
+
+Inputs makeInputs(const Options& options, const ClipConfig& config)
+{
+    torch::manual_seed(0);
+    Inputs inputs;
+    inputs.images = torch::randn({ 8, 3, 224, 224 });
+    inputs.tokens = torch::zeros({ static_cast<int64_t>(reportSentences.size()), 77 }, torch::kLong);
+    auto& tokens = inputs.tokens;
     if (!options.merges.empty()) {
         const lrclr::ClipTokenizer tokenizer(options.merges, config.vocabularySize);
         const auto rows = tokenizer.tokenize(reportSentences, config.contextLength);
         for (std::size_t i = 0; i < rows.size(); ++i)
             for (std::size_t j = 0; j < rows[i].size(); ++j)
                 tokens[static_cast<int64_t>(i)][static_cast<int64_t>(j)] = rows[i][j];
-        tokenSource = "CLIP BPE of a 10-sentence report";
+        inputs.tokenSource = "CLIP BPE of a 10-sentence report";
     } else {
         // Without a merges file: rows of the same lengths a CLIP tokenizer gives such sentences (8–19 tokens).
         const std::vector<int> lengths = { 11, 13, 6, 11, 12, 19, 8, 9, 9, 14 };
@@ -197,58 +206,94 @@ int main(int argc, char** argv)
             tokens[row].slice(0, 1, 1 + lengths[i]).copy_(torch::randint(256, 49000, { lengths[i] }, torch::kLong));
             tokens[row][1 + lengths[i]] = 49407;
         }
-        tokenSource = "synthetic rows of report-sentence lengths (no --merges)";
+        inputs.tokenSource = "synthetic rows of report-sentence lengths (no --merges)";
     }
+    return inputs;
+}
+
+void writeInputs(const Inputs& inputs, const fs::path& folder)
+{
     const auto flat = [](const torch::Tensor& t) {
         const auto f = t.to(torch::kFloat).contiguous();
         return std::vector<float>(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
     };
-    lrclr::NpyArray(images.sizes().vec(), flat(images)).write((folder / "images.npy").string());
-    lrclr::NpyArray(tokens.sizes().vec(), flat(tokens)).write((folder / "tokens.npy").string());
+    lrclr::NpyArray(inputs.images.sizes().vec(), flat(inputs.images)).write((folder / "images.npy").string());
+    lrclr::NpyArray(inputs.tokens.sizes().vec(), flat(inputs.tokens)).write((folder / "tokens.npy").string());
+}
 
-    // Python reference: builds the model (seed 0), saves its state dict, times, writes result.json.
-    const auto weights = folder / "weights.pt";
+/// Python reference: builds the model (seed 0), saves its state dict to weights.pt, times, writes result.json.
+/// nullopt (and the work folder removed) when it fails.
+std::optional<nlohmann::json> runPythonReference(const Options& options, int threads, const fs::path& folder)
+{
     const auto resultPath = folder / "result.json";
     std::ostringstream command;
-    command << quote(options.python) << ' ' << quote(options.script) << " --weights " << quote(weights.string())
-            << " --images " << quote((folder / "images.npy").string()) << " --tokens "
-            << quote((folder / "tokens.npy").string()) << " --result " << quote(resultPath.string()) << " --threads "
-            << threads << " --runs " << options.runs << " --device " << (options.cuda ? "cuda" : "cpu");
+    command << quote(options.python) << ' ' << quote(options.script) << " --weights "
+            << quote((folder / "weights.pt").string()) << " --images " << quote((folder / "images.npy").string())
+            << " --tokens " << quote((folder / "tokens.npy").string()) << " --result " << quote(resultPath.string())
+            << " --threads " << threads << " --runs " << options.runs << " --device "
+            << (options.cuda ? "cuda" : "cpu");
     std::cerr << "running the Python reference: " << command.str() << '\n';
     if (std::system(command.str().c_str()) != 0) {
         std::cerr << "lrclr-model-bench: the Python reference failed (python3-torch installed?)\n";
         removeWorkFolder(folder);
-        return 1;
+        return std::nullopt;
     }
     nlohmann::json python;
     std::ifstream(resultPath) >> python;
+    return python;
+}
 
-    // The same weights through the weights-only importer.
+/// The same weights through the weights-only importer; null when the checkpoint is not the benchmark's model.
+std::unique_ptr<lrclr::internal::ClipNetwork> loadReferenceWeights(
+    const fs::path& weights, const ClipConfig& config, bool cuda)
+{
     std::cerr << "reading the Python reference's checkpoint\n";
     const auto state = lrclr::internal::TorchCheckpoint::read(weights.string());
     if (!(ClipConfig::fromShapes(state.shapes()).visionWidth == config.visionWidth)) {
         std::cerr << "lrclr-model-bench: unexpected configuration in the Python checkpoint\n";
-        return 1;
+        return nullptr;
     }
-    lrclr::internal::ClipNetwork network(config);
-    network.loadStateDict(state);
-    if (options.cuda)
-        network.moveTo(torch::Device(torch::kCUDA), true);
-    removeWorkFolder(folder);
+    auto network = std::make_unique<lrclr::internal::ClipNetwork>(config);
+    network->loadStateDict(state);
+    if (cuda)
+        network->moveTo(torch::Device(torch::kCUDA), true);
+    return network;
+}
 
+/// Best times in seconds of each workload through lrclr's network.
+struct Timings {
+    double image1 = 0;
+    double image8 = 0;
+    double text = 0;
+    double textFull = 0;
+    double imageWithAttention = 0;
+};
+
+Timings timeNetwork(
+    lrclr::internal::ClipNetwork& network, const torch::Tensor& input, const torch::Tensor& ids, const Options& options)
+{
     std::cerr << "timing lrclr\n";
-    c10::InferenceMode guard;
-    const auto device = options.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-    const auto input = images.to(device);
-    const auto ids = tokens.to(device);
-    const double image1
-        = bestSeconds([&] { (void)network.encodeImage(input.slice(0, 0, 1), false); }, options.runs, options.cuda);
-    const double image8 = bestSeconds([&] { (void)network.encodeImage(input, false); }, options.runs, options.cuda);
-    const double text = bestSeconds([&] { (void)network.encodeText(ids); }, options.runs, options.cuda);
-    const double textFull = bestSeconds([&] { (void)network.encodeTextFullContext(ids); }, options.runs, options.cuda);
-    const double imageWithAttention
-        = bestSeconds([&] { (void)network.encodeImage(input.slice(0, 0, 1), true); }, options.runs, options.cuda);
+    const int runs = options.runs;
+    const bool cuda = options.cuda;
+    Timings timings;
+    timings.image1 = bestSeconds([&] { (void)network.encodeImage(input.slice(0, 0, 1), false); }, runs, cuda);
+    timings.image8 = bestSeconds([&] { (void)network.encodeImage(input, false); }, runs, cuda);
+    timings.text = bestSeconds([&] { (void)network.encodeText(ids); }, runs, cuda);
+    timings.textFull = bestSeconds([&] { (void)network.encodeTextFullContext(ids); }, runs, cuda);
+    timings.imageWithAttention
+        = bestSeconds([&] { (void)network.encodeImage(input.slice(0, 0, 1), true); }, runs, cuda);
+    return timings;
+}
 
+/// Largest absolute differences of lrclr's embeddings from Python's.
+struct EmbeddingErrors {
+    double image = 0;
+    double text = 0;
+};
+
+EmbeddingErrors compareEmbeddings(lrclr::internal::ClipNetwork& network, const torch::Tensor& input,
+    const torch::Tensor& ids, const nlohmann::json& python)
+{
     const auto imageEmbedding = network.encodeImage(input.slice(0, 0, 2), false).embedding().cpu();
     const auto textEmbedding = network.encodeText(ids).cpu();
     const auto pythonTensor = [](const nlohmann::json& rows) {
@@ -258,53 +303,120 @@ int main(int argc, char** argv)
                 values.push_back(value.get<float>());
         return torch::tensor(values).reshape({ static_cast<int64_t>(rows.size()), -1 });
     };
-    const double imageError = (imageEmbedding - pythonTensor(python["image_embedding"])).abs().max().item<double>();
-    const double textError = (textEmbedding - pythonTensor(python["text_embedding"])).abs().max().item<double>();
+    EmbeddingErrors errors;
+    errors.image = (imageEmbedding - pythonTensor(python["image_embedding"])).abs().max().item<double>();
+    errors.text = (textEmbedding - pythonTensor(python["text_embedding"])).abs().max().item<double>();
+    return errors;
+}
 
-    const double gemmSquare = gemmRate(1024, 1024, 1024, options.cuda);
-    const double gemmMlp = gemmRate(400, 768, 3072, options.cuda);
-    const int64_t cutLength = tokens.argmax(-1).max().item<int64_t>() + 1;
+/// Everything the report prints besides the timings.
+struct Context {
+    std::string tokenSource;
+    int threads = 0;
+    bool cuda = false;
+    int64_t cutLength = 0;
+    double gemmSquare = 0; ///< GFLOP/s
+    double gemmMlp = 0; ///< GFLOP/s
+};
 
+void printHeader(const Context& context, const nlohmann::json& python)
+{
     const auto blas = lrclr::TorchRuntime::loadedBlas();
     std::cout << std::fixed;
     std::cout << "lrclr model benchmark: ViT-B/32 image tower + 12-layer text tower, random weights (seed 0)\n"
-              << "device: " << (options.cuda ? "CUDA, fp16 (both sides)" : "CPU, fp32") << ", " << threads
+              << "device: " << (context.cuda ? "CUDA, fp16 (both sides)" : "CPU, fp32") << ", " << context.threads
               << " thread(s); LibTorch " << lrclr::TorchRuntime::version() << " vs Python torch "
               << python.value("torch", std::string("?")) << " at the same thread count\n"
               << "BLAS: " << blas.name << '\n'
-              << "text: " << tokenSource << "; lrclr cuts at the last EOT (" << cutLength
+              << "text: " << context.tokenSource << "; lrclr cuts at the last EOT (" << context.cutLength
               << " positions), Python runs all 77 as CLIP does\n"
-              << std::setprecision(1) << "fp32 GEMM rate: " << gemmSquare << " GFLOP/s (1024x1024x1024), " << gemmMlp
-              << " GFLOP/s (400x768x3072, the batch-8 MLP shape)\n\n";
+              << std::setprecision(1) << "fp32 GEMM rate: " << context.gemmSquare << " GFLOP/s (1024x1024x1024), "
+              << context.gemmMlp << " GFLOP/s (400x768x3072, the batch-8 MLP shape)\n\n";
     std::cout << std::left << std::setw(30) << "workload" << std::right << std::setw(12) << "python ms" << std::setw(12)
               << "lrclr ms" << std::setw(10) << "ratio" << std::setw(14) << "lrclr GFLOP/s" << std::setw(10) << "% GEMM"
               << std::setw(8) << "goal" << '\n';
+}
+
+void printRow(const std::string& name, double pythonSeconds, double seconds, double flops, const std::string& goal,
+    double gemmSquare)
+{
+    const double rate = flops / seconds / 1e9;
+    std::cout << std::left << std::setw(30) << name << std::right << std::setprecision(1) << std::setw(12)
+              << (pythonSeconds > 0 ? pythonSeconds * 1e3 : 0.0) << std::setw(12) << seconds * 1e3
+              << std::setprecision(2) << std::setw(10) << (pythonSeconds > 0 ? seconds / pythonSeconds : 0.0)
+              << std::setprecision(1) << std::setw(14) << rate << std::setw(10) << 100.0 * rate / gemmSquare
+              << std::setw(8) << goal << '\n';
+}
+
+void printReport(const Context& context, const ClipConfig& config, const Timings& lrclr, const nlohmann::json& python,
+    const EmbeddingErrors& errors)
+{
+    printHeader(context, python);
     const auto row
         = [&](const std::string& name, double pythonSeconds, double seconds, double flops, const std::string& goal) {
-              const double rate = flops / seconds / 1e9;
-              std::cout << std::left << std::setw(30) << name << std::right << std::setprecision(1) << std::setw(12)
-                        << (pythonSeconds > 0 ? pythonSeconds * 1e3 : 0.0) << std::setw(12) << seconds * 1e3
-                        << std::setprecision(2) << std::setw(10) << (pythonSeconds > 0 ? seconds / pythonSeconds : 0.0)
-                        << std::setprecision(1) << std::setw(14) << rate << std::setw(10) << 100.0 * rate / gemmSquare
-                        << std::setw(8) << goal << '\n';
+              printRow(name, pythonSeconds, seconds, flops, goal, context.gemmSquare);
           };
-    row("image, batch 1", python["image_batch1_s"].get<double>(), image1, imageFlops(config), "<=0.50");
-    row("image, batch 8", python["image_batch8_s"].get<double>(), image8, 8 * imageFlops(config), "<=0.50");
-    row("report text, 10 sentences", python["text_s"].get<double>(), text,
-        textFlops(config, static_cast<double>(reportSentences.size()), static_cast<double>(cutLength)), "<=0.25");
-    row("  (lrclr without the EOT cut)", python["text_s"].get<double>(), textFull,
-        textFlops(config, static_cast<double>(reportSentences.size()), 77), "");
-    row("  (image b1 + attention maps)", python["image_batch1_s"].get<double>(), imageWithAttention, imageFlops(config),
-        "");
+    const double sentences = static_cast<double>(reportSentences.size());
+    const double reportFlops = textFlops(config, sentences, static_cast<double>(context.cutLength));
+    row("image, batch 1", python["image_batch1_s"].get<double>(), lrclr.image1, imageFlops(config), "<=0.50");
+    row("image, batch 8", python["image_batch8_s"].get<double>(), lrclr.image8, 8 * imageFlops(config), "<=0.50");
+    row("report text, 10 sentences", python["text_s"].get<double>(), lrclr.text, reportFlops, "<=0.25");
+    row("  (lrclr without the EOT cut)", python["text_s"].get<double>(), lrclr.textFull,
+        textFlops(config, sentences, 77), "");
+    row("  (image b1 + attention maps)", python["image_batch1_s"].get<double>(), lrclr.imageWithAttention,
+        imageFlops(config), "");
     if (python.contains("image_batch1_s_default")) {
         std::cout << "\nagainst python3-torch at its default of " << python["default_threads"].get<int>()
                   << " thread(s) (how `python3` runs CLIP here unless told otherwise):\n";
-        row("image, batch 1", python["image_batch1_s_default"].get<double>(), image1, imageFlops(config), "<=0.50");
-        row("image, batch 8", python["image_batch8_s_default"].get<double>(), image8, 8 * imageFlops(config), "<=0.50");
-        row("report text, 10 sentences", python["text_s_default"].get<double>(), text,
-            textFlops(config, static_cast<double>(reportSentences.size()), static_cast<double>(cutLength)), "<=0.25");
+        row("image, batch 1", python["image_batch1_s_default"].get<double>(), lrclr.image1, imageFlops(config),
+            "<=0.50");
+        row("image, batch 8", python["image_batch8_s_default"].get<double>(), lrclr.image8, 8 * imageFlops(config),
+            "<=0.50");
+        row("report text, 10 sentences", python["text_s_default"].get<double>(), lrclr.text, reportFlops, "<=0.25");
     }
     std::cout << std::scientific << std::setprecision(2) << "\noutputs vs Python: image embedding max abs error "
-              << imageError << ", text embedding max abs error " << textError << '\n';
+              << errors.image << ", text embedding max abs error " << errors.text << '\n';
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const auto options = parseOptions(argc, argv);
+    if (!options)
+        return usage();
+    if (options->cuda && !torch::cuda::is_available()) {
+        std::cerr << "lrclr-model-bench: --cuda given but LibTorch sees no CUDA device\n";
+        return 1;
+    }
+    lrclr::TorchRuntime::configureThreads(options->threads);
+    Context context;
+    context.threads = lrclr::TorchRuntime::threads();
+    context.cuda = options->cuda;
+    const fs::path folder = fs::temp_directory_path() / ("lrclr-model-bench-" + std::to_string(::getpid()));
+    fs::create_directories(folder);
+
+    const ClipConfig config = benchmarkConfig();
+    const Inputs inputs = makeInputs(*options, config);
+    context.tokenSource = inputs.tokenSource;
+    writeInputs(inputs, folder);
+    const auto python = runPythonReference(*options, context.threads, folder);
+    if (!python)
+        return 1;
+    const auto network = loadReferenceWeights(folder / "weights.pt", config, options->cuda);
+    if (!network)
+        return 1;
+    removeWorkFolder(folder);
+
+    c10::InferenceMode guard;
+    const auto device = options->cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    const auto input = inputs.images.to(device);
+    const auto ids = inputs.tokens.to(device);
+    const Timings timings = timeNetwork(*network, input, ids, *options);
+    const EmbeddingErrors errors = compareEmbeddings(*network, input, ids, *python);
+    context.gemmSquare = gemmRate(1024, 1024, 1024, options->cuda);
+    context.gemmMlp = gemmRate(400, 768, 3072, options->cuda);
+    context.cutLength = inputs.tokens.argmax(-1).max().item<int64_t>() + 1;
+    printReport(context, config, timings, *python, errors);
     return 0;
 }

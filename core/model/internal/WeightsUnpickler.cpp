@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -59,52 +60,50 @@ ValuePtr makeInt(std::int64_t integer)
 
 const char* kindName(Kind kind)
 {
-    switch (kind) {
-    case Kind::None:
-        return "None";
-    case Kind::Bool:
-        return "bool";
-    case Kind::Int:
-        return "int";
-    case Kind::String:
-        return "str";
-    case Kind::Tuple:
-        return "tuple";
-    case Kind::List:
-        return "list";
-    case Kind::Dict:
-        return "dict";
-    case Kind::Global:
-        return "global";
-    case Kind::StorageType:
-        return "storage type";
-    case Kind::Storage:
-        return "storage";
-    case Kind::Tensor:
-        return "tensor";
+    static constexpr const char* names[]
+        = { "None", "bool", "int", "str", "tuple", "list", "dict", "global", "storage type", "storage", "tensor" };
+    static_assert(std::size(names) == static_cast<std::size_t>(Kind::Tensor) + 1, "one name per Kind, in order");
+    return names[static_cast<std::size_t>(kind)];
+}
+
+/// What the interpreter and its callers know of each element type, in one place.
+struct ElementTypeFacts {
+    WeightsUnpickler::ElementType type;
+    const char* storageClass; ///< the torch.*Storage global a pickle names it by
+    const char* name; ///< as numpy and torch spell it
+    int size; ///< bytes per element
+};
+
+constexpr ElementTypeFacts elementTypes[] = {
+    { WeightsUnpickler::ElementType::Float32, "torch.FloatStorage", "float32", 4 },
+    { WeightsUnpickler::ElementType::Float16, "torch.HalfStorage", "float16", 2 },
+    { WeightsUnpickler::ElementType::BFloat16, "torch.BFloat16Storage", "bfloat16", 2 },
+    { WeightsUnpickler::ElementType::Float64, "torch.DoubleStorage", "float64", 8 },
+    { WeightsUnpickler::ElementType::Int64, "torch.LongStorage", "int64", 8 },
+    { WeightsUnpickler::ElementType::Int32, "torch.IntStorage", "int32", 4 },
+    { WeightsUnpickler::ElementType::Int16, "torch.ShortStorage", "int16", 2 },
+    { WeightsUnpickler::ElementType::Int8, "torch.CharStorage", "int8", 1 },
+    { WeightsUnpickler::ElementType::UInt8, "torch.ByteStorage", "uint8", 1 },
+    { WeightsUnpickler::ElementType::Bool, "torch.BoolStorage", "bool", 1 },
+};
+
+const ElementTypeFacts& factsOf(WeightsUnpickler::ElementType type)
+{
+    static constexpr ElementTypeFacts unknown { WeightsUnpickler::ElementType::Float32, "", "unknown", 1 };
+    for (const ElementTypeFacts& facts : elementTypes) {
+        if (facts.type == type)
+            return facts;
     }
-    return "?";
+    return unknown;
 }
 
 std::optional<WeightsUnpickler::ElementType> storageType(const std::string& name)
 {
-    using T = WeightsUnpickler::ElementType;
-    static const std::map<std::string, T> types = {
-        { "torch.FloatStorage", T::Float32 },
-        { "torch.HalfStorage", T::Float16 },
-        { "torch.BFloat16Storage", T::BFloat16 },
-        { "torch.DoubleStorage", T::Float64 },
-        { "torch.LongStorage", T::Int64 },
-        { "torch.IntStorage", T::Int32 },
-        { "torch.ShortStorage", T::Int16 },
-        { "torch.CharStorage", T::Int8 },
-        { "torch.ByteStorage", T::UInt8 },
-        { "torch.BoolStorage", T::Bool },
-    };
-    const auto found = types.find(name);
-    if (found == types.end())
-        return std::nullopt;
-    return found->second;
+    for (const ElementTypeFacts& facts : elementTypes) {
+        if (name == facts.storageClass)
+            return facts.type;
+    }
+    return std::nullopt;
 }
 
 bool isAllowedCallable(const std::string& name)
@@ -277,153 +276,211 @@ private:
     }
 
     // --- interpretation ------------------------------------------------------------------------------------------
+    // Each opcode belongs to one group; a group returns false for opcodes that are not its own.
     void step(unsigned char opcode)
+    {
+        if (stepFraming(opcode) || stepTuple(opcode) || stepContainer(opcode) || stepScalar(opcode)
+            || stepString(opcode) || stepMemo(opcode) || stepCall(opcode))
+            return;
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", opcode);
+        fail(std::string("opcode ") + hex + " is not allowed in a weights-only state dict");
+    }
+
+    /// The last `count` values, in stack order.
+    std::vector<ValuePtr> popLast(std::size_t count)
+    {
+        std::vector<ValuePtr> items(count);
+        for (std::size_t i = count; i-- > 0;)
+            items[i] = pop();
+        return items;
+    }
+
+    bool stepFraming(unsigned char opcode)
     {
         switch (opcode) {
         case 0x80: { // PROTO
             const auto protocol = readLittleEndian(1);
             if (protocol > 5)
                 fail("unsupported pickle protocol " + std::to_string(protocol));
-            break;
+            return true;
         }
         case 0x95: // FRAME: a length hint only
             readLittleEndian(8);
-            break;
-        case '(':
+            return true;
+        case '(': // MARK
             m_marks.push_back(m_stack.size());
-            break;
-        case ')':
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    bool stepTuple(unsigned char opcode)
+    {
+        switch (opcode) {
+        case ')': // EMPTY_TUPLE
             pushTuple({});
-            break;
-        case 't':
+            return true;
+        case 't': // TUPLE
             pushTuple(popToMark());
-            break;
-        case 0x85: {
-            auto a = pop();
-            pushTuple({ std::move(a) });
-            break;
+            return true;
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: // TUPLE3
+            pushTuple(popLast(static_cast<std::size_t>(opcode - 0x84)));
+            return true;
+        default:
+            return false;
         }
-        case 0x86: {
-            auto b = pop();
-            auto a = pop();
-            pushTuple({ std::move(a), std::move(b) });
-            break;
-        }
-        case 0x87: {
-            auto c = pop();
-            auto b = pop();
-            auto a = pop();
-            pushTuple({ std::move(a), std::move(b), std::move(c) });
-            break;
-        }
-        case ']':
-            push(makeValue(Kind::List));
-            break;
-        case 'a': {
-            auto item = pop();
-            auto& list = top();
-            if (list->kind != Kind::List || list->sealed || list->items.size() >= kMaxContainerItems)
-                fail("APPEND to something that is not an open list");
+    }
+
+    void appendToList(std::vector<ValuePtr> items, const char* what)
+    {
+        auto& list = top();
+        if (list->kind != Kind::List || list->sealed || list->items.size() + items.size() > kMaxContainerItems)
+            fail(std::string(what) + " to something that is not an open list");
+        for (auto& item : items) {
             nestInto(*list, item);
             list->items.push_back(std::move(item));
-            break;
         }
-        case 'e': {
-            auto items = popToMark();
-            auto& list = top();
-            if (list->kind != Kind::List || list->sealed || list->items.size() + items.size() > kMaxContainerItems)
-                fail("APPENDS to something that is not an open list");
-            for (auto& item : items) {
-                nestInto(*list, item);
-                list->items.push_back(std::move(item));
-            }
-            break;
-        }
-        case '}':
+    }
+
+    /// Lists and dicts: created empty, then filled before they are placed into another container.
+    bool stepContainer(unsigned char opcode)
+    {
+        switch (opcode) {
+        case ']': // EMPTY_LIST
+            push(makeValue(Kind::List));
+            return true;
+        case 'a': // APPEND
+            appendToList(popLast(1), "APPEND");
+            return true;
+        case 'e': // APPENDS
+            appendToList(popToMark(), "APPENDS");
+            return true;
+        case '}': // EMPTY_DICT
             push(makeValue(Kind::Dict));
-            break;
-        case 's': {
-            std::vector<ValuePtr> keyValue(2);
-            keyValue[1] = pop();
-            keyValue[0] = pop();
+            return true;
+        case 's': { // SETITEM
+            auto keyValue = popLast(2);
             setItems(top(), keyValue);
-            break;
+            return true;
         }
-        case 'u': {
+        case 'u': { // SETITEMS
             auto keyValues = popToMark();
             setItems(top(), keyValues);
-            break;
+            return true;
         }
-        case 'N':
+        case 'b': { // BUILD
+            auto state = pop();
+            auto& target = top();
+            // An OrderedDict from state_dict() carries its `_metadata` (module versions) as instance state; it is not
+            // needed to rebuild the tensors. Nothing else may receive state: BUILD is how pickles call __setstate__.
+            if (target->kind != Kind::Dict || state->kind != Kind::Dict)
+                fail(std::string("BUILD on a ") + kindName(target->kind) + " is not part of a state dict");
+            return true;
+        }
+        default:
+            return false;
+        }
+    }
+
+    /// LONG1: little-endian two's complement of n bytes.
+    std::int64_t readLong1()
+    {
+        const auto count = readLittleEndian(1);
+        if (count > 8)
+            fail("an integer of " + std::to_string(count) + " bytes is too large for a tensor shape");
+        std::uint64_t raw = count == 0 ? 0 : readLittleEndian(count);
+        if (count > 0 && count < 8 && (raw >> (8 * count - 1)) & 1)
+            raw |= ~std::uint64_t(0) << (8 * count); // sign-extend
+        return static_cast<std::int64_t>(raw);
+    }
+
+    bool stepScalar(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 'N': // NONE
             push(makeValue(Kind::None));
-            break;
-        case 0x88:
-        case 0x89: {
+            return true;
+        case 0x88: // NEWTRUE
+        case 0x89: { // NEWFALSE
             auto value = makeValue(Kind::Bool);
             value->integer = opcode == 0x88 ? 1 : 0;
             push(std::move(value));
-            break;
+            return true;
         }
-        case 'J':
+        case 'J': // BININT
             push(makeInt(static_cast<std::int32_t>(readLittleEndian(4))));
-            break;
-        case 'K':
+            return true;
+        case 'K': // BININT1
             push(makeInt(static_cast<std::int64_t>(readLittleEndian(1))));
-            break;
-        case 'M':
+            return true;
+        case 'M': // BININT2
             push(makeInt(static_cast<std::int64_t>(readLittleEndian(2))));
-            break;
-        case 0x8a: { // LONG1: little-endian two's complement of n bytes
-            const auto count = readLittleEndian(1);
-            if (count > 8)
-                fail("an integer of " + std::to_string(count) + " bytes is too large for a tensor shape");
-            std::uint64_t raw = count == 0 ? 0 : readLittleEndian(count);
-            if (count > 0 && count < 8 && (raw >> (8 * count - 1)) & 1)
-                raw |= ~std::uint64_t(0) << (8 * count); // sign-extend
-            push(makeInt(static_cast<std::int64_t>(raw)));
-            break;
+            return true;
+        case 0x8a: // LONG1
+            push(makeInt(readLong1()));
+            return true;
+        default:
+            return false;
         }
-        case 'X':
-            pushString(take(readLittleEndian(4)));
-            break;
-        case 0x8c:
+    }
+
+    /// Text and bytes alike become strings; the opcode says how many bytes its length takes.
+    bool stepString(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 0x8c: // SHORT_BINUNICODE
+        case 'U': // SHORT_BINSTRING
+        case 'C': // SHORT_BINBYTES
             pushString(take(readLittleEndian(1)));
-            break;
-        case 0x8d:
+            return true;
+        case 'X': // BINUNICODE
+        case 'T': // BINSTRING
+        case 'B': // BINBYTES
+            pushString(take(readLittleEndian(4)));
+            return true;
+        case 0x8d: // BINUNICODE8
             pushString(take(readLittleEndian(8)));
-            break;
-        case 'T':
-            pushString(take(readLittleEndian(4)));
-            break;
-        case 'U':
-            pushString(take(readLittleEndian(1)));
-            break;
-        case 'B':
-            pushString(take(readLittleEndian(4)));
-            break;
-        case 'C':
-            pushString(take(readLittleEndian(1)));
-            break;
-        case 'q':
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    bool stepMemo(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 'q': // BINPUT
             memoPut(readLittleEndian(1));
-            break;
-        case 'r':
+            return true;
+        case 'r': // LONG_BINPUT
             memoPut(readLittleEndian(4));
-            break;
-        case 0x94:
+            return true;
+        case 0x94: // MEMOIZE
             memoPut(m_memo.size());
-            break;
-        case 'h':
+            return true;
+        case 'h': // BINGET
             memoGet(readLittleEndian(1));
-            break;
-        case 'j':
+            return true;
+        case 'j': // LONG_BINGET
             memoGet(readLittleEndian(4));
-            break;
-        case 'c': {
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    bool stepCall(unsigned char opcode)
+    {
+        switch (opcode) {
+        case 'c': { // GLOBAL
             const auto module = readLine();
             const auto name = readLine();
             pushGlobal(module, name);
-            break;
+            return true;
         }
         case 0x93: { // STACK_GLOBAL
             auto name = pop();
@@ -431,31 +488,19 @@ private:
             if (module->kind != Kind::String || name->kind != Kind::String)
                 fail("STACK_GLOBAL with non-string names");
             pushGlobal(module->text, name->text);
-            break;
+            return true;
         }
-        case 'Q':
+        case 'Q': // BINPERSID
             push(persistentLoad(pop()));
-            break;
-        case 'R': {
+            return true;
+        case 'R': { // REDUCE
             auto arguments = pop();
             auto callable = pop();
             push(reduce(callable, arguments));
-            break;
+            return true;
         }
-        case 'b': {
-            auto state = pop();
-            auto& target = top();
-            // An OrderedDict from state_dict() carries its `_metadata` (module versions) as instance state; it is not
-            // needed to rebuild the tensors. Nothing else may receive state: BUILD is how pickles call __setstate__.
-            if (target->kind != Kind::Dict || state->kind != Kind::Dict)
-                fail(std::string("BUILD on a ") + kindName(target->kind) + " is not part of a state dict");
-            break;
-        }
-        default: {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "0x%02x", opcode);
-            fail(std::string("opcode ") + hex + " is not allowed in a weights-only state dict");
-        }
+        default:
+            return false;
         }
     }
 
@@ -641,50 +686,12 @@ WeightsUnpickler::Result WeightsUnpickler::parse(std::string_view pickle, const 
 
 int WeightsUnpickler::elementSize(ElementType type)
 {
-    switch (type) {
-    case ElementType::Float64:
-    case ElementType::Int64:
-        return 8;
-    case ElementType::Float32:
-    case ElementType::Int32:
-        return 4;
-    case ElementType::Float16:
-    case ElementType::BFloat16:
-    case ElementType::Int16:
-        return 2;
-    case ElementType::Int8:
-    case ElementType::UInt8:
-    case ElementType::Bool:
-        return 1;
-    }
-    return 1;
+    return factsOf(type).size;
 }
 
 std::string WeightsUnpickler::typeName(ElementType type)
 {
-    switch (type) {
-    case ElementType::Float32:
-        return "float32";
-    case ElementType::Float16:
-        return "float16";
-    case ElementType::BFloat16:
-        return "bfloat16";
-    case ElementType::Float64:
-        return "float64";
-    case ElementType::Int64:
-        return "int64";
-    case ElementType::Int32:
-        return "int32";
-    case ElementType::Int16:
-        return "int16";
-    case ElementType::Int8:
-        return "int8";
-    case ElementType::UInt8:
-        return "uint8";
-    case ElementType::Bool:
-        return "bool";
-    }
-    return "unknown";
+    return factsOf(type).name;
 }
 
 } // namespace lrclr::internal

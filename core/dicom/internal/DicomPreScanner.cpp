@@ -1,4 +1,4 @@
-#include "core/study/internal/DicomPreScanner.h"
+#include "core/dicom/internal/DicomPreScanner.h"
 
 #include <algorithm>
 #include <cstring>
@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include <zlib.h>
+
+#include <QFile>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctag.h>
@@ -330,6 +332,20 @@ DicomPreScanner::Result DicomPreScanner::scan(
             = static_cast<std::size_t>(dataset.data() - file.data()) + scanner.pixelDataOffset();
         result.nativePixelDataLength = scanner.pixelDataLength();
     }
+    return result;
+}
+
+DicomPreScanner::Result DicomPreScanner::scanMapped(QFile& file, int maximumDepth, std::size_t maximumInflatedBytes)
+{
+    uchar* mapped = file.map(0, file.size());
+    if (!mapped) {
+        Result refused;
+        refused.problem = "cannot map the file: " + file.errorString().toStdString();
+        return refused;
+    }
+    Result result = scan(std::span<const std::uint8_t>(mapped, static_cast<std::size_t>(file.size())), maximumDepth,
+        maximumInflatedBytes);
+    file.unmap(mapped);
     return result;
 }
 

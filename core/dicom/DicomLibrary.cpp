@@ -1,4 +1,4 @@
-#include "core/study/DicomLibrary.h"
+#include "core/dicom/DicomLibrary.h"
 
 #include <mutex>
 #include <vector>
@@ -14,7 +14,7 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
-#include "core/study/internal/DicomDictionaryLoader.h"
+#include "core/dicom/internal/DicomDictionaryLoader.h"
 
 namespace lrclr {
 

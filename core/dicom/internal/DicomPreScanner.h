@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+class QFile;
+
 namespace lrclr::internal {
 
 /// Walks the raw bytes of a DICOM file (Part 10 or bare dataset) without building anything, before DCMTK parses it:
@@ -28,6 +30,9 @@ public:
 
     /// `maximumDepth`: deepest sequence nesting accepted; `maximumInflatedBytes`: cap for deflated datasets.
     static Result scan(std::span<const std::uint8_t> file, int maximumDepth, std::size_t maximumInflatedBytes);
+    /// Scans the open `file` through a memory map, so the pages of pixel data the scan jumps over are never read.
+    /// A file that cannot be mapped is refused with "cannot map the file: <reason>".
+    static Result scanMapped(QFile& file, int maximumDepth, std::size_t maximumInflatedBytes);
 };
 
 } // namespace lrclr::internal

@@ -1,4 +1,4 @@
-#include "core/study/internal/DicomDictionaryLoader.h"
+#include "core/dicom/internal/DicomDictionaryLoader.h"
 
 #include <algorithm>
 #include <array>
