@@ -132,6 +132,20 @@ std::vector<ModelManifest::Calibration::Finding> fitFindings(
     return findings;
 }
 
+/// Stores `calibration` in the model's manifest.json and says so.
+void writeCalibration(const std::string& model, const ModelManifest::Calibration& calibration, std::size_t studies)
+{
+    const auto fitted = std::count_if(calibration.findings.begin(), calibration.findings.end(),
+        [](const ModelManifest::Calibration::Finding& finding) { return finding.calibrated; });
+    // Re-open (and re-verify) the directory just before writing, so the rest of the manifest is current.
+    auto manifest = ModelDirectory::open(model).manifest();
+    manifest.calibration = calibration;
+    ModelDirectory::writeManifest(model, manifest);
+    std::printf("calibrated %d of %zu findings on %zu studies (split %s, in-sample figures above); wrote %s/%s\n",
+        static_cast<int>(fitted), calibration.findings.size(), studies, calibration.split.c_str(), model.c_str(),
+        ModelDirectory::kManifestName);
+}
+
 } // namespace
 
 CalibrateCommand::CalibrateCommand()
@@ -190,16 +204,7 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
     calibration.manifest = manifestPath;
     calibration.date = utcNow();
     calibration.findings = fitFindings(collectSamples(job, model, *parsedPolicy, quiet), fitting);
-    const auto fitted = std::count_if(calibration.findings.begin(), calibration.findings.end(),
-        [](const ModelManifest::Calibration::Finding& finding) { return finding.calibrated; });
-
-    // Re-open (and re-verify) the directory just before writing, so the rest of the manifest is current.
-    auto manifest = ModelDirectory::open(model).manifest();
-    manifest.calibration = calibration;
-    ModelDirectory::writeManifest(model, manifest);
-    std::printf("calibrated %d of %zu findings on %zu studies (split %s, in-sample figures above); wrote %s/%s\n",
-        static_cast<int>(fitted), calibration.findings.size(), studies, evaluation.split.c_str(), model.c_str(),
-        ModelDirectory::kManifestName);
+    writeCalibration(model, calibration, studies);
     return 0;
 }
 

@@ -85,6 +85,57 @@ std::string studyLine(const std::string& run, const ManifestEntry& entry, const 
     }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+/// What the options of `lrclr evaluate` say.
+struct Settings {
+    std::string manifestPath;
+    std::string model;
+    std::string output;
+    std::vector<std::string> compare;
+    std::vector<std::string> names;
+    ModelEvaluation::Options evaluation;
+    std::string device;
+    std::string policy = "ignore";
+    std::string title = "LRCLR evaluation";
+    int threads = 0;
+};
+
+void describeOptions(CommandOptions& options, Settings& settings)
+{
+    namespace po = boost::program_options;
+    auto& evaluation = settings.evaluation;
+    options.add()("manifest,m", po::value(&settings.manifestPath), "dataset manifest (JSONL)")(
+        "model", po::value(&settings.model), "model directory")(
+        "out,o", po::value(&settings.output), "output folder (created): results.json, report.html, studies.jsonl")(
+        "split", po::value(&evaluation.split)->default_value("test"), "train, validate, test, or all")("limit",
+        po::value(&evaluation.limit)->default_value(0), "evaluate at most N studies of the split (0: all)")("bootstrap",
+        po::value(&evaluation.evaluator.bootstrapSamples)->default_value(1000),
+        "bootstrap samples for the AUC intervals")("seed", po::value(&evaluation.evaluator.seed)->default_value(0),
+        "bootstrap seed")("compare", po::value(&settings.compare)->composing(),
+        "another model directory evaluated on the same studies, shown side by side and compared with --model "
+        "(paired bootstrap differences; repeatable)")("name", po::value(&settings.names)->composing(),
+        "run name of --model, then of each --compare in order (repeatable; default: the model's own name)")("uncertain",
+        po::value(&settings.policy)->default_value("ignore"),
+        "uncertain (-1) labels: ignore, ones or zeros")("examples",
+        po::value(&evaluation.evaluator.examples)->default_value(6), "example overlays per run in the report")(
+        "no-attention", "score only the similarity maps, not the attention maps")(
+        "skip-bad", "skip unreadable manifest rows and images (counted in the results) instead of failing")(
+        "title", po::value(&settings.title)->default_value(settings.title), "report title");
+    options.addDevice(settings.device);
+    options.addThreads(settings.threads);
+    options.add()("quiet,q", "no progress");
+}
+
+/// --model, then each --compare, named by --name in order (the rest by their own names).
+std::vector<ModelEvaluation::Model> modelsToEvaluate(const Settings& settings)
+{
+    std::vector<ModelEvaluation::Model> models { { settings.model, {} } };
+    for (const auto& other : settings.compare)
+        models.push_back({ other, {} });
+    for (std::size_t i = 0; i < settings.names.size(); ++i)
+        models[i].name = settings.names[i];
+    return models;
+}
+
 /// The progress line on stderr: on a terminal one line updated in place, in a log one line per 10 %.
 class ProgressLine {
 public:
@@ -165,76 +216,44 @@ EvaluateCommand::EvaluateCommand()
 
 int EvaluateCommand::run(const std::vector<std::string>& arguments)
 {
-    namespace po = boost::program_options;
     CommandOptions options(name(),
         "lrclr evaluate --manifest M --model DIR --out DIR [--split test] [--limit N] [--bootstrap 1000]\n"
         "               [--compare DIR]... [--device auto|cpu|cuda]\n"
         "Zero-shot AUC per finding (bootstrap 95 % CIs), grounding of the sentence heatmaps against the manifest's\n"
         "boxes (pointing game, CNR, mIoU), image<->report retrieval; writes results.json, report.html and "
         "studies.jsonl");
-    std::string manifestPath;
-    std::string model;
-    std::string output;
-    std::vector<std::string> compare;
-    std::vector<std::string> names;
-    ModelEvaluation::Options evaluation;
-    std::string device;
-    std::string policy = "ignore";
-    std::string title = "LRCLR evaluation";
-    int threads = 0;
-    options.add()("manifest,m", po::value(&manifestPath), "dataset manifest (JSONL)")(
-        "model", po::value(&model), "model directory")(
-        "out,o", po::value(&output), "output folder (created): results.json, report.html, studies.jsonl")(
-        "split", po::value(&evaluation.split)->default_value("test"), "train, validate, test, or all")("limit",
-        po::value(&evaluation.limit)->default_value(0), "evaluate at most N studies of the split (0: all)")("bootstrap",
-        po::value(&evaluation.evaluator.bootstrapSamples)->default_value(1000),
-        "bootstrap samples for the AUC intervals")("seed", po::value(&evaluation.evaluator.seed)->default_value(0),
-        "bootstrap seed")("compare", po::value(&compare)->composing(),
-        "another model directory evaluated on the same studies, shown side by side and compared with --model "
-        "(paired bootstrap differences; repeatable)")("name", po::value(&names)->composing(),
-        "run name of --model, then of each --compare in order (repeatable; default: the model's own name)")("uncertain",
-        po::value(&policy)->default_value("ignore"), "uncertain (-1) labels: ignore, ones or zeros")("examples",
-        po::value(&evaluation.evaluator.examples)->default_value(6), "example overlays per run in the report")(
-        "no-attention", "score only the similarity maps, not the attention maps")(
-        "skip-bad", "skip unreadable manifest rows and images (counted in the results) instead of failing")(
-        "title", po::value(&title)->default_value(title), "report title");
-    options.addDevice(device);
-    options.addThreads(threads);
-    options.add()("quiet,q", "no progress");
+    Settings settings;
+    describeOptions(options, settings);
     if (const auto exitCode = options.parse(arguments))
         return *exitCode;
-    if (manifestPath.empty() || model.empty() || output.empty())
+    if (settings.manifestPath.empty() || settings.model.empty() || settings.output.empty())
         return options.usageError("needs --manifest, --model and --out");
-    const auto parsedPolicy = Observations::parsePolicy(policy);
-    if (!parsedPolicy || !ModelDevice::isKnown(device) || evaluation.limit < 0
-        || evaluation.evaluator.bootstrapSamples < 0 || names.size() > compare.size() + 1)
+    auto& evaluation = settings.evaluation;
+    const auto parsedPolicy = Observations::parsePolicy(settings.policy);
+    if (!parsedPolicy || !ModelDevice::isKnown(settings.device) || evaluation.limit < 0
+        || evaluation.evaluator.bootstrapSamples < 0 || settings.names.size() > settings.compare.size() + 1)
         return options.error("bad --uncertain, --device, --limit, --bootstrap or too many --name", 2);
     evaluation.evaluator.uncertaintyPolicy = *parsedPolicy;
     evaluation.skipBad = options.has("skip-bad");
     evaluation.attentionGrounding = !options.has("no-attention");
-    evaluation.model.threads = threads;
-    evaluation.model.device = ModelDevice::fromName(device);
-
-    std::vector<ModelEvaluation::Model> models { { model, {} } };
-    for (const auto& other : compare)
-        models.push_back({ other, {} });
-    for (std::size_t i = 0; i < names.size(); ++i)
-        models[i].name = names[i];
+    evaluation.model.threads = settings.threads;
+    evaluation.model.device = ModelDevice::fromName(settings.device);
+    const auto models = modelsToEvaluate(settings);
 
     const bool quiet = options.has("quiet");
     ProgressLine progressLine(quiet);
     try {
         ModelEvaluation job(evaluation);
-        job.loadManifest(manifestPath);
+        job.loadManifest(settings.manifestPath);
         if (!quiet)
             std::fprintf(stderr, "lrclr evaluate: %zu studies (split %s), %zu model(s)\n",
                 job.studies().entries().size(), evaluation.split.c_str(), models.size());
-        std::filesystem::create_directories(output);
-        const auto studiesPath = (std::filesystem::path(output) / "studies.jsonl").string();
+        std::filesystem::create_directories(settings.output);
+        const auto studiesPath = (std::filesystem::path(settings.output) / "studies.jsonl").string();
         auto results = evaluate(job, models, studiesPath, progressLine);
-        results.title = title;
-        EvaluationReportWriter::write(results, output);
-        printResults(results, output, studiesPath);
+        results.title = settings.title;
+        EvaluationReportWriter::write(results, settings.output);
+        printResults(results, settings.output, studiesPath);
         return 0;
     } catch (const std::exception& error) {
         if (progressLine.isOpen())
