@@ -12,8 +12,9 @@
 #include <QImage>
 #include <QString>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
+#include "app/cli/ModelCommands.h"
+#include "app/cli/ModelDevice.h"
 #include "app/cli/ModelInput.h"
 #include "core/model/AnalysisJson.h"
 #include "core/model/LrclrModel.h"
@@ -69,40 +70,32 @@ AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, con
 
 } // namespace
 
+AnalyzeCommand::AnalyzeCommand()
+    : Command("analyze", std::string(modelCommandSummary("analyze")))
+{
+}
+
 int AnalyzeCommand::run(const std::vector<std::string>& arguments)
 {
     namespace po = boost::program_options;
-    po::options_description options("lrclr analyze --model DIR IMAGE [--report FILE] [--text T]... --out DIR");
-    options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "model directory")(
+    CommandOptions options(name(), "lrclr analyze --model DIR IMAGE [--report FILE] [--text T]... --out DIR");
+    std::string device;
+    options.add()("model", po::value<std::string>(), "model directory")(
         "image", po::value<std::string>(), "image file (DICOM, PNG, JPEG, ...)")(
         "report", po::value<std::string>(), "plain-text report; each sentence is grounded")(
         "text", po::value<std::vector<std::string>>(), "extra sentence to ground (repeatable)")(
         "out", po::value<std::string>(), "output folder (created): analysis.json, heatmap PNGs and .npy files")(
-        "no-heatmaps", "write only analysis.json")("device", po::value<std::string>()->default_value("auto"),
-        "auto, cpu or cuda")("quiet,q", "do not print the JSON");
-    po::positional_options_description positional;
-    positional.add("image", 1);
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr analyze: " << error.what() << '\n' << options;
-        return 2;
-    }
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
-    }
-    if (!values.count("model") || !values.count("image") || !values.count("out")) {
-        std::cerr << "lrclr analyze: needs --model, an IMAGE and --out\n" << options;
-        return 2;
-    }
+        "no-heatmaps", "write only analysis.json");
+    options.addDevice(device);
+    options.add()("quiet,q", "do not print the JSON");
+    options.addPositional("image");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    const auto& values = options.values();
+    if (!values.count("model") || !values.count("image") || !values.count("out"))
+        return options.usageError("needs --model, an IMAGE and --out");
     LrclrModel::Options modelOptions;
-    const auto device = values["device"].as<std::string>();
-    modelOptions.device = device == "cpu" ? LrclrModel::Options::Device::Cpu
-        : device == "cuda"                ? LrclrModel::Options::Device::Cuda
-                                          : LrclrModel::Options::Device::Automatic;
+    modelOptions.device = ModelDevice::fromName(device);
     try {
         const auto image = ModelInput::readImage(values["image"].as<std::string>());
         std::vector<ModelInput::Sentence> sentences;

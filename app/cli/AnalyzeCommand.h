@@ -1,17 +1,15 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
-#include "app/cli/ModelCommands.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
 /// `lrclr analyze --model DIR IMAGE [--report FILE] [--text T]... --out DIR`: the full LRCLR analysis — zero-shot
 /// finding probabilities, selected regions, each report sentence grounded to regions — written as analysis.json
 /// (AnalysisJson's schema, also printed) plus every heatmap at the original resolution as PNG and float32 .npy.
-class AnalyzeCommand : public ICommand {
+class AnalyzeCommand : public Command {
 public:
-    std::string name() const override { return "analyze"; }
-    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    AnalyzeCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

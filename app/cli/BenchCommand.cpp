@@ -23,13 +23,12 @@
 #include <QDir>
 #include <QTemporaryDir>
 
-#include <boost/program_options.hpp>
-
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
 
+#include "app/cli/CommandOptions.h"
 #include "core/study/DicomImageReader.h"
 #include "core/dicom/DicomLibrary.h"
 #include "core/study/DisplayPipeline.h"
@@ -194,27 +193,24 @@ void printHeader(const std::string& title, const char* ours = "lrclr", const cha
               << std::setw(36) << "" << std::setw(26) << "CPU ms (primary)" << std::setw(26) << "wall ms" << '\n';
 }
 
-int benchStudy(int size, int runs, const QString& directory)
+/// One compressed form of the benchmark image, and the DCMTK tool that renders it.
+struct Case {
+    std::string name;
+    std::string file;
+    std::vector<std::string> encoder;
+    std::string dcmtkTool;
+    std::string goal;
+};
+
+/// Writes the uncompressed image and its compressed copies (with DCMTK's encoders) into `folder`; returns the cases,
+/// or an empty list after printing why not.
+std::vector<Case> writeCases(const std::string& folder, int size)
 {
-    DicomLibrary::initialize();
-    const std::string folder = QDir(directory).absolutePath().toStdString() + '/';
-    const std::string self = QFile::symLinkTarget(QStringLiteral("/proc/self/exe")).toStdString();
-    std::cout
-        << "Study benchmark: " << size << " x " << size << " 12-bit CR, median of " << runs
-        << " runs after one warm-up; load average " << loadAverage() << "\n"
-        << "Job: DICOM file -> window 2048/4096 -> 8-bit binary PGM on disk (both sides write the same format)\n\n";
     const std::string uncompressed = folder + "cr-uncompressed.dcm";
     if (const std::string error = SyntheticRadiograph::writeDicom(uncompressed, size); !error.empty()) {
         std::cerr << "lrclr bench: " << error << '\n';
-        return 1;
+        return {};
     }
-    struct Case {
-        std::string name;
-        std::string file;
-        std::vector<std::string> encoder;
-        std::string dcmtkTool;
-        std::string goal;
-    };
     std::vector<Case> cases = {
         { "uncompressed", uncompressed, {}, "dcmj2pnm", "goal <= 0.50x" },
         { "RLE", folder + "cr-rle.dcm", { "dcmcrle" }, "dcmj2pnm", "goal <= 1.00x" },
@@ -229,10 +225,16 @@ int benchStudy(int size, int runs, const QString& directory)
         command.push_back(c.file);
         if (runQuietly(command) != 0) {
             std::cerr << "lrclr bench: " << c.encoder.front() << " failed (is dcmtk installed?)\n";
-            return 1;
+            return {};
         }
     }
+    return cases;
+}
 
+/// `lrclr render` against the DCMTK tool, each as a process, with and without their start-up time.
+void benchProcesses(const std::vector<Case>& cases, const std::string& folder, int size, int runs)
+{
+    const std::string self = QFile::symLinkTarget(QStringLiteral("/proc/self/exe")).toStdString();
     const Timing ourStartup = timeProcess({ self, "--help" }, runs);
     const Timing dcmtkStartup = timeProcess({ "dcmj2pnm", "--version" }, runs);
     std::cout << "CPU time is the primary measure (the machine may be shared); wall time is shown too.\n\n";
@@ -251,7 +253,11 @@ int benchStudy(int size, int runs, const QString& directory)
         std::cout << "    outputs differ by at most "
                   << largestDifference(ours, theirs, static_cast<std::size_t>(size) * size) << " gray level(s)\n";
     }
+}
 
+/// The same job in this process: lrclr's reader, pipeline and writer against DCMTK's DicomImage.
+void benchInProcess(const std::vector<Case>& cases, const std::string& folder, int runs)
+{
     std::cout
         << "\nIn-process: lrclr's reader + pipeline + writer vs DCMTK's DicomImage + writeRawPPM (dcmj2pnm's code)\n";
     printHeader("Same job, one process");
@@ -260,116 +266,135 @@ int benchStudy(int size, int runs, const QString& directory)
         const Timing dcmtk = timeInProcess(&renderWithDcmtk, c.file, folder + "inprocess-dcmtk.pgm", runs);
         printRow(c.name, lrclr, dcmtk, c.goal);
     }
+}
 
+constexpr int windowLevelRepetitions = 30;
+
+/// Median time of re-rendering `image` with a new window (what one mouse move of a drag does) in `bands` row bands
+/// (0: the default number); the last frame stays in `frame`.
+Timing timeRenders(const XrayImage& image, std::size_t bands, DisplayFrame& frame)
+{
+    DisplayPipeline pipeline(image);
+    pipeline.setRenderBands(bands);
+    pipeline.renderInto(frame);
+    std::vector<double> walls, cpus;
+    for (int i = 0; i < windowLevelRepetitions; ++i) {
+        const auto start = Clock::now();
+        const double cpuStart = processCpuMilliseconds();
+        pipeline.setWindow(1500.0 + 10.0 * i, 2000.0 + 20.0 * i);
+        pipeline.renderInto(frame);
+        cpus.push_back(processCpuMilliseconds() - cpuStart);
+        walls.push_back(millisecondsSince(start));
+    }
+    return Timing { median(walls), median(cpus) };
+}
+
+/// Median time of copying `bytes` bytes from `source` into `target` with memcpy.
+Timing timeCopies(std::uint8_t* target, const void* source, std::size_t bytes)
+{
+    std::vector<double> walls, cpus;
+    for (int i = 0; i < windowLevelRepetitions; ++i) {
+        const auto start = Clock::now();
+        const double cpuStart = processCpuMilliseconds();
+        std::memcpy(target, source, bytes);
+        cpus.push_back(processCpuMilliseconds() - cpuStart);
+        walls.push_back(millisecondsSince(start));
+    }
+    return Timing { median(walls), median(cpus) };
+}
+
+/// Window/level on the loaded frame against a memcpy of the same bytes; returns the exit code (1 when the banded
+/// render differs from the one-thread render).
+int benchWindowLevel(const std::string& file)
+{
     DicomImageReader reader;
     XrayImage image;
-    if (!reader.read(uncompressed, image)) {
+    if (!reader.read(file, image)) {
         std::cerr << "lrclr bench: " << reader.errorString() << '\n';
         return 1;
     }
-    const int repetitions = 30;
     // A render maps row bands on several threads (all joined before it returns): CPU time then adds up the threads,
     // so one band gives the CPU comparison, the default number of bands the wall-clock one (what a drag feels like).
-    const auto timeRenders = [&](std::size_t bands, DisplayFrame& frame) {
-        DisplayPipeline pipeline(image);
-        pipeline.setRenderBands(bands);
-        pipeline.renderInto(frame);
-        std::vector<double> walls, cpus;
-        for (int i = 0; i < repetitions; ++i) {
-            const auto start = Clock::now();
-            const double cpuStart = processCpuMilliseconds();
-            pipeline.setWindow(1500.0 + 10.0 * i, 2000.0 + 20.0 * i); // what one mouse move of a drag does
-            pipeline.renderInto(frame);
-            cpus.push_back(processCpuMilliseconds() - cpuStart);
-            walls.push_back(millisecondsSince(start));
-        }
-        return Timing { median(walls), median(cpus) };
-    };
     DisplayFrame frame, bandedFrame;
-    const Timing oneBand = timeRenders(1, frame);
-    const Timing banded = timeRenders(0, bandedFrame);
+    const Timing oneBand = timeRenders(image, 1, frame);
+    const Timing banded = timeRenders(image, 0, bandedFrame);
     const bool identical = frame.bytes.size() == bandedFrame.bytes.size()
         && std::equal(frame.bytes.begin(), frame.bytes.end(), bandedFrame.bytes.begin());
     const auto input = image.unsigned16();
     const std::size_t storedBytes = input.size() * sizeof(std::uint16_t);
     std::vector<std::uint8_t> target(storedBytes, 1);
-    std::vector<double> copyTimes, copyCpu, copyOutputTimes, copyOutputCpu;
-    for (int i = 0; i < repetitions; ++i) {
-        auto start = Clock::now();
-        double cpuStart = processCpuMilliseconds();
-        std::memcpy(target.data(), input.data(), storedBytes);
-        copyCpu.push_back(processCpuMilliseconds() - cpuStart);
-        copyTimes.push_back(millisecondsSince(start));
-        start = Clock::now();
-        cpuStart = processCpuMilliseconds();
-        std::memcpy(target.data(), frame.bytes.data(), frame.bytes.size());
-        copyOutputCpu.push_back(processCpuMilliseconds() - cpuStart);
-        copyOutputTimes.push_back(millisecondsSince(start));
-    }
+    const Timing copy16 = timeCopies(target.data(), input.data(), storedBytes);
+    const Timing copyOutput = timeCopies(target.data(), frame.bytes.data(), frame.bytes.size());
     volatile std::uint8_t sink = target[target.size() / 2] ^ frame.bytes[frame.bytes.size() / 3];
     (void)sink;
     const std::size_t bands = DisplayPipeline(image).renderBands();
-    std::cout << "\nWindow/level: setWindow + renderInto on the loaded frame vs memcpy (median of " << repetitions
-              << "); " << bands << " band(s) by default on " << std::thread::hardware_concurrency()
-              << " core(s), frames " << (identical ? "identical" : "DIFFERENT") << " with 1 and " << bands
-              << " band(s)\n";
+    std::cout << "\nWindow/level: setWindow + renderInto on the loaded frame vs memcpy (median of "
+              << windowLevelRepetitions << "); " << bands << " band(s) by default on "
+              << std::thread::hardware_concurrency() << " core(s), frames " << (identical ? "identical" : "DIFFERENT")
+              << " with 1 and " << bands << " band(s)\n";
     printHeader("Re-render of the loaded frame", "render", "memcpy");
-    const Timing copy16 { median(copyTimes), median(copyCpu) };
     printRow("1 band vs memcpy, 16-bit frame", oneBand, copy16, "goal <= 2.00x");
     printRow(std::to_string(bands) + " bands vs memcpy, 16-bit frame", banded, copy16, "goal <= 2.00x (wall)");
-    printRow("1 band vs memcpy, 8-bit output", oneBand, { median(copyOutputTimes), median(copyOutputCpu) }, "");
+    printRow("1 band vs memcpy, 8-bit output", oneBand, copyOutput, "");
     if (!identical) {
         std::cerr << "lrclr bench: the banded render differs from the one-thread render\n";
         return 1;
     }
+    return 0;
+}
+
+int benchStudy(int size, int runs, const QString& directory)
+{
+    DicomLibrary::initialize();
+    const std::string folder = QDir(directory).absolutePath().toStdString() + '/';
+    std::cout
+        << "Study benchmark: " << size << " x " << size << " 12-bit CR, median of " << runs
+        << " runs after one warm-up; load average " << loadAverage() << "\n"
+        << "Job: DICOM file -> window 2048/4096 -> 8-bit binary PGM on disk (both sides write the same format)\n\n";
+    const std::vector<Case> cases = writeCases(folder, size);
+    if (cases.empty())
+        return 1;
+    benchProcesses(cases, folder, size, runs);
+    benchInProcess(cases, folder, runs);
+    if (const int exitCode = benchWindowLevel(cases.front().file); exitCode != 0)
+        return exitCode;
     std::cout << "\nLoad average at the end: " << loadAverage() << '\n';
     return 0;
 }
 
 } // namespace
 
+BenchCommand::BenchCommand()
+    : Command("bench", "Benchmarks: `bench study` times rendering against DCMTK's tools")
+{
+}
+
 int BenchCommand::run(const std::vector<std::string>& arguments)
 {
     namespace po = boost::program_options;
-    po::options_description options("lrclr bench study [options]");
-    options.add_options()("help,h", "show this help")("size", po::value<int>()->default_value(3000),
-        "image width and height")("runs", po::value<int>()->default_value(5), "timed runs per measurement")(
+    CommandOptions options(name(), "lrclr bench study [options]");
+    options.add()("size", po::value<int>()->default_value(3000), "image width and height")(
+        "runs", po::value<int>()->default_value(5), "timed runs per measurement")(
         "directory", po::value<std::string>(), "folder for the generated files (default: a temporary one)");
-    po::options_description hidden;
-    hidden.add_options()("suite", po::value<std::string>());
-    po::options_description all;
-    all.add(options).add(hidden);
-    po::positional_options_description positional;
-    positional.add("suite", 1);
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr bench: " << error.what() << '\n';
+    options.addHidden()("suite", po::value<std::string>());
+    options.addPositional("suite");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    if (!options.has("suite")) {
+        options.printHelp(std::cout);
         return 2;
     }
-    if (values.count("help") || !values.count("suite")) {
-        std::cout << options;
-        return values.count("help") ? 0 : 2;
-    }
-    if (values["suite"].as<std::string>() != "study") {
-        std::cerr << "lrclr bench: unknown suite '" << values["suite"].as<std::string>() << "' (known: study)\n";
-        return 2;
-    }
-    const int size = values["size"].as<int>();
-    const int runs = values["runs"].as<int>();
-    if (size < 16 || size > 8192 || runs < 1) {
-        std::cerr << "lrclr bench: --size must be 16..8192 and --runs at least 1\n";
-        return 2;
-    }
+    const auto suite = options.value<std::string>("suite");
+    if (suite != "study")
+        return options.error("unknown suite '" + suite + "' (known: study)", 2);
+    const int size = options.value<int>("size");
+    const int runs = options.value<int>("runs");
+    if (size < 16 || size > 8192 || runs < 1)
+        return options.error("--size must be 16..8192 and --runs at least 1", 2);
     QTemporaryDir temporary;
-    const QString directory
-        = values.count("directory") ? QString::fromStdString(values["directory"].as<std::string>()) : temporary.path();
-    if (!QDir().mkpath(directory)) {
-        std::cerr << "lrclr bench: cannot create " << directory.toStdString() << '\n';
-        return 1;
-    }
+    const QString directory = QString::fromStdString(options.valueOr("directory", temporary.path().toStdString()));
+    if (!QDir().mkpath(directory))
+        return options.error("cannot create " + directory.toStdString(), 1);
     return benchStudy(size, runs, directory);
 }
 

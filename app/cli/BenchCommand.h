@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
@@ -9,10 +9,9 @@ namespace lrclr::cli {
 /// dcmj2pnm / dcml2pnm doing the same job (file -> windowed 8-bit binary PGM on disk), both as processes and
 /// in-process, and a window/level re-render of the loaded frame against a memcpy of the same bytes. Prints ratios;
 /// asserts nothing.
-class BenchCommand : public ICommand {
+class BenchCommand : public Command {
 public:
-    std::string name() const override { return "bench"; }
-    std::string summary() const override { return "Benchmarks: `bench study` times rendering against DCMTK's tools"; }
+    BenchCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
-#include "app/cli/ModelCommands.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
@@ -9,10 +8,9 @@ namespace lrclr::cli {
 /// split of a dataset manifest (ModelEvaluation, findings only), fits each finding's Platt scaling and Youden
 /// threshold (FindingCalibrator) and writes them into the model's manifest.json as "calibration" (atomically; the
 /// manifest is not covered by the SHA-256s). LrclrModel applies it to every analysis afterwards.
-class CalibrateCommand : public ICommand {
+class CalibrateCommand : public Command {
 public:
-    std::string name() const override { return "calibrate"; }
-    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    CalibrateCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

@@ -11,8 +11,7 @@
 namespace lrclr::cli {
 
 DelegatedCommand::DelegatedCommand(std::string name, std::string summary, std::string executable)
-    : m_name(std::move(name))
-    , m_summary(std::move(summary))
+    : Command(std::move(name), std::move(summary))
     , m_executable(std::move(executable))
 {
 }
@@ -22,12 +21,12 @@ int DelegatedCommand::run(const std::vector<std::string>& arguments)
     std::error_code error;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
     if (error) {
-        std::cerr << "lrclr " << m_name << ": cannot locate this executable: " << error.message() << '\n';
+        std::cerr << "lrclr " << name() << ": cannot locate this executable: " << error.message() << '\n';
         return 1;
     }
     const std::string program = (self.parent_path() / m_executable).string();
 
-    std::vector<std::string> words { program, m_name };
+    std::vector<std::string> words { program, name() };
     words.insert(words.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
     argv.reserve(words.size() + 1);
@@ -37,7 +36,7 @@ int DelegatedCommand::run(const std::vector<std::string>& arguments)
 
     std::cout.flush();
     execv(program.c_str(), argv.data());
-    std::cerr << "lrclr " << m_name << ": cannot run " << program << ": " << std::strerror(errno) << '\n';
+    std::cerr << "lrclr " << name() << ": cannot run " << program << ": " << std::strerror(errno) << '\n';
     return 1;
 }
 

@@ -1,16 +1,14 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
-#include "app/cli/ModelCommands.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
 /// `lrclr encode --model DIR (--image FILE | --tensor x.npy) [--text "..."]... [--json]`: CLIP embeddings of an
 /// image (global and every visual token) and of texts (with their token ids), as JSON or a short summary.
-class EncodeCommand : public ICommand {
+class EncodeCommand : public Command {
 public:
-    std::string name() const override { return "encode"; }
-    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    EncodeCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

@@ -8,9 +8,11 @@
 
 #include <unistd.h>
 
-#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/CommandOptions.h"
+#include "app/cli/ModelCommands.h"
+#include "app/cli/ModelDevice.h"
 #include "training/EvaluationReportWriter.h"
 #include "training/ModelEvaluation.h"
 #include "training/Observations.h"
@@ -83,141 +85,180 @@ std::string studyLine(const std::string& run, const ManifestEntry& entry, const 
     }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-} // namespace
-
-int EvaluateCommand::run(const std::vector<std::string>& arguments)
-{
-    namespace po = boost::program_options;
-    po::options_description options(
-        "lrclr evaluate --manifest M --model DIR --out DIR [--split test] [--limit N] [--bootstrap 1000]\n"
-        "               [--compare DIR]... [--device auto|cpu|cuda]\n"
-        "Zero-shot AUC per finding (bootstrap 95 % CIs), grounding of the sentence heatmaps against the manifest's\n"
-        "boxes (pointing game, CNR, mIoU), image<->report retrieval; writes results.json, report.html and "
-        "studies.jsonl");
+/// What the options of `lrclr evaluate` say.
+struct Settings {
     std::string manifestPath;
     std::string model;
     std::string output;
     std::vector<std::string> compare;
     std::vector<std::string> names;
     ModelEvaluation::Options evaluation;
-    std::string device = "auto";
+    std::string device;
     std::string policy = "ignore";
     std::string title = "LRCLR evaluation";
     int threads = 0;
-    options.add_options()("help,h", "show this help")("manifest,m", po::value(&manifestPath),
-        "dataset manifest (JSONL)")("model", po::value(&model), "model directory")(
-        "out,o", po::value(&output), "output folder (created): results.json, report.html, studies.jsonl")(
+};
+
+void describeOptions(CommandOptions& options, Settings& settings)
+{
+    namespace po = boost::program_options;
+    auto& evaluation = settings.evaluation;
+    options.add()("manifest,m", po::value(&settings.manifestPath), "dataset manifest (JSONL)")(
+        "model", po::value(&settings.model), "model directory")(
+        "out,o", po::value(&settings.output), "output folder (created): results.json, report.html, studies.jsonl")(
         "split", po::value(&evaluation.split)->default_value("test"), "train, validate, test, or all")("limit",
         po::value(&evaluation.limit)->default_value(0), "evaluate at most N studies of the split (0: all)")("bootstrap",
         po::value(&evaluation.evaluator.bootstrapSamples)->default_value(1000),
         "bootstrap samples for the AUC intervals")("seed", po::value(&evaluation.evaluator.seed)->default_value(0),
-        "bootstrap seed")("compare", po::value(&compare)->composing(),
+        "bootstrap seed")("compare", po::value(&settings.compare)->composing(),
         "another model directory evaluated on the same studies, shown side by side and compared with --model "
-        "(paired bootstrap differences; repeatable)")("name", po::value(&names)->composing(),
+        "(paired bootstrap differences; repeatable)")("name", po::value(&settings.names)->composing(),
         "run name of --model, then of each --compare in order (repeatable; default: the model's own name)")("uncertain",
-        po::value(&policy)->default_value("ignore"), "uncertain (-1) labels: ignore, ones or zeros")("examples",
+        po::value(&settings.policy)->default_value("ignore"),
+        "uncertain (-1) labels: ignore, ones or zeros")("examples",
         po::value(&evaluation.evaluator.examples)->default_value(6), "example overlays per run in the report")(
         "no-attention", "score only the similarity maps, not the attention maps")(
-        "skip-bad", "skip unreadable manifest rows and images (counted in the results) instead of failing")("title",
-        po::value(&title)->default_value(title),
-        "report title")("device", po::value(&device)->default_value("auto"), "auto, cpu or cuda")(
-        "threads", po::value(&threads)->default_value(0), "CPU threads (0: one per core)")("quiet,q", "no progress");
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(options).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr evaluate: " << error.what() << '\n' << options;
-        return 2;
-    }
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
-    }
-    if (manifestPath.empty() || model.empty() || output.empty()) {
-        std::cerr << "lrclr evaluate: needs --manifest, --model and --out\n" << options;
-        return 2;
-    }
-    const auto parsedPolicy = Observations::parsePolicy(policy);
-    if (!parsedPolicy || (device != "auto" && device != "cpu" && device != "cuda") || evaluation.limit < 0
-        || evaluation.evaluator.bootstrapSamples < 0 || names.size() > compare.size() + 1) {
-        std::cerr << "lrclr evaluate: bad --uncertain, --device, --limit, --bootstrap or too many --name\n";
-        return 2;
-    }
-    evaluation.evaluator.uncertaintyPolicy = *parsedPolicy;
-    evaluation.skipBad = values.count("skip-bad") > 0;
-    evaluation.attentionGrounding = values.count("no-attention") == 0;
-    evaluation.model.threads = threads;
-    evaluation.model.device = device == "cpu" ? LrclrModel::Options::Device::Cpu
-        : device == "cuda"                    ? LrclrModel::Options::Device::Cuda
-                                              : LrclrModel::Options::Device::Automatic;
+        "skip-bad", "skip unreadable manifest rows and images (counted in the results) instead of failing")(
+        "title", po::value(&settings.title)->default_value(settings.title), "report title");
+    options.addDevice(settings.device);
+    options.addThreads(settings.threads);
+    options.add()("quiet,q", "no progress");
+}
 
-    std::vector<ModelEvaluation::Model> models { { model, {} } };
-    for (const auto& other : compare)
+/// --model, then each --compare, named by --name in order (the rest by their own names).
+std::vector<ModelEvaluation::Model> modelsToEvaluate(const Settings& settings)
+{
+    std::vector<ModelEvaluation::Model> models { { settings.model, {} } };
+    for (const auto& other : settings.compare)
         models.push_back({ other, {} });
-    for (std::size_t i = 0; i < names.size(); ++i)
-        models[i].name = names[i];
+    for (std::size_t i = 0; i < settings.names.size(); ++i)
+        models[i].name = settings.names[i];
+    return models;
+}
 
-    const bool quiet = values.count("quiet") > 0;
-    const bool terminal = isatty(STDERR_FILENO) != 0;
-    bool lineOpen = false; // a progress line without its newline is on the terminal
+/// The progress line on stderr: on a terminal one line updated in place, in a log one line per 10 %.
+class ProgressLine {
+public:
+    explicit ProgressLine(bool quiet)
+        : m_quiet(quiet)
+        , m_terminal(isatty(STDERR_FILENO) != 0)
+    {
+    }
+
+    void show(const ModelEvaluation::Progress& progress)
+    {
+        if (m_quiet)
+            return;
+        const bool finished = progress.done == progress.total;
+        if (!m_terminal && !finished && progress.done * 10 / progress.total == m_lastPrinted * 10 / progress.total)
+            return;
+        m_lastPrinted = progress.done;
+        m_open = m_terminal && !finished;
+        std::fprintf(stderr, "%s%d/%d studies, %.2f images/s, ETA %s%s", m_terminal ? "\r" : "", progress.done,
+            progress.total, progress.imagesPerSecond, duration(progress.secondsLeft).c_str(),
+            m_terminal && !finished ? "   " : "\n");
+    }
+
+    /// Whether a line without its newline is on the terminal.
+    bool isOpen() const { return m_open; }
+
+private:
+    bool m_quiet = false;
+    bool m_terminal = false;
+    bool m_open = false;
+    int m_lastPrinted = 0;
+};
+
+/// Runs the models over the job's studies, writing each model's output for each study as a line of `studiesPath`.
+EvaluationResults evaluate(ModelEvaluation& job, const std::vector<ModelEvaluation::Model>& models,
+    const std::string& studiesPath, ProgressLine& progressLine)
+{
+    std::ofstream studies(studiesPath, std::ios::binary | std::ios::trunc);
+    if (!studies)
+        throw std::runtime_error(studiesPath + ": cannot write");
+    auto results = job.run(
+        models, [&](const ModelEvaluation::Progress& progress) { progressLine.show(progress); },
+        [&](std::size_t model, std::size_t study, const Evaluator::StudyOutput& result) {
+            studies << studyLine(job.runName(model), job.studies().entries()[study], result) << '\n';
+        });
+    studies.close();
+    if (!studies)
+        throw std::runtime_error(studiesPath + ": cannot write");
+    return results;
+}
+
+void printResults(const EvaluationResults& results, const std::string& output, const std::string& studiesPath)
+{
+    for (const auto& run : results.runs) {
+        std::printf("%s: mean AUC %s, pointing game %s [%s, %s] (%d sentences), CNR %s, mIoU %s", run.name.c_str(),
+            number(run.meanAuc).c_str(), number(run.grounding.pointingGame).c_str(),
+            number(run.grounding.pointingGameInterval.lower).c_str(),
+            number(run.grounding.pointingGameInterval.upper).c_str(), run.grounding.sentences,
+            number(run.grounding.contrastToNoise).c_str(), number(run.grounding.meanIou).c_str());
+        if (!run.retrieval.k.empty())
+            std::printf(", R@%d image->report %s", run.retrieval.k.front(),
+                number(run.retrieval.imageToReport.front()).c_str());
+        std::printf("; %.2f images/s on %s\n", run.imagesPerSecond, run.device.c_str());
+    }
+    if (!results.skipped.empty())
+        std::printf("skipped %zu studies (listed in results.json)\n", results.skipped.size());
+    const std::filesystem::path folder(output);
+    std::printf("wrote %s, %s and %s\n", (folder / "results.json").string().c_str(),
+        (folder / "report.html").string().c_str(), studiesPath.c_str());
+}
+
+} // namespace
+
+EvaluateCommand::EvaluateCommand()
+    : Command("evaluate", std::string(modelCommandSummary("evaluate")))
+{
+}
+
+int EvaluateCommand::run(const std::vector<std::string>& arguments)
+{
+    CommandOptions options(name(),
+        "lrclr evaluate --manifest M --model DIR --out DIR [--split test] [--limit N] [--bootstrap 1000]\n"
+        "               [--compare DIR]... [--device auto|cpu|cuda]\n"
+        "Zero-shot AUC per finding (bootstrap 95 % CIs), grounding of the sentence heatmaps against the manifest's\n"
+        "boxes (pointing game, CNR, mIoU), image<->report retrieval; writes results.json, report.html and "
+        "studies.jsonl");
+    Settings settings;
+    describeOptions(options, settings);
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    if (settings.manifestPath.empty() || settings.model.empty() || settings.output.empty())
+        return options.usageError("needs --manifest, --model and --out");
+    auto& evaluation = settings.evaluation;
+    const auto parsedPolicy = Observations::parsePolicy(settings.policy);
+    if (!parsedPolicy || !ModelDevice::isKnown(settings.device) || evaluation.limit < 0
+        || evaluation.evaluator.bootstrapSamples < 0 || settings.names.size() > settings.compare.size() + 1)
+        return options.error("bad --uncertain, --device, --limit, --bootstrap or too many --name", 2);
+    evaluation.evaluator.uncertaintyPolicy = *parsedPolicy;
+    evaluation.skipBad = options.has("skip-bad");
+    evaluation.attentionGrounding = !options.has("no-attention");
+    evaluation.model.threads = settings.threads;
+    evaluation.model.device = ModelDevice::fromName(settings.device);
+    const auto models = modelsToEvaluate(settings);
+
+    const bool quiet = options.has("quiet");
+    ProgressLine progressLine(quiet);
     try {
         ModelEvaluation job(evaluation);
-        job.loadManifest(manifestPath);
+        job.loadManifest(settings.manifestPath);
         if (!quiet)
             std::fprintf(stderr, "lrclr evaluate: %zu studies (split %s), %zu model(s)\n",
                 job.studies().entries().size(), evaluation.split.c_str(), models.size());
-        // Per-study results as the models produce them.
-        std::filesystem::create_directories(output);
-        const auto studiesPath = (std::filesystem::path(output) / "studies.jsonl").string();
-        std::ofstream studies(studiesPath, std::ios::binary | std::ios::trunc);
-        if (!studies)
-            throw std::runtime_error(studiesPath + ": cannot write");
-        const auto studyWritten = [&](std::size_t model, std::size_t study, const Evaluator::StudyOutput& result) {
-            studies << studyLine(job.runName(model), job.studies().entries()[study], result) << '\n';
-        };
-        int lastPrinted = 0;
-        auto results = job.run(
-            models,
-            [&](const ModelEvaluation::Progress& progress) {
-                if (quiet)
-                    return;
-                // On a terminal one line updated in place; in a log one line per 10 %.
-                const bool finished = progress.done == progress.total;
-                if (!terminal && !finished && progress.done * 10 / progress.total == lastPrinted * 10 / progress.total)
-                    return;
-                lastPrinted = progress.done;
-                lineOpen = terminal && !finished;
-                std::fprintf(stderr, "%s%d/%d studies, %.2f images/s, ETA %s%s", terminal ? "\r" : "", progress.done,
-                    progress.total, progress.imagesPerSecond, duration(progress.secondsLeft).c_str(),
-                    terminal && !finished ? "   " : "\n");
-            },
-            studyWritten);
-        studies.close();
-        if (!studies)
-            throw std::runtime_error(studiesPath + ": cannot write");
-        results.title = title;
-        EvaluationReportWriter::write(results, output);
-        for (const auto& run : results.runs) {
-            std::printf("%s: mean AUC %s, pointing game %s [%s, %s] (%d sentences), CNR %s, mIoU %s", run.name.c_str(),
-                number(run.meanAuc).c_str(), number(run.grounding.pointingGame).c_str(),
-                number(run.grounding.pointingGameInterval.lower).c_str(),
-                number(run.grounding.pointingGameInterval.upper).c_str(), run.grounding.sentences,
-                number(run.grounding.contrastToNoise).c_str(), number(run.grounding.meanIou).c_str());
-            if (!run.retrieval.k.empty())
-                std::printf(", R@%d image->report %s", run.retrieval.k.front(),
-                    number(run.retrieval.imageToReport.front()).c_str());
-            std::printf("; %.2f images/s on %s\n", run.imagesPerSecond, run.device.c_str());
-        }
-        if (!results.skipped.empty())
-            std::printf("skipped %zu studies (listed in results.json)\n", results.skipped.size());
-        const std::filesystem::path folder(output);
-        std::printf("wrote %s, %s and %s\n", (folder / "results.json").string().c_str(),
-            (folder / "report.html").string().c_str(), studiesPath.c_str());
+        std::filesystem::create_directories(settings.output);
+        const auto studiesPath = (std::filesystem::path(settings.output) / "studies.jsonl").string();
+        auto results = evaluate(job, models, studiesPath, progressLine);
+        results.title = settings.title;
+        EvaluationReportWriter::write(results, settings.output);
+        printResults(results, settings.output, studiesPath);
         return 0;
     } catch (const std::exception& error) {
-        std::cerr << (lineOpen ? "\n" : "") << "lrclr evaluate: " << error.what() << '\n';
-        return 1;
+        if (progressLine.isOpen())
+            std::cerr << '\n';
+        return options.error(error.what(), 1);
     }
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
-#include "app/cli/ModelCommands.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
@@ -9,10 +8,9 @@ namespace lrclr::cli {
 /// with) over a split of a dataset manifest and writes results.json and report.html (ModelEvaluation,
 /// EvaluationReportWriter): zero-shot AUC per finding with bootstrap intervals, grounding of the sentence heatmaps
 /// against the manifest's boxes, image<->report retrieval. Progress on stderr.
-class EvaluateCommand : public ICommand {
+class EvaluateCommand : public Command {
 public:
-    std::string name() const override { return "evaluate"; }
-    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    EvaluateCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

@@ -5,8 +5,9 @@
 
 namespace lrclr::cli {
 
-/// One `lrclr` subcommand. Implementations parse their own options (Boost.Program_options) and return an exit code:
-/// 0 success, 1 failure of the work, 2 bad usage.
+/// One `lrclr` subcommand. Implementations parse their own options (CommandOptions) and return an exit code:
+/// 0 success, 1 failure of the work, 2 bad usage. CommandLine reports an exception that escapes run() as
+/// "lrclr NAME: what" on stderr, with exit code 1.
 class ICommand {
 public:
     ICommand() = default;

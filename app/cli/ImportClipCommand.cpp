@@ -5,8 +5,8 @@
 #include <iomanip>
 #include <iostream>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
+#include "app/cli/ModelCommands.h"
 #include "app/support/SoftwareInventory.h"
 #include "core/model/ClipImporter.h"
 
@@ -15,15 +15,6 @@ namespace lrclr::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string toolVersion()
-{
-    for (const auto& entry : SoftwareInventory::collect()) {
-        if (entry.component == "LRCLR Viewer")
-            return entry.version;
-    }
-    return "unknown";
-}
 
 /// The merges file when --merges is absent: CLIP's file beside the checkpoint, as CheXzero ships it.
 std::string defaultMerges(const std::string& checkpoint)
@@ -39,68 +30,14 @@ std::string defaultFindings()
     return fs::is_regular_file(candidate) ? candidate.string() : std::string();
 }
 
-} // namespace
-
-int ImportClipCommand::run(const std::vector<std::string>& arguments)
+/// What was imported and verified, for the user.
+void printReport(const std::string& checkpointPath, const ClipImporter::Report& report, double seconds)
 {
-    namespace po = boost::program_options;
-    po::options_description options("lrclr import-clip CHECKPOINT.pt [options]");
-    options.add_options()("help,h", "show this help")("merges", po::value<std::string>(),
-        "CLIP BPE merges file (default: bpe_simple_vocab_16e6.txt.gz beside the checkpoint)")(
-        "findings", po::value<std::string>(), "findings/prompt file to include (default: models/findings.json)")(
-        "out", po::value<std::string>(), "model directory to create")(
-        "name", po::value<std::string>(), "model name for the manifest (default: the checkpoint's file name)")(
-        "force", "replace the files of an existing, non-empty output directory");
-    po::options_description hidden;
-    hidden.add_options()("checkpoint", po::value<std::string>());
-    po::options_description all;
-    all.add(options).add(hidden);
-    po::positional_options_description positional;
-    positional.add("checkpoint", 1);
-
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr import-clip: " << error.what() << "\n" << options;
-        return 2;
-    }
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
-    }
-    if (!values.count("checkpoint") || !values.count("out")) {
-        std::cerr << "lrclr import-clip: a CHECKPOINT and --out DIR are required\n" << options;
-        return 2;
-    }
-
-    ClipImporter::Options importOptions;
-    importOptions.checkpointPath = values["checkpoint"].as<std::string>();
-    importOptions.outputDirectory = values["out"].as<std::string>();
-    importOptions.mergesPath
-        = values.count("merges") ? values["merges"].as<std::string>() : defaultMerges(importOptions.checkpointPath);
-    if (importOptions.mergesPath.empty()) {
-        std::cerr << "lrclr import-clip: no merges file beside the checkpoint; pass --merges FILE\n";
-        return 2;
-    }
-    importOptions.findingsPath = values.count("findings") ? values["findings"].as<std::string>() : defaultFindings();
-    importOptions.overwrite = values.count("force") != 0;
-    if (values.count("name"))
-        importOptions.name = values["name"].as<std::string>();
-    importOptions.toolVersion = toolVersion();
-    importOptions.command = "lrclr import-clip";
-    for (const auto& argument : arguments)
-        importOptions.command += " " + argument;
-
-    const auto start = std::chrono::steady_clock::now();
-    const auto report = ClipImporter::run(importOptions);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
     const auto& config = report.config;
     std::string dtypes;
     for (const auto& dtype : report.dtypes)
         dtypes += (dtypes.empty() ? "" : ", ") + dtype;
-    std::cout << "Imported " << importOptions.checkpointPath << "\n"
+    std::cout << "Imported " << checkpointPath << "\n"
               << "  sha256       " << report.checkpointSha256 << "\n"
               << "  tensors      " << report.tensorCount << " (" << dtypes << "), " << report.parameterCount
               << " parameters\n"
@@ -119,6 +56,49 @@ int ImportClipCommand::run(const std::vector<std::string>& arguments)
               << "  findings     " << (report.findingsFile.empty() ? "(none)" : report.findingsFile) << "\n"
               << "Verified: re-opened, SHA-256s match the manifest, all " << report.tensorCount
               << " tensors equal the checkpoint (" << std::fixed << std::setprecision(1) << seconds << " s)\n";
+}
+
+} // namespace
+
+ImportClipCommand::ImportClipCommand()
+    : Command("import-clip", std::string(modelCommandSummary("import-clip")))
+{
+}
+
+int ImportClipCommand::run(const std::vector<std::string>& arguments)
+{
+    namespace po = boost::program_options;
+    CommandOptions options(name(), "lrclr import-clip CHECKPOINT.pt [options]");
+    options.add()("merges", po::value<std::string>(),
+        "CLIP BPE merges file (default: bpe_simple_vocab_16e6.txt.gz beside the checkpoint)")(
+        "findings", po::value<std::string>(), "findings/prompt file to include (default: models/findings.json)")(
+        "out", po::value<std::string>(), "model directory to create")(
+        "name", po::value<std::string>(), "model name for the manifest (default: the checkpoint's file name)")(
+        "force", "replace the files of an existing, non-empty output directory");
+    options.addHidden()("checkpoint", po::value<std::string>());
+    options.addPositional("checkpoint");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    if (!options.has("checkpoint") || !options.has("out"))
+        return options.usageError("a CHECKPOINT and --out DIR are required");
+
+    ClipImporter::Options importOptions;
+    importOptions.checkpointPath = options.value<std::string>("checkpoint");
+    importOptions.outputDirectory = options.value<std::string>("out");
+    importOptions.mergesPath = options.valueOr("merges", defaultMerges(importOptions.checkpointPath));
+    if (importOptions.mergesPath.empty())
+        return options.error("no merges file beside the checkpoint; pass --merges FILE", 2);
+    importOptions.findingsPath = options.valueOr("findings", defaultFindings());
+    importOptions.overwrite = options.has("force");
+    importOptions.name = options.valueOr("name", importOptions.name);
+    importOptions.toolVersion = SoftwareInventory::applicationVersion();
+    importOptions.command = options.commandLine(arguments);
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto report = ClipImporter::run(importOptions);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    printReport(importOptions.checkpointPath, report, seconds);
     return report.verified ? 0 : 1;
 }
 

@@ -9,8 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
 #include "core/report/ReportReader.h"
 #include "core/study/StudyIndexScanner.h"
 #include "imaging/RasterImageReader.h"
@@ -217,56 +216,51 @@ void printText(const StudyIndex& index)
     }
 }
 
+/// A report on its own (a .txt file): its sentences and sections; returns the exit code.
+int describeReport(const QString& path, bool json)
+{
+    const QJsonObject report = reportJson(path);
+    if (json) {
+        std::cout << QJsonDocument(report).toJson(QJsonDocument::Indented).toStdString();
+    } else if (report.contains(QStringLiteral("error"))) {
+        std::cerr << "lrclr info: " << report[QStringLiteral("error")].toString().toStdString() << '\n';
+    } else {
+        std::cout << path.toStdString() << ": report, " << report[QStringLiteral("sentences")].toInt()
+                  << " sentence(s)\n";
+    }
+    return report.contains(QStringLiteral("error")) ? 1 : 0;
+}
+
 } // namespace
+
+InfoCommand::InfoCommand()
+    : Command("info", "Show the studies, series and reports in a file, folder or DICOMDIR")
+{
+}
 
 int InfoCommand::run(const std::vector<std::string>& arguments)
 {
     namespace po = boost::program_options;
-    po::options_description options("lrclr info FILE|DIR [options]");
-    options.add_options()("help,h", "show this help")("json", "print JSON instead of text")(
+    CommandOptions options(name(), "lrclr info FILE|DIR [options]");
+    options.add()("json", "print JSON instead of text")(
         "path", po::value<std::string>(), "file, folder or DICOMDIR to describe");
-    po::positional_options_description positional;
-    positional.add("path", 1);
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr info: " << error.what() << '\n' << options;
-        return 2;
-    }
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
-    }
-    if (!values.count("path")) {
-        std::cerr << "lrclr info: a FILE or DIR is required\n" << options;
-        return 2;
-    }
-    const QString path = QString::fromLocal8Bit(values["path"].as<std::string>());
+    options.addPositional("path");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    if (!options.has("path"))
+        return options.usageError("a FILE or DIR is required");
+    const QString path = QString::fromLocal8Bit(options.value<std::string>("path"));
+    const bool json = options.has("json");
 
-    QString error;
-    std::optional<StudyIndex> index;
     const QFileInfo info(path);
-    if (info.isFile() && info.suffix().compare(QStringLiteral("txt"), Qt::CaseInsensitive) == 0) {
-        // A report on its own: describe the report.
-        const QJsonObject report = reportJson(info.absoluteFilePath());
-        if (values.count("json")) {
-            std::cout << QJsonDocument(report).toJson(QJsonDocument::Indented).toStdString();
-        } else if (report.contains(QStringLiteral("error"))) {
-            std::cerr << "lrclr info: " << report[QStringLiteral("error")].toString().toStdString() << '\n';
-        } else {
-            std::cout << info.absoluteFilePath().toStdString() << ": report, "
-                      << report[QStringLiteral("sentences")].toInt() << " sentence(s)\n";
-        }
-        return report.contains(QStringLiteral("error")) ? 1 : 0;
-    }
+    if (info.isFile() && info.suffix().compare(QStringLiteral("txt"), Qt::CaseInsensitive) == 0)
+        return describeReport(info.absoluteFilePath(), json);
+    QString error;
     const StudyIndexScanner scanner(std::make_shared<RasterImageReader>());
-    index = scanner.scan(path, {}, {}, &error);
-    if (!index) {
-        std::cerr << "lrclr info: " << error.toStdString() << '\n';
-        return 1;
-    }
-    if (values.count("json"))
+    const std::optional<StudyIndex> index = scanner.scan(path, {}, {}, &error);
+    if (!index)
+        return options.error(error.toStdString(), 1);
+    if (json)
         std::cout << QJsonDocument(indexJson(*index)).toJson(QJsonDocument::Indented).toStdString();
     else
         printText(*index);

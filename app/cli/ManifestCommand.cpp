@@ -4,8 +4,7 @@
 #include <iostream>
 #include <map>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
 #include "training/ChexpertReader.h"
 #include "training/DatasetManifest.h"
 #include "training/MimicCxrReader.h"
@@ -38,73 +37,75 @@ void printSummary(const DatasetManifest& manifest)
         std::cout << "  " << name << ": " << counts[0] << " / " << counts[1] << " / " << counts[2] << '\n';
 }
 
-} // namespace
-
-int ManifestCommand::run(const std::vector<std::string>& arguments)
-{
-    namespace po = boost::program_options;
-    po::options_description options("lrclr manifest (--mimic-cxr-jpg ROOT | --chexpert CSV) --out M.jsonl\n"
-                                    "lrclr manifest --check M.jsonl");
+/// Where the studies come from: MIMIC-CXR-JPG (with its reports) or a CheXpert CSV (with its image root).
+struct Sources {
     std::string mimic;
     std::string reports;
     std::string chexpert;
     std::string imageRoot;
+    bool frontalOnly = true;
+};
+
+/// Reads the given source into a manifest; its warnings go to stderr.
+DatasetManifest readSources(const Sources& sources)
+{
+    std::vector<std::string> warnings;
+    DatasetManifest manifest;
+    if (!sources.mimic.empty()) {
+        MimicCxrReader::Options readerOptions;
+        readerOptions.root = sources.mimic;
+        readerOptions.reportsRoot = sources.reports;
+        readerOptions.frontalOnly = sources.frontalOnly;
+        manifest = MimicCxrReader::read(readerOptions, &warnings);
+    } else {
+        ChexpertReader::Options readerOptions;
+        readerOptions.csv = sources.chexpert;
+        readerOptions.imageRoot = sources.imageRoot;
+        readerOptions.frontalOnly = sources.frontalOnly;
+        manifest = ChexpertReader::read(readerOptions, &warnings);
+    }
+    for (const auto& warning : warnings)
+        std::cerr << "warning: " << warning << '\n';
+    return manifest;
+}
+
+} // namespace
+
+ManifestCommand::ManifestCommand()
+    : Command("manifest", "Build a dataset manifest from MIMIC-CXR-JPG or CheXpert, or check a manifest")
+{
+}
+
+int ManifestCommand::run(const std::vector<std::string>& arguments)
+{
+    namespace po = boost::program_options;
+    CommandOptions options(name(),
+        "lrclr manifest (--mimic-cxr-jpg ROOT | --chexpert CSV) --out M.jsonl\n"
+        "lrclr manifest --check M.jsonl");
+    Sources sources;
     std::string output;
     std::string check;
-    options.add_options()("help,h", "show this help")(
-        "mimic-cxr-jpg", po::value(&mimic), "MIMIC-CXR-JPG root (holding files/ and the CSVs)")(
-        "reports", po::value(&reports), "folder holding files/pXX/pXXXXXXXX/sXXXXXXXX.txt (default: the root)")(
-        "chexpert", po::value(&chexpert), "CheXpert train.csv or valid.csv")("image-root", po::value(&imageRoot),
-        "folder the CheXpert Path column is relative to")("all-views", "keep lateral views too")("out,o",
-        po::value(&output),
-        "manifest to write (.jsonl)")("check", po::value(&check), "read a manifest, report errors and a summary");
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(options).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr manifest: " << error.what() << "\n" << options;
-        return 2;
-    }
-    if (values.count("help")) {
-        std::cout << options;
+    options.add()("mimic-cxr-jpg", po::value(&sources.mimic), "MIMIC-CXR-JPG root (holding files/ and the CSVs)")(
+        "reports", po::value(&sources.reports), "folder holding files/pXX/pXXXXXXXX/sXXXXXXXX.txt (default: the root)")(
+        "chexpert", po::value(&sources.chexpert), "CheXpert train.csv or valid.csv")(
+        "image-root", po::value(&sources.imageRoot), "folder the CheXpert Path column is relative to")(
+        "all-views", "keep lateral views too")("out,o", po::value(&output), "manifest to write (.jsonl)")(
+        "check", po::value(&check), "read a manifest, report errors and a summary");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    const int given = (sources.mimic.empty() ? 0 : 1) + (sources.chexpert.empty() ? 0 : 1) + (check.empty() ? 0 : 1);
+    if (given != 1 || (check.empty() && output.empty()))
+        return options.usageError("give one of --mimic-cxr-jpg, --chexpert (with --out) or --check");
+    if (!check.empty()) {
+        printSummary(DatasetManifest::load(check));
         return 0;
     }
-    const int sources = (mimic.empty() ? 0 : 1) + (chexpert.empty() ? 0 : 1) + (check.empty() ? 0 : 1);
-    if (sources != 1 || (check.empty() && output.empty())) {
-        std::cerr << "lrclr manifest: give one of --mimic-cxr-jpg, --chexpert (with --out) or --check\n" << options;
-        return 2;
-    }
-    try {
-        if (!check.empty()) {
-            printSummary(DatasetManifest::load(check));
-            return 0;
-        }
-        std::vector<std::string> warnings;
-        DatasetManifest manifest;
-        if (!mimic.empty()) {
-            MimicCxrReader::Options readerOptions;
-            readerOptions.root = mimic;
-            readerOptions.reportsRoot = reports;
-            readerOptions.frontalOnly = values.count("all-views") == 0;
-            manifest = MimicCxrReader::read(readerOptions, &warnings);
-        } else {
-            ChexpertReader::Options readerOptions;
-            readerOptions.csv = chexpert;
-            readerOptions.imageRoot = imageRoot;
-            readerOptions.frontalOnly = values.count("all-views") == 0;
-            manifest = ChexpertReader::read(readerOptions, &warnings);
-        }
-        for (const auto& warning : warnings)
-            std::cerr << "warning: " << warning << '\n';
-        manifest.save(output);
-        printSummary(manifest);
-        std::cout << "manifest: " << output << '\n';
-        return 0;
-    } catch (const std::exception& error) {
-        std::cerr << "lrclr manifest: " << error.what() << '\n';
-        return 1;
-    }
+    sources.frontalOnly = !options.has("all-views");
+    const auto manifest = readSources(sources);
+    manifest.save(output);
+    printSummary(manifest);
+    std::cout << "manifest: " << output << '\n';
+    return 0;
 }
 
 } // namespace lrclr::cli

@@ -1,17 +1,13 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
 /// `lrclr manifest`: builds a dataset manifest from the MIMIC-CXR-JPG or CheXpert layout, or checks one.
-class ManifestCommand : public ICommand {
+class ManifestCommand : public Command {
 public:
-    std::string name() const override { return "manifest"; }
-    std::string summary() const override
-    {
-        return "Build a dataset manifest from MIMIC-CXR-JPG or CheXpert, or check a manifest";
-    }
+    ManifestCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

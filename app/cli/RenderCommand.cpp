@@ -2,12 +2,12 @@
 
 #include <iostream>
 #include <optional>
+#include <string>
 
 #include <QFileInfo>
 #include <QString>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
 #include "core/study/DicomImageReader.h"
 #include "core/study/DisplayPipeline.h"
 #include "core/study/StudyFileType.h"
@@ -33,85 +33,75 @@ std::optional<std::pair<double, double>> parseWindow(const std::string& text)
     return std::make_pair(center, width);
 }
 
+/// Reads frame `frame` (from 1) of a raster or DICOM file into `image`; on failure returns false and sets `error`.
+bool readFrame(const QString& input, int frame, XrayImage& image, std::string& error)
+{
+    if (StudyFileType::of(input) == StudyFileType::Kind::Raster) {
+        QString rasterError;
+        auto raster = RasterImageReader::read(input, &rasterError);
+        if (!raster) {
+            error = rasterError.toStdString();
+            return false;
+        }
+        if (frame != 1) {
+            error = input.toStdString() + " has a single frame";
+            return false;
+        }
+        image = std::move(*raster);
+        return true;
+    }
+    DicomImageReader reader;
+    if (!reader.read(QFile::encodeName(input).toStdString(), image, frame - 1)) {
+        error = reader.errorString();
+        return false;
+    }
+    return true;
+}
+
 } // namespace
+
+RenderCommand::RenderCommand()
+    : Command("render", "Render one frame of an image through the display pipeline to a file")
+{
+}
 
 int RenderCommand::run(const std::vector<std::string>& arguments)
 {
     namespace po = boost::program_options;
-    po::options_description options("lrclr render FILE --out OUTPUT [options]");
-    options.add_options()("help,h", "show this help")("out,o", po::value<std::string>(),
-        "output image (.png, .pgm/.ppm, .jpg, .tif), 8-bit")("window,w", po::value<std::string>(),
+    CommandOptions options(name(), "lrclr render FILE --out OUTPUT [options]");
+    options.add()("out,o", po::value<std::string>(), "output image (.png, .pgm/.ppm, .jpg, .tif), 8-bit")("window,w",
+        po::value<std::string>(),
         "window center,width in modality units (default: the image's first preset, else its full range)")(
         "frame,f", po::value<int>()->default_value(1), "frame number, from 1")("invert", "invert the gray scale");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value<std::string>());
-    po::options_description all;
-    all.add(options).add(hidden);
-    po::positional_options_description positional;
-    positional.add("input", 1);
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr render: " << error.what() << '\n';
-        return 2;
-    }
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
-    }
-    if (!values.count("input") || !values.count("out")) {
-        std::cerr << "lrclr render: an input file and --out are required\n" << options;
-        return 2;
-    }
-    const QString input = QString::fromStdString(values["input"].as<std::string>());
-    const QString output = QString::fromStdString(values["out"].as<std::string>());
-    const int frame = values["frame"].as<int>();
+    options.addHidden()("input", po::value<std::string>());
+    options.addPositional("input");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    if (!options.has("input") || !options.has("out"))
+        return options.usageError("an input file and --out are required");
+    const QString input = QString::fromStdString(options.value<std::string>("input"));
+    const QString output = QString::fromStdString(options.value<std::string>("out"));
+    const int frame = options.value<int>("frame");
     std::optional<std::pair<double, double>> window;
-    if (values.count("window")) {
-        window = parseWindow(values["window"].as<std::string>());
-        if (!window) {
-            std::cerr << "lrclr render: --window needs CENTER,WIDTH with a positive width\n";
-            return 2;
-        }
+    if (options.has("window")) {
+        window = parseWindow(options.value<std::string>("window"));
+        if (!window)
+            return options.error("--window needs CENTER,WIDTH with a positive width", 2);
     }
-    if (frame < 1) {
-        std::cerr << "lrclr render: --frame counts from 1\n";
-        return 2;
-    }
+    if (frame < 1)
+        return options.error("--frame counts from 1", 2);
 
     XrayImage image;
-    if (StudyFileType::of(input) == StudyFileType::Kind::Raster) {
-        QString error;
-        auto raster = RasterImageReader::read(input, &error);
-        if (!raster) {
-            std::cerr << "lrclr render: " << error.toStdString() << '\n';
-            return 1;
-        }
-        if (frame != 1) {
-            std::cerr << "lrclr render: " << input.toStdString() << " has a single frame\n";
-            return 1;
-        }
-        image = std::move(*raster);
-    } else {
-        DicomImageReader reader;
-        if (!reader.read(QFile::encodeName(input).toStdString(), image, frame - 1)) {
-            std::cerr << "lrclr render: " << reader.errorString() << '\n';
-            return 1;
-        }
-    }
-
+    if (std::string error; !readFrame(input, frame, image, error))
+        return options.error(error, 1);
     DisplayPipeline pipeline(std::move(image));
     if (window)
         pipeline.setWindow(window->first, window->second);
-    if (values.count("invert"))
+    if (options.has("invert"))
         pipeline.setUserInverted(true);
     QString error;
-    if (!DisplayFrameWriter::write(pipeline.render(), output, &error)) {
-        std::cerr << "lrclr render: " << error.toStdString() << '\n';
-        return 1;
-    }
+    if (!DisplayFrameWriter::write(pipeline.render(), output, &error))
+        return options.error(error.toStdString(), 1);
     return 0;
 }
 

@@ -11,8 +11,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
+#include "app/cli/ModelCommands.h"
 #include "app/support/SoftwareInventory.h"
 #include "core/model/LrclrModel.h"
 #include "training/DatasetManifest.h"
@@ -27,15 +27,6 @@ std::atomic<bool> interrupted { false };
 extern "C" void onInterrupt(int)
 {
     interrupted = true;
-}
-
-std::string toolVersion()
-{
-    for (const auto& entry : SoftwareInventory::collect()) {
-        if (entry.component == "LRCLR Viewer")
-            return entry.version;
-    }
-    return "unknown";
 }
 
 std::string duration(double seconds)
@@ -59,252 +50,250 @@ std::string readFile(const std::string& path)
     return text.str();
 }
 
-} // namespace
-
-int TrainCommand::run(const std::vector<std::string>& arguments)
+/// LibTorch's OpenMP threads spin while they wait by default; on a machine whose cores are busy with other work
+/// that spinning made training 15x slower (measured: 4 instead of 92 images/s with 2 threads on 2 shared cores).
+/// libgomp reads its wait policy once at start-up, so the command restarts itself with it set. Returns (without
+/// restarting) when the policy is set already, or when the restart fails: training then still works, only slower
+/// under load.
+void restartWithPassiveOpenMpWaits(const std::string& command, const std::vector<std::string>& arguments)
 {
-    // LibTorch's OpenMP threads spin while they wait by default; on a machine whose cores are busy with other work
-    // that spinning made training 15x slower (measured: 4 instead of 92 images/s with 2 threads on 2 shared cores).
-    // libgomp reads its wait policy once at start-up, so the command restarts itself with it set.
-    if (!std::getenv("OMP_WAIT_POLICY")) {
-        ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-        std::vector<std::string> words { "/proc/self/exe", name() };
-        words.insert(words.end(), arguments.begin(), arguments.end());
-        std::vector<char*> argv;
-        for (auto& word : words)
-            argv.push_back(word.data());
-        argv.push_back(nullptr);
-        ::execv("/proc/self/exe", argv.data());
-        // Not reached unless exec failed; training still works, only slower under load.
-    }
+    if (std::getenv("OMP_WAIT_POLICY"))
+        return;
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    std::vector<std::string> words { "/proc/self/exe", command };
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (auto& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    ::execv("/proc/self/exe", argv.data());
+}
+
+/// The options that need more than a copy into Trainer::Options.
+struct TextOptions {
+    std::string architecture;
+    std::string precision;
+    std::string master;
+};
+
+/// The options of `lrclr train`, bound to `train` where they map one to one.
+void describeOptions(CommandOptions& options, Trainer::Options& train, TextOptions& text)
+{
     namespace po = boost::program_options;
-    po::options_description options(
-        "lrclr train --manifest M (--init MODEL_DIR | --architecture FILE.json|tiny) --out DIR [options]");
     // clang-format off
-    options.add_options()
-        ("help,h", "show this help")
-        ("manifest", po::value<std::string>(), "dataset manifest (.jsonl); trains on split train (or all but validate/test), validates on split validate")
-        ("init", po::value<std::string>(), "model directory to fine-tune (e.g. an imported CheXzero)")
-        ("architecture", po::value<std::string>(), "train from scratch: a JSON CLIP configuration (manifest key names) or 'tiny'")
-        ("merges", po::value<std::string>(), "BPE merges file (required from scratch; see lrclr train-bpe)")
-        ("findings", po::value<std::string>(), "findings/prompt file shipped with the model (default: the initial model's, else models/findings.json)")
-        ("out", po::value<std::string>(), "model directory to write (also gets training-log.csv/.json and checkpoints)")
-        ("name", po::value<std::string>(), "model name in the manifest")
-        ("steps", po::value<int>()->default_value(0), "optimisation steps (0: --epochs)")
-        ("epochs", po::value<double>()->default_value(1.0), "epochs when --steps is 0")
-        ("batch-size", po::value<int>()->default_value(32), "global batch size")
-        ("lr", po::value<double>()->default_value(1e-4), "peak learning rate (AdamW)")
-        ("min-lr", po::value<double>()->default_value(0.0), "learning rate at the end of the cosine decay")
-        ("warmup", po::value<int>()->default_value(-1), "warm-up steps (-1: 5 % of the steps)")
-        ("weight-decay", po::value<double>()->default_value(0.1), "AdamW weight decay on backbone matrices")
-        ("clip-grad", po::value<double>()->default_value(1.0), "gradient clipping: max global L2 norm (0: off)")
-        ("global-weight", po::value<double>()->default_value(1.0), "weight of the CLIP (global) loss")
-        ("local-weight", po::value<double>()->default_value(1.0), "weight of the LRCLR local loss (0: the global-only baseline)")
-        ("box-weight", po::value<double>()->default_value(0.0), "weight of the auxiliary grounding loss on ground-truth boxes (supervised; off by default)")
+    options.add()
+        ("manifest", po::value(&train.manifestPath), "dataset manifest (.jsonl); trains on split train (or all but validate/test), validates on split validate")
+        ("init", po::value(&train.initModel), "model directory to fine-tune (e.g. an imported CheXzero)")
+        ("architecture", po::value(&text.architecture), "train from scratch: a JSON CLIP configuration (manifest key names) or 'tiny'")
+        ("merges", po::value(&train.mergesPath), "BPE merges file (required from scratch; see lrclr train-bpe)")
+        ("findings", po::value(&train.findingsPath), "findings/prompt file shipped with the model (default: the initial model's, else models/findings.json)")
+        ("out", po::value(&train.outputDirectory), "model directory to write (also gets training-log.csv/.json and checkpoints)")
+        ("name", po::value(&train.name), "model name in the manifest")
+        ("steps", po::value(&train.steps)->default_value(0), "optimisation steps (0: --epochs)")
+        ("epochs", po::value(&train.epochs)->default_value(1.0), "epochs when --steps is 0")
+        ("batch-size", po::value(&train.batchSize)->default_value(32), "global batch size")
+        ("lr", po::value(&train.learningRate)->default_value(1e-4), "peak learning rate (AdamW)")
+        ("min-lr", po::value(&train.minimumLearningRate)->default_value(0.0), "learning rate at the end of the cosine decay")
+        ("warmup", po::value(&train.warmupSteps)->default_value(-1), "warm-up steps (-1: 5 % of the steps)")
+        ("weight-decay", po::value(&train.weightDecay)->default_value(0.1), "AdamW weight decay on backbone matrices")
+        ("clip-grad", po::value(&train.gradientClip)->default_value(1.0), "gradient clipping: max global L2 norm (0: off)")
+        ("global-weight", po::value(&train.globalWeight)->default_value(1.0), "weight of the CLIP (global) loss")
+        ("local-weight", po::value(&train.localWeight)->default_value(1.0), "weight of the LRCLR local loss (0: the global-only baseline)")
+        ("box-weight", po::value(&train.boxWeight)->default_value(0.0), "weight of the auxiliary grounding loss on ground-truth boxes (supervised; off by default)")
         ("label-prompts", "add each finding's prompt (per the study's labels) as an extra sentence")
-        ("sentence-global-weight", po::value<double>()->default_value(0.0), "global loss at sentence level too: each report sentence vs every study's image embedding")
-        ("pooled-weight", po::value<double>()->default_value(0.0), "report-only local objective: pooled sentence<->image contrast on the text.patch map")
-        ("intra-image-weight", po::value<double>()->default_value(0.0), "report-only: a sentence's attended region must beat its report's other sentences' regions")
-        ("location-weight", po::value<double>()->default_value(0.0), "report-only: a sentence must beat its location-swapped twin (left<->right, upper<->lower)")
-        ("pooling-sharpness", po::value<double>()->default_value(10.0), "log-mean-exp pooling sharpness of the map (higher: closer to the maximum)")
-        ("gate-init", po::value<double>()->default_value(-1.0), "set the interaction gate before training (-1: keep the model's)")
-        ("backbone-lr-scale", po::value<double>()->default_value(1.0), "fine-tuning: the backbone's learning rate as a share of the LRCLR layers' (0..1]")
+        ("sentence-global-weight", po::value(&train.sentenceGlobalWeight)->default_value(0.0), "global loss at sentence level too: each report sentence vs every study's image embedding")
+        ("pooled-weight", po::value(&train.pooledWeight)->default_value(0.0), "report-only local objective: pooled sentence<->image contrast on the text.patch map")
+        ("intra-image-weight", po::value(&train.intraImageWeight)->default_value(0.0), "report-only: a sentence's attended region must beat its report's other sentences' regions")
+        ("location-weight", po::value(&train.locationWeight)->default_value(0.0), "report-only: a sentence must beat its location-swapped twin (left<->right, upper<->lower)")
+        ("pooling-sharpness", po::value(&train.poolingSharpness)->default_value(10.0), "log-mean-exp pooling sharpness of the map (higher: closer to the maximum)")
+        ("gate-init", po::value(&train.gateInit)->default_value(-1.0), "set the interaction gate before training (-1: keep the model's)")
+        ("backbone-lr-scale", po::value(&train.backboneLearningRateScale)->default_value(1.0), "fine-tuning: the backbone's learning rate as a share of the LRCLR layers' (0..1]")
         ("freeze-backbone", "train only the LRCLR layers (lrclr.*)")
         ("attend-all-patches", "from scratch: the cross-attention attends over every patch token; regions are then "
                                "where the finding prompts and sentences attend (selection mode cross-attention)")
-        ("seed", po::value<std::uint64_t>()->default_value(0), "seed of weights, batch order and augmentation")
-        ("threads", po::value<int>()->default_value(0), "LibTorch threads (0: one per core)")
-        ("loader-threads", po::value<int>()->default_value(2), "data loading threads (decode, augment, tokenise)")
-        ("prefetch", po::value<int>()->default_value(4), "batches prepared ahead")
+        ("seed", po::value(&train.seed)->default_value(0), "seed of weights, batch order and augmentation")
+        ("threads", po::value(&train.threads)->default_value(0), "LibTorch threads (0: one per core)")
+        ("loader-threads", po::value(&train.loaderThreads)->default_value(2), "data loading threads (decode, augment, tokenise)")
+        ("prefetch", po::value(&train.prefetch)->default_value(4), "batches prepared ahead")
         ("no-augment", "no intensity augmentation")
-        ("flip-probability", po::value<double>()->default_value(0.0), "horizontal flips, with the report's side words swapped")
-        ("max-sentences", po::value<int>()->default_value(12), "sentences per study in a batch")
-        ("device", po::value<std::string>()->default_value("cpu"), "cpu, cuda or auto")
-        ("precision", po::value<std::string>()->default_value("bf16"),
+        ("flip-probability", po::value(&train.flipProbability)->default_value(0.0), "horizontal flips, with the report's side words swapped")
+        ("max-sentences", po::value(&train.maxSentences)->default_value(12), "sentences per study in a batch")
+        ("device", po::value(&train.device)->default_value("cpu"), "cpu, cuda or auto")
+        ("precision", po::value(&text.precision)->default_value("bf16"),
             "on CUDA: bf16 (autocast, Ampere or newer) or fp32 (TF32); the CPU always trains in fp32")
-        ("checkpoint-every", po::value<int>()->default_value(0), "steps between checkpoints (DIR/checkpoint)")
-        ("resume", po::value<std::string>(), "continue from a checkpoint directory (DIR/checkpoint)")
-        ("validate-every", po::value<int>()->default_value(0), "steps between validation passes (0: at the end)")
-        ("log-every", po::value<int>()->default_value(1), "steps between log rows")
-        ("stop-after", po::value<int>()->default_value(0), "stop with a checkpoint after this step")
-        ("rank", po::value<int>()->default_value(0), "data-parallel rank")
-        ("world-size", po::value<int>()->default_value(1), "data-parallel processes")
-        ("master", po::value<std::string>()->default_value("127.0.0.1:29500"), "rank 0's rendezvous host:port")
-        ("description", po::value<std::string>(), "free text for the model manifest's notes");
+        ("checkpoint-every", po::value(&train.checkpointEvery)->default_value(0), "steps between checkpoints (DIR/checkpoint)")
+        ("resume", po::value(&train.resumeDirectory), "continue from a checkpoint directory (DIR/checkpoint)")
+        ("validate-every", po::value(&train.validateEvery)->default_value(0), "steps between validation passes (0: at the end)")
+        ("log-every", po::value(&train.logEvery)->default_value(1), "steps between log rows")
+        ("stop-after", po::value(&train.stopAfter)->default_value(0), "stop with a checkpoint after this step")
+        ("rank", po::value(&train.rank)->default_value(0), "data-parallel rank")
+        ("world-size", po::value(&train.worldSize)->default_value(1), "data-parallel processes")
+        ("master", po::value(&text.master)->default_value("127.0.0.1:29500"), "rank 0's rendezvous host:port")
+        ("description", po::value(&train.description), "free text for the model manifest's notes");
     // clang-format on
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(arguments).options(options).run(), values);
-    } catch (const po::error& error) {
-        std::cerr << "lrclr train: " << error.what() << "\n" << options;
-        return 2;
+}
+
+/// Completes `train` from the flags and the options that need parsing; throws on a bad value.
+void completeOptions(const CommandOptions& options, const TextOptions& text, Trainer::Options& train)
+{
+    if (options.has("architecture")) {
+        train.architecture = text.architecture == "tiny"
+            ? Trainer::tinyArchitecture()
+            : Trainer::architectureFromJson(readFile(text.architecture), text.architecture);
     }
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
+    train.settings.attendAllPatches = options.has("attend-all-patches");
+    // The vision attention of a model trained from scratch this way never learns to find lesions; the
+    // cross-modal attention does, so the viewer's regions come from it.
+    if (train.settings.attendAllPatches) {
+        train.settings.selectionMode = lrclr::SelectionMode::CrossAttention;
+        train.settings.topK = 6;
     }
-    if (!values.count("manifest") || !values.count("out")
-        || (values.count("init") + values.count("architecture") + values.count("resume")) == 0
-        || (values.count("init") && values.count("architecture"))) {
-        std::cerr << "lrclr train: --manifest, --out and one of --init / --architecture (or --resume) are required\n"
-                  << options;
-        return 2;
+    train.labelPrompts = options.has("label-prompts");
+    train.freezeBackbone = options.has("freeze-backbone");
+    train.augment = !options.has("no-augment");
+    if (text.precision != "bf16" && text.precision != "fp32")
+        throw std::invalid_argument("--precision must be bf16 or fp32, not \"" + text.precision + "\"");
+    train.mixedPrecision = text.precision == "bf16";
+    const auto colon = text.master.rfind(':');
+    if (colon == std::string::npos)
+        throw TrainingError("--master must be HOST:PORT");
+    train.masterHost = text.master.substr(0, colon);
+    train.masterPort = std::stoi(text.master.substr(colon + 1));
+    train.toolVersion = SoftwareInventory::applicationVersion();
+}
+
+/// The progress line on stderr (rank 0 only): on a terminal every step rewrites it, in a log one line per ~2 % keeps
+/// it readable.
+class ProgressPrinter {
+public:
+    ProgressPrinter(const Trainer::Options& train, bool terminal)
+        : m_train(train)
+        , m_terminal(terminal)
+    {
     }
 
-    Trainer::Options train;
-    try {
-        train.manifestPath = values["manifest"].as<std::string>();
-        train.outputDirectory = values["out"].as<std::string>();
-        if (values.count("init"))
-            train.initModel = values["init"].as<std::string>();
-        if (values.count("architecture")) {
-            const auto architecture = values["architecture"].as<std::string>();
-            train.architecture = architecture == "tiny"
-                ? Trainer::tinyArchitecture()
-                : Trainer::architectureFromJson(readFile(architecture), architecture);
-        }
-        if (values.count("merges"))
-            train.mergesPath = values["merges"].as<std::string>();
-        if (values.count("findings"))
-            train.findingsPath = values["findings"].as<std::string>();
-        if (values.count("name"))
-            train.name = values["name"].as<std::string>();
-        if (values.count("resume"))
-            train.resumeDirectory = values["resume"].as<std::string>();
-        if (values.count("description"))
-            train.description = values["description"].as<std::string>();
-        train.settings.attendAllPatches = values.count("attend-all-patches") != 0;
-        // The vision attention of a model trained from scratch this way never learns to find lesions; the
-        // cross-modal attention does, so the viewer's regions come from it.
-        if (train.settings.attendAllPatches) {
-            train.settings.selectionMode = lrclr::SelectionMode::CrossAttention;
-            train.settings.topK = 6;
-        }
-        train.steps = values["steps"].as<int>();
-        train.epochs = values["epochs"].as<double>();
-        train.batchSize = values["batch-size"].as<int>();
-        train.learningRate = values["lr"].as<double>();
-        train.minimumLearningRate = values["min-lr"].as<double>();
-        train.warmupSteps = values["warmup"].as<int>();
-        train.weightDecay = values["weight-decay"].as<double>();
-        train.gradientClip = values["clip-grad"].as<double>();
-        train.globalWeight = values["global-weight"].as<double>();
-        train.localWeight = values["local-weight"].as<double>();
-        train.boxWeight = values["box-weight"].as<double>();
-        train.labelPrompts = values.count("label-prompts") != 0;
-        train.pooledWeight = values["pooled-weight"].as<double>();
-        train.sentenceGlobalWeight = values["sentence-global-weight"].as<double>();
-        train.intraImageWeight = values["intra-image-weight"].as<double>();
-        train.locationWeight = values["location-weight"].as<double>();
-        train.poolingSharpness = values["pooling-sharpness"].as<double>();
-        train.gateInit = values["gate-init"].as<double>();
-        train.backboneLearningRateScale = values["backbone-lr-scale"].as<double>();
-        train.freezeBackbone = values.count("freeze-backbone") != 0;
-        train.seed = values["seed"].as<std::uint64_t>();
-        train.threads = values["threads"].as<int>();
-        train.loaderThreads = values["loader-threads"].as<int>();
-        train.prefetch = values["prefetch"].as<int>();
-        train.augment = values.count("no-augment") == 0;
-        train.flipProbability = values["flip-probability"].as<double>();
-        train.maxSentences = values["max-sentences"].as<int>();
-        train.device = values["device"].as<std::string>();
-        const auto precision = values["precision"].as<std::string>();
-        if (precision != "bf16" && precision != "fp32")
-            throw std::invalid_argument("--precision must be bf16 or fp32, not \"" + precision + "\"");
-        train.mixedPrecision = precision == "bf16";
-        train.checkpointEvery = values["checkpoint-every"].as<int>();
-        train.validateEvery = values["validate-every"].as<int>();
-        train.logEvery = values["log-every"].as<int>();
-        train.stopAfter = values["stop-after"].as<int>();
-        train.rank = values["rank"].as<int>();
-        train.worldSize = values["world-size"].as<int>();
-        const auto master = values["master"].as<std::string>();
-        const auto colon = master.rfind(':');
-        if (colon == std::string::npos)
-            throw TrainingError("--master must be HOST:PORT");
-        train.masterHost = master.substr(0, colon);
-        train.masterPort = std::stoi(master.substr(colon + 1));
-        train.toolVersion = toolVersion();
-        train.commandLine = "lrclr train";
-        for (const auto& argument : arguments)
-            train.commandLine += " " + argument;
-    } catch (const std::exception& error) {
-        std::cerr << "lrclr train: " << error.what() << "\n";
-        return 2;
-    }
-
-    const bool terminal = isatty(STDERR_FILENO) != 0;
-    const auto previous = std::signal(SIGINT, onInterrupt);
-    int lastPrinted = -1;
-    const auto onProgress = [&](const Trainer::Progress& progress) {
-        if (train.rank != 0)
+    void operator()(const Trainer::Progress& progress)
+    {
+        if (m_train.rank != 0)
             return;
         if (progress.phase != Trainer::Progress::Phase::Training) {
-            std::cerr << (terminal ? "\r\033[K" : "") << progress.message;
+            std::cerr << (m_terminal ? "\r\033[K" : "") << progress.message;
             if (progress.totalSteps > 0)
                 std::cerr << " " << progress.step << "/" << progress.totalSteps;
-            std::cerr << (terminal ? "" : "\n") << std::flush;
+            std::cerr << (m_terminal ? "" : "\n") << std::flush;
             return;
         }
-        // On a terminal every step rewrites the line; in a log one line per ~2 % keeps it readable.
-        const int every = terminal ? 1 : std::max(1, progress.totalSteps / 50);
+        const int every = m_terminal ? 1 : std::max(1, progress.totalSteps / 50);
         if (progress.step % every != 0 && progress.step != progress.totalSteps)
             return;
-        if (progress.step == lastPrinted)
+        if (progress.step == m_lastPrinted)
             return;
-        lastPrinted = progress.step;
+        m_lastPrinted = progress.step;
+        std::cerr << (m_terminal ? "\r\033[K" : "") << stepLine(progress) << (m_terminal ? "" : "\n") << std::flush;
+    }
+
+private:
+    std::string stepLine(const Trainer::Progress& progress) const
+    {
         constexpr int barWidth = 24;
         const int filled = progress.totalSteps > 0 ? barWidth * progress.step / progress.totalSteps : 0;
         std::ostringstream line;
         line << "step " << progress.step << "/" << progress.totalSteps << " [" << std::string(filled, '#')
              << std::string(barWidth - filled, ' ') << "] loss " << std::fixed << std::setprecision(4) << progress.loss
              << " (global " << std::setprecision(3) << progress.globalLoss << ", local " << progress.localLoss;
-        if (train.boxWeight > 0)
+        if (m_train.boxWeight > 0)
             line << ", box " << progress.boxLoss;
         line << ") lr " << std::scientific << std::setprecision(2) << progress.learningRate << std::fixed
              << std::setprecision(1) << "  " << progress.imagesPerSecond << " img/s  ETA "
              << duration(progress.etaSeconds);
-        std::cerr << (terminal ? "\r\033[K" : "") << line.str() << (terminal ? "" : "\n") << std::flush;
-    };
+        return line.str();
+    }
 
+    const Trainer::Options& m_train;
+    bool m_terminal = false;
+    int m_lastPrinted = -1;
+};
+
+void printValidation(const Trainer::Validation& validation)
+{
+    std::cout << "validation at step " << validation.step << " (" << validation.studies << " studies):";
+    const char* separator = " ";
+    const auto part = [&](const char* name, double value, const char* suffix) {
+        if (value < 0)
+            return;
+        std::cout << separator << name << " " << value << suffix;
+        separator = ", ";
+    };
+    part("loss", validation.loss, "");
+    part("pointing game", validation.pointingGameSimilarity, " (text.patch)");
+    part("pointing game", validation.pointingGameAttention, " (attention)");
+    part("mean AUC", validation.meanAuc, " (combined)");
+    std::cout << "\n";
+}
+
+/// What rank 0 prints when training returns; returns the exit code (130 when stopped by Ctrl+C).
+int printResult(const Trainer::Result& result, const Trainer::Options& train)
+{
+    std::cout << std::fixed << std::setprecision(4) << "trained " << result.steps << " steps (" << result.stepsPerEpoch
+              << " per epoch) in " << duration(result.seconds) << ", " << std::setprecision(1) << result.imagesPerSecond
+              << " images/s; loss " << std::setprecision(4) << result.firstLoss << " -> " << result.lastLoss << "\n";
+    for (const auto& validation : result.validations)
+        printValidation(validation);
+    if (result.stoppedEarly) {
+        std::cout << "stopped at step " << result.steps << "; continue with --resume " << train.outputDirectory
+                  << "/checkpoint\n";
+        return interrupted ? 130 : 0;
+    }
+    std::cout << "wrote " << result.directory << "\n";
+    return 0;
+}
+
+/// Trains with a progress line, Ctrl+C stopping after the current step with a checkpoint; returns the exit code.
+int runTraining(const Trainer::Options& train)
+{
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    const auto previous = std::signal(SIGINT, onInterrupt);
     try {
-        const auto result = Trainer::run(train, onProgress, &interrupted);
+        const auto result = Trainer::run(train, ProgressPrinter(train, terminal), &interrupted);
         std::signal(SIGINT, previous);
         if (terminal)
             std::cerr << "\n";
-        if (train.rank != 0)
-            return 0;
-        std::cout << std::fixed << std::setprecision(4) << "trained " << result.steps << " steps ("
-                  << result.stepsPerEpoch << " per epoch) in " << duration(result.seconds) << ", "
-                  << std::setprecision(1) << result.imagesPerSecond << " images/s; loss " << std::setprecision(4)
-                  << result.firstLoss << " -> " << result.lastLoss << "\n";
-        for (const auto& validation : result.validations) {
-            std::cout << "validation at step " << validation.step << " (" << validation.studies << " studies):";
-            const char* separator = " ";
-            const auto part = [&](const char* name, double value, const char* suffix) {
-                if (value < 0)
-                    return;
-                std::cout << separator << name << " " << value << suffix;
-                separator = ", ";
-            };
-            part("loss", validation.loss, "");
-            part("pointing game", validation.pointingGameSimilarity, " (text.patch)");
-            part("pointing game", validation.pointingGameAttention, " (attention)");
-            part("mean AUC", validation.meanAuc, " (combined)");
-            std::cout << "\n";
-        }
-        if (result.stoppedEarly) {
-            std::cout << "stopped at step " << result.steps << "; continue with --resume " << train.outputDirectory
-                      << "/checkpoint\n";
-            return interrupted ? 130 : 0;
-        }
-        std::cout << "wrote " << result.directory << "\n";
-        return 0;
+        return train.rank == 0 ? printResult(result, train) : 0;
     } catch (const std::exception& error) {
         std::signal(SIGINT, previous);
         std::cerr << (terminal ? "\n" : "") << "lrclr train: " << error.what() << "\n";
         return 1;
     }
+}
+
+} // namespace
+
+TrainCommand::TrainCommand()
+    : Command("train", std::string(modelCommandSummary("train")))
+{
+}
+
+int TrainCommand::run(const std::vector<std::string>& arguments)
+{
+    restartWithPassiveOpenMpWaits(name(), arguments);
+    CommandOptions options(
+        name(), "lrclr train --manifest M (--init MODEL_DIR | --architecture FILE.json|tiny) --out DIR [options]");
+    Trainer::Options train;
+    TextOptions text;
+    describeOptions(options, train, text);
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
+    if (!options.has("manifest") || !options.has("out")
+        || (options.has("init") + options.has("architecture") + options.has("resume")) == 0
+        || (options.has("init") && options.has("architecture")))
+        return options.usageError("--manifest, --out and one of --init / --architecture (or --resume) are required");
+    try {
+        completeOptions(options, text, train);
+    } catch (const std::exception& error) {
+        return options.error(error.what(), 2);
+    }
+    train.commandLine = options.commandLine(arguments);
+    return runTraining(train);
 }
 
 } // namespace lrclr::cli

@@ -1,16 +1,14 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
-#include "app/cli/ModelCommands.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
 /// `lrclr train --manifest M (--init MODEL_DIR | --architecture FILE.json|tiny) --out DIR [options]`: fine-tunes an
 /// LRCLR model, or trains one from scratch, with lrclr::Trainer; prints a progress line on stderr.
-class TrainCommand : public ICommand {
+class TrainCommand : public Command {
 public:
-    std::string name() const override { return "train"; }
-    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    TrainCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

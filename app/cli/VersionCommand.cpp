@@ -3,24 +3,23 @@
 #include <iomanip>
 #include <iostream>
 
-#include <boost/program_options.hpp>
-
+#include "app/cli/CommandOptions.h"
+#include "app/cli/ModelCommands.h"
 #include "app/support/SoftwareInventory.h"
 #include "core/model/TorchRuntime.h"
 
 namespace lrclr::cli {
 
+VersionCommand::VersionCommand()
+    : Command("version", std::string(modelCommandSummary("version")))
+{
+}
+
 int VersionCommand::run(const std::vector<std::string>& arguments)
 {
-    namespace po = boost::program_options;
-    po::options_description options("lrclr version");
-    options.add_options()("help,h", "show this help");
-    po::variables_map values;
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    if (values.count("help")) {
-        std::cout << options;
-        return 0;
-    }
+    CommandOptions options(name(), "lrclr version");
+    if (const auto exitCode = options.parse(arguments))
+        return *exitCode;
 
     TorchRuntime::configureThreads();
     for (const auto& entry : SoftwareInventory::collect())

@@ -1,15 +1,13 @@
 #pragma once
 
-#include "app/cli/ICommand.h"
-#include "app/cli/ModelCommands.h"
+#include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
 /// `lrclr version` (also `lrclr --version`): library versions, the BLAS actually loaded, and the compute device.
-class VersionCommand : public ICommand {
+class VersionCommand : public Command {
 public:
-    std::string name() const override { return "version"; }
-    std::string summary() const override { return std::string(modelCommandSummary(name())); }
+    VersionCommand();
     int run(const std::vector<std::string>& arguments) override;
 };
 

@@ -14,7 +14,7 @@ std::vector<SoftwareVersion> SoftwareInventory::collect()
 {
     const auto blas = TorchRuntime::loadedBlas();
     return {
-        { "LRCLR Viewer", LRCLR_VERSION_STRING },
+        { "LRCLR Viewer", applicationVersion() },
         { "Qt", qVersion() },
         { "LibTorch", TorchRuntime::version() },
         { "DCMTK", DicomLibrary::version() },
@@ -25,6 +25,11 @@ std::vector<SoftwareVersion> SoftwareInventory::collect()
         { "BLAS", blas.name + " (" + (blas.libraryPath.empty() ? "not loaded" : blas.libraryPath) + ")" },
         { "Device", TorchRuntime::deviceDescription() },
     };
+}
+
+std::string SoftwareInventory::applicationVersion()
+{
+    return LRCLR_VERSION_STRING;
 }
 
 } // namespace lrclr

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/common/SoftwareVersion.h"
@@ -11,6 +12,8 @@ namespace lrclr {
 class SoftwareInventory {
 public:
     static std::vector<SoftwareVersion> collect();
+    /// This build's own version (the first entry of collect()), e.g. for the provenance of the files it writes.
+    static std::string applicationVersion();
 };
 
 } // namespace lrclr
