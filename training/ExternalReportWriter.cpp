@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "training/DeterministicRandom.h"
-#include "training/PhantomReportWriter.h"
+#include "training/internal/ReportBuilder.h"
 
 namespace lrclr {
 
@@ -15,16 +15,8 @@ namespace {
 
 using Labels = std::map<std::string, int>;
 
-struct Draft {
-    std::string text;
-    std::vector<PhantomCase::Box> boxes;
-    Labels labels;
-};
-
-struct Template {
-    const char* text;
-    Labels labels;
-};
+using Draft = internal::ReportDraft;
+using Template = internal::ReportTemplate;
 
 struct KindTemplates {
     std::vector<Template> positive;
@@ -148,11 +140,6 @@ const KindTemplates& templatesFor(const std::string& kind)
     return all.at(kind);
 }
 
-bool isDevice(const std::string& kind)
-{
-    return kind == "endotracheal tube" || kind == "central line" || kind == "pacemaker";
-}
-
 std::string capitalised(std::string text)
 {
     if (!text.empty())
@@ -221,100 +208,133 @@ std::string filled(const std::string& pattern, const PhantomCase::Finding& findi
     return capitalised(text);
 }
 
-} // namespace
-
-void ExternalReportWriter::write(PhantomCase& phantom, DeterministicRandom& random) const
-{
-    const auto has = [&phantom](const std::string& kind) {
-        return std::any_of(phantom.findings.begin(), phantom.findings.end(),
-            [&kind](const PhantomCase::Finding& f) { return f.kind == kind; });
-    };
-    const bool british = random.chance(0.5);
-    const bool pathology = std::any_of(phantom.findings.begin(), phantom.findings.end(),
-        [](const PhantomCase::Finding& f) { return !isDevice(f.kind); });
-    const bool parenchymal = has("nodule") || has("mass") || has("consolidation") || has("edema") || has("atelectasis");
-
+/// What the findings themselves contribute: line and tube statements, positive (or hedged) statements and
+/// conclusion phrasings.
+struct FindingStatements {
     std::vector<Draft> lines;
     std::vector<Draft> positives;
     std::vector<Draft> conclusions;
+};
+
+FindingStatements findingStatements(const PhantomCase& phantom, DeterministicRandom& random, bool british)
+{
+    FindingStatements statements;
     for (const auto& finding : phantom.findings) {
         const KindTemplates& templates = templatesFor(finding.kind);
         const bool hedge = finding.subtle && !templates.hedged.empty();
         const Template& chosen = random.pick(hedge ? templates.hedged : templates.positive);
         const Draft draft { filled(chosen.text, finding, british), finding.boxes, chosen.labels };
-        (isDevice(finding.kind) ? lines : positives).push_back(draft);
-        if (!isDevice(finding.kind) || random.chance(0.35)) {
+        (internal::isSupportDevice(finding.kind) ? statements.lines : statements.positives).push_back(draft);
+        if (!internal::isSupportDevice(finding.kind) || random.chance(0.35)) {
             if (hedge) {
-                conclusions.push_back(draft);
+                statements.conclusions.push_back(draft);
             } else {
                 const Template& summary = random.pick(templates.conclusion);
-                conclusions.push_back({ filled(summary.text, finding, british), finding.boxes, summary.labels });
+                statements.conclusions.push_back(
+                    { filled(summary.text, finding, british), finding.boxes, summary.labels });
             }
         }
     }
+    return statements;
+}
 
-    std::vector<Draft> negatives;
-    const auto maybe = [&](double probability, const std::vector<Template>& options) {
-        if (random.chance(probability)) {
-            const Template& chosen = random.pick(options);
-            PhantomCase::Finding none;
-            negatives.push_back({ filled(chosen.text, none, british), {}, chosen.labels });
+/// Normal statements in this style's own phrasing that the findings do not contradict, each with a probability.
+class NegativeStatements {
+public:
+    NegativeStatements(DeterministicRandom& random, bool british)
+        : m_random(random)
+        , m_british(british)
+    {
+    }
+
+    std::vector<Draft> of(const PhantomCase& phantom)
+    {
+        const auto has = [&phantom](const std::string& kind) { return internal::hasFinding(phantom, kind); };
+        if (!has("cardiomegaly"))
+            maybe(0.75,
+                { { "Heart size normal.", { { "Cardiomegaly", 0 } } },
+                    { "Cardiothoracic ratio within normal limits.", { { "Cardiomegaly", 0 } } },
+                    { "Normal cardiomediastinal contour.",
+                        { { "Cardiomegaly", 0 }, { "Enlarged Cardiomediastinum", 0 } } },
+                    { "Cardiac size within normal range.", { { "Cardiomegaly", 0 } } } });
+        addPleuralNegatives(has("pleural effusion"), has("pneumothorax"));
+        if (!internal::hasParenchymalFinding(phantom))
+            maybe(0.85,
+                { { "Lungs clear.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } },
+                    { "No focal airspace shadowing.", { { "Consolidation", 0 } } },
+                    { "Clear lungs bilaterally.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } },
+                    { "Both lungs are clear.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } } });
+        else if (!has("consolidation"))
+            maybe(0.5,
+                { { "No lobar consolidation.", { { "Consolidation", 0 } } },
+                    { "No consolidation elsewhere.", { { "Consolidation", 0 } } } });
+        if (!has("edema"))
+            maybe(0.45,
+                { { "No features of cardiac failure.", { { "Edema", 0 } } },
+                    { "No overt pulmonary {edema}.", { { "Edema", 0 } } },
+                    { "No signs of fluid overload.", { { "Edema", 0 } } } });
+        if (!has("nodule") && !has("mass"))
+            maybe(0.2,
+                { { "No suspicious nodule or mass.", { { "Lung Lesion", 0 } } },
+                    { "No discrete pulmonary nodule seen.", { { "Lung Lesion", 0 } } } });
+        maybe(0.3,
+            { { "Bones unremarkable.", { { "Fracture", 0 } } }, { "No bony injury identified.", { { "Fracture", 0 } } },
+                { "Osseous structures intact.", { { "Fracture", 0 } } } });
+        return std::move(m_negatives);
+    }
+
+private:
+    void addPleuralNegatives(bool effusion, bool pneumothorax)
+    {
+        if (!effusion && !pneumothorax)
+            maybe(0.8,
+                { { "No evidence of effusion or pneumothorax.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } },
+                    { "Nil pneumothorax or effusion.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } },
+                    { "CP angles are clear; no PTX.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } } });
+        else if (!effusion)
+            maybe(0.7,
+                { { "No evidence of effusion.", { { "Pleural Effusion", 0 } } },
+                    { "CP angles clear.", { { "Pleural Effusion", 0 } } },
+                    { "No pleural fluid.", { { "Pleural Effusion", 0 } } } });
+        else if (!pneumothorax)
+            maybe(0.7,
+                { { "Nil pneumothorax.", { { "Pneumothorax", 0 } } }, { "No PTX.", { { "Pneumothorax", 0 } } },
+                    { "No pneumothorax seen.", { { "Pneumothorax", 0 } } } });
+    }
+
+    void maybe(double probability, const std::vector<Template>& options)
+    {
+        if (m_random.chance(probability)) {
+            const Template& chosen = m_random.pick(options);
+            const PhantomCase::Finding none;
+            m_negatives.push_back({ filled(chosen.text, none, m_british), {}, chosen.labels });
         }
-    };
-    if (!has("cardiomegaly"))
-        maybe(0.75,
-            { { "Heart size normal.", { { "Cardiomegaly", 0 } } },
-                { "Cardiothoracic ratio within normal limits.", { { "Cardiomegaly", 0 } } },
-                { "Normal cardiomediastinal contour.", { { "Cardiomegaly", 0 }, { "Enlarged Cardiomediastinum", 0 } } },
-                { "Cardiac size within normal range.", { { "Cardiomegaly", 0 } } } });
-    if (!has("pleural effusion") && !has("pneumothorax"))
-        maybe(0.8,
-            { { "No evidence of effusion or pneumothorax.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } },
-                { "Nil pneumothorax or effusion.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } },
-                { "CP angles are clear; no PTX.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } } });
-    else if (!has("pleural effusion"))
-        maybe(0.7,
-            { { "No evidence of effusion.", { { "Pleural Effusion", 0 } } },
-                { "CP angles clear.", { { "Pleural Effusion", 0 } } },
-                { "No pleural fluid.", { { "Pleural Effusion", 0 } } } });
-    else if (!has("pneumothorax"))
-        maybe(0.7,
-            { { "Nil pneumothorax.", { { "Pneumothorax", 0 } } }, { "No PTX.", { { "Pneumothorax", 0 } } },
-                { "No pneumothorax seen.", { { "Pneumothorax", 0 } } } });
-    if (!parenchymal)
-        maybe(0.85,
-            { { "Lungs clear.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } },
-                { "No focal airspace shadowing.", { { "Consolidation", 0 } } },
-                { "Clear lungs bilaterally.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } },
-                { "Both lungs are clear.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } } });
-    else if (!has("consolidation"))
-        maybe(0.5,
-            { { "No lobar consolidation.", { { "Consolidation", 0 } } },
-                { "No consolidation elsewhere.", { { "Consolidation", 0 } } } });
-    if (!has("edema"))
-        maybe(0.45,
-            { { "No features of cardiac failure.", { { "Edema", 0 } } },
-                { "No overt pulmonary {edema}.", { { "Edema", 0 } } },
-                { "No signs of fluid overload.", { { "Edema", 0 } } } });
-    if (!has("nodule") && !has("mass"))
-        maybe(0.2,
-            { { "No suspicious nodule or mass.", { { "Lung Lesion", 0 } } },
-                { "No discrete pulmonary nodule seen.", { { "Lung Lesion", 0 } } } });
-    maybe(0.3,
-        { { "Bones unremarkable.", { { "Fracture", 0 } } }, { "No bony injury identified.", { { "Fracture", 0 } } },
-            { "Osseous structures intact.", { { "Fracture", 0 } } } });
+    }
 
-    // Body order: lines and tubes last more often than not (the opposite habit of the training style).
-    std::vector<Draft> body = positives;
+    DeterministicRandom& m_random;
+    bool m_british;
+    std::vector<Draft> m_negatives;
+};
+
+/// Body order: lines and tubes last more often than not (the opposite habit of the training style).
+std::vector<Draft> reportBody(
+    const FindingStatements& statements, const std::vector<Draft>& negatives, DeterministicRandom& random)
+{
+    std::vector<Draft> body = statements.positives;
     body.insert(body.end(), negatives.begin(), negatives.end());
     if (random.chance(0.4))
         random.shuffle(body);
     if (random.chance(0.35))
-        body.insert(body.begin(), lines.begin(), lines.end());
+        body.insert(body.begin(), statements.lines.begin(), statements.lines.end());
     else
-        body.insert(body.end(), lines.begin(), lines.end());
+        body.insert(body.end(), statements.lines.begin(), statements.lines.end());
+    return body;
+}
 
-    if (!pathology) {
+/// A normal conclusion when nothing but lines and tubes was found; then the conclusion's order.
+void finishConclusions(const PhantomCase& phantom, DeterministicRandom& random, std::vector<Draft>& conclusions)
+{
+    if (!internal::hasPathology(phantom)) {
         static const std::vector<Template> normal { { "No acute abnormality demonstrated.", { { "No Finding", 1 } } },
             { "Normal study.", { { "No Finding", 1 } } }, { "Unremarkable chest radiograph.", { { "No Finding", 1 } } },
             { "No active chest disease.", { { "No Finding", 1 } } }, { "NAD.", { { "No Finding", 1 } } } };
@@ -323,94 +343,97 @@ void ExternalReportWriter::write(PhantomCase& phantom, DeterministicRandom& rand
     }
     if (conclusions.size() > 1 && random.chance(0.5))
         random.shuffle(conclusions);
+}
 
-    std::string report;
-    std::vector<PhantomCase::Sentence> sentences;
-    const auto append
-        = [&report, &sentences](const Draft& draft, const std::string& section, const std::string& prefix) {
-              report += prefix;
-              PhantomCase::Sentence sentence;
-              sentence.text = draft.text;
-              sentence.section = section;
-              sentence.begin = report.size();
-              report += draft.text;
-              sentence.end = report.size();
-              sentence.boxes = draft.boxes;
-              sentence.labels = draft.labels;
-              sentences.push_back(std::move(sentence));
-          };
-
-    // Header block: clinical details, technique, comparison (some or none), as "Label: text" lines.
+/// Header block: clinical details, technique, comparison (some or none), as "Label: text" lines.
+void writeHeaderLines(internal::ReportBuilder& builder, DeterministicRandom& random)
+{
+    if (!random.chance(0.7))
+        return;
+    static const std::vector<std::string> details { "SOB.", "Productive cough, ?infection.", "Pyrexia.",
+        "Chest pain, ?PTX.", "Post-op check.", "Breathlessness on exertion.", "Known COPD, worsening dyspnoea.",
+        "Trauma, r/o rib fracture.", "Line placement check." };
+    static const std::vector<std::string> techniques { "Erect PA chest.", "PA erect radiograph of the chest.",
+        "Single frontal projection of the chest.", "Frontal chest film, erect." };
+    static const std::vector<std::string> comparisons { "Nil.", "No previous films.", "Prior imaging not available." };
+    const bool upper = random.chance(0.4);
+    const auto label
+        = [upper](const std::string& mixed, const std::string& capitals) { return (upper ? capitals : mixed) + ": "; };
+    builder.appendText(label(
+        random.chance(0.5) ? "Clinical details" : "History", random.chance(0.5) ? "CLINICAL DETAILS" : "HISTORY"));
+    builder.appendSentence({ random.pick(details), {}, {} }, "INDICATION", "");
+    builder.appendText("\n");
     if (random.chance(0.7)) {
-        static const std::vector<std::string> details { "SOB.", "Productive cough, ?infection.", "Pyrexia.",
-            "Chest pain, ?PTX.", "Post-op check.", "Breathlessness on exertion.", "Known COPD, worsening dyspnoea.",
-            "Trauma, r/o rib fracture.", "Line placement check." };
-        static const std::vector<std::string> techniques { "Erect PA chest.", "PA erect radiograph of the chest.",
-            "Single frontal projection of the chest.", "Frontal chest film, erect." };
-        static const std::vector<std::string> comparisons { "Nil.", "No previous films.",
-            "Prior imaging not available." };
-        const bool upper = random.chance(0.4);
-        const auto label = [upper](const std::string& mixed, const std::string& capitals) {
-            return (upper ? capitals : mixed) + ": ";
-        };
-        report += label(
-            random.chance(0.5) ? "Clinical details" : "History", random.chance(0.5) ? "CLINICAL DETAILS" : "HISTORY");
-        append({ random.pick(details), {}, {} }, "INDICATION", "");
-        report += "\n";
-        if (random.chance(0.7)) {
-            report += label(random.chance(0.5) ? "Technique" : "Projection", "TECHNIQUE");
-            append({ random.pick(techniques), {}, {} }, "EXAMINATION", "");
-            report += "\n";
-        }
-        if (random.chance(0.5)) {
-            report += label("Comparison", "COMPARISON");
-            append({ random.pick(comparisons), {}, {} }, "COMPARISON", "");
-            report += "\n";
-        }
-        report += "\n";
+        builder.appendText(label(random.chance(0.5) ? "Technique" : "Projection", "TECHNIQUE"));
+        builder.appendSentence({ random.pick(techniques), {}, {} }, "EXAMINATION", "");
+        builder.appendText("\n");
     }
+    if (random.chance(0.5)) {
+        builder.appendText(label("Comparison", "COMPARISON"));
+        builder.appendSentence({ random.pick(comparisons), {}, {} }, "COMPARISON", "");
+        builder.appendText("\n");
+    }
+    builder.appendText("\n");
+}
 
+void writeFindingsSection(internal::ReportBuilder& builder, DeterministicRandom& random, std::vector<Draft> text,
+    const std::vector<Draft>& conclusions, bool conclusionSection)
+{
+    static const std::vector<std::string> headers { "Findings:", "Report:", "REPORT:", "Findings -" };
+    const std::string header = random.pick(headers);
+    const bool perLine = random.chance(0.5);
+    builder.appendText(header + (perLine ? "\n" : " "));
+    if (!conclusionSection) // the conclusion's statements live in the findings then
+        for (const auto& conclusion : conclusions)
+            if (conclusion.labels.count("No Finding"))
+                text.push_back(conclusion);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        builder.appendSentence(text[i], "FINDINGS", i == 0 ? "" : (perLine ? "\n" : "  "));
+}
+
+void writeConclusionSection(internal::ReportBuilder& builder, DeterministicRandom& random,
+    const FindingStatements& statements, const std::vector<Draft>& negatives, bool findingsSection)
+{
+    static const std::vector<std::string> headers { "Conclusion:", "Opinion:", "CONCLUSION:", "Summary:", "Comment:" };
+    builder.appendText(random.pick(headers));
+    std::vector<Draft> text = statements.conclusions;
+    if (!findingsSection) { // conclusion only: it carries the lines and the negatives too
+        text.insert(text.end(), statements.lines.begin(), statements.lines.end());
+        for (const auto& negative : negatives)
+            if (random.chance(0.5))
+                text.push_back(negative);
+    }
+    const bool bullets = text.size() > 1 && random.chance(0.5);
+    builder.appendText(bullets ? "\n" : " ");
+    for (std::size_t i = 0; i < text.size(); ++i)
+        builder.appendSentence(text[i], "IMPRESSION", bullets ? (i == 0 ? "- " : "\n- ") : (i == 0 ? "" : " "));
+}
+
+} // namespace
+
+void ExternalReportWriter::write(PhantomCase& phantom, DeterministicRandom& random) const
+{
+    const bool british = random.chance(0.5);
+    FindingStatements statements = findingStatements(phantom, random, british);
+    const std::vector<Draft> negatives = NegativeStatements(random, british).of(phantom);
+    const std::vector<Draft> body = reportBody(statements, negatives, random);
+    finishConclusions(phantom, random, statements.conclusions);
+
+    internal::ReportBuilder builder;
+    writeHeaderLines(builder, random);
     const double layout = random.uniform();
     const bool findingsSection = layout < 0.9;
     const bool conclusionSection = layout >= 0.2;
-    if (findingsSection) {
-        static const std::vector<std::string> headers { "Findings:", "Report:", "REPORT:", "Findings -" };
-        const std::string header = random.pick(headers);
-        const bool perLine = random.chance(0.5);
-        report += header + (perLine ? "\n" : " ");
-        std::vector<Draft> text = body;
-        if (!conclusionSection)
-            for (const auto& conclusion : conclusions)
-                if (conclusion.labels.count("No Finding"))
-                    text.push_back(conclusion);
-        for (std::size_t i = 0; i < text.size(); ++i)
-            append(text[i], "FINDINGS", i == 0 ? "" : (perLine ? "\n" : "  "));
-    }
+    if (findingsSection)
+        writeFindingsSection(builder, random, body, statements.conclusions, conclusionSection);
     if (conclusionSection) {
         if (findingsSection)
-            report += "\n\n";
-        static const std::vector<std::string> headers {
-            "Conclusion:", "Opinion:", "CONCLUSION:", "Summary:", "Comment:"
-        };
-        report += random.pick(headers);
-        std::vector<Draft> text = conclusions;
-        if (!findingsSection) {
-            text.insert(text.end(), lines.begin(), lines.end());
-            for (const auto& negative : negatives)
-                if (random.chance(0.5))
-                    text.push_back(negative);
-        }
-        const bool bullets = text.size() > 1 && random.chance(0.5);
-        report += bullets ? "\n" : " ";
-        for (std::size_t i = 0; i < text.size(); ++i)
-            append(text[i], "IMPRESSION", bullets ? (i == 0 ? "- " : "\n- ") : (i == 0 ? "" : " "));
+            builder.appendText("\n\n");
+        writeConclusionSection(builder, random, statements, negatives, findingsSection);
     }
-    report += "\n";
-
+    builder.appendText("\n");
     // Study labels as the training style aggregates them.
-    phantom.labels = PhantomReportWriter::studyLabels(sentences);
-    phantom.report = std::move(report);
-    phantom.sentences = std::move(sentences);
+    builder.finishInto(phantom);
 }
 
 } // namespace lrclr

@@ -7,16 +7,14 @@
 
 #include "training/DeterministicRandom.h"
 #include "training/ReportParaphraser.h"
+#include "training/internal/ReportBuilder.h"
 
 namespace lrclr {
 
 namespace {
 
-struct Draft {
-    std::string text;
-    std::vector<PhantomCase::Box> boxes;
-    std::map<std::string, int> labels;
-};
+using Draft = internal::ReportDraft;
+using Template = internal::ReportTemplate;
 
 std::string capitalised(std::string text)
 {
@@ -43,11 +41,6 @@ std::string replaced(std::string text, const PhantomCase::Finding& finding)
     substitute("{location}", finding.location);
     return capitalised(text);
 }
-
-struct Template {
-    const char* text;
-    std::map<std::string, int> labels;
-};
 
 // Sentences asserting a finding (in FINDINGS), hedged ones (subtle findings) and impression phrasings.
 struct FindingTemplates {
@@ -163,130 +156,134 @@ const FindingTemplates& templatesFor(const std::string& kind)
     return all.at(kind);
 }
 
-bool isDevice(const std::string& kind)
-{
-    return kind == "endotracheal tube" || kind == "central line" || kind == "pacemaker";
-}
-
-} // namespace
-
-void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& random) const
-{
-    auto has = [&phantom](const std::string& kind) {
-        return std::any_of(phantom.findings.begin(), phantom.findings.end(),
-            [&kind](const PhantomCase::Finding& f) { return f.kind == kind; });
-    };
-    const bool pathology = std::any_of(phantom.findings.begin(), phantom.findings.end(),
-        [](const PhantomCase::Finding& f) { return !isDevice(f.kind); });
-    const bool parenchymal = has("nodule") || has("mass") || has("consolidation") || has("edema") || has("atelectasis");
-
+/// What the findings themselves contribute: device lines, positive (or hedged) statements and impression phrasings.
+struct FindingStatements {
     std::vector<Draft> devices;
     std::vector<Draft> positives;
     std::vector<Draft> impressions;
+};
+
+FindingStatements findingStatements(const PhantomCase& phantom, DeterministicRandom& random)
+{
+    FindingStatements statements;
     for (const auto& finding : phantom.findings) {
         const FindingTemplates& templates = templatesFor(finding.kind);
         const bool hedge = finding.subtle && !templates.hedged.empty();
         const Template& chosen = random.pick(hedge ? templates.hedged : templates.positive);
         Draft draft { replaced(chosen.text, finding), finding.boxes, chosen.labels };
-        (isDevice(finding.kind) ? devices : positives).push_back(draft);
-        if (!isDevice(finding.kind) || random.chance(0.3)) {
+        (internal::isSupportDevice(finding.kind) ? statements.devices : statements.positives).push_back(draft);
+        if (!internal::isSupportDevice(finding.kind) || random.chance(0.3)) {
             if (hedge) {
-                impressions.push_back(draft);
+                statements.impressions.push_back(draft);
             } else {
                 const Template& summary = random.pick(templates.impression);
-                impressions.push_back({ replaced(summary.text, finding), finding.boxes, summary.labels });
+                statements.impressions.push_back({ replaced(summary.text, finding), finding.boxes, summary.labels });
             }
         }
     }
+    return statements;
+}
 
-    std::vector<Draft> negatives;
-    const auto maybe = [&random, &negatives](double probability, std::vector<Template> options) {
-        if (random.chance(probability)) {
-            const Template& chosen = random.pick(options);
-            negatives.push_back({ chosen.text, {}, chosen.labels });
-        }
-    };
+/// Adds one of `options` to `negatives` with the given probability.
+void maybeAdd(std::vector<Draft>& negatives, DeterministicRandom& random, double probability,
+    const std::vector<Template>& options)
+{
+    if (random.chance(probability)) {
+        const Template& chosen = random.pick(options);
+        negatives.push_back({ chosen.text, {}, chosen.labels });
+    }
+}
+
+/// Normal statements about the heart, pleura and lungs that the findings do not contradict.
+void addOrganNegatives(const PhantomCase& phantom, DeterministicRandom& random, std::vector<Draft>& negatives)
+{
+    const auto has = [&phantom](const std::string& kind) { return internal::hasFinding(phantom, kind); };
+    const bool parenchymal = internal::hasParenchymalFinding(phantom);
     if (!has("cardiomegaly"))
-        maybe(0.8,
+        maybeAdd(negatives, random, 0.8,
             { { "Heart size is normal.", { { "Cardiomegaly", 0 } } },
                 { "The cardiomediastinal silhouette is within normal limits.",
                     { { "Cardiomegaly", 0 }, { "Enlarged Cardiomediastinum", 0 } } },
                 { "The heart is not enlarged.", { { "Cardiomegaly", 0 } } },
                 { "Normal cardiac size.", { { "Cardiomegaly", 0 } } } });
     if (!has("pleural effusion") && !has("pneumothorax"))
-        maybe(0.85,
+        maybeAdd(negatives, random, 0.85,
             { { "No pleural effusion or pneumothorax.", { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } },
                 { "There is no pleural effusion or pneumothorax.",
                     { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } },
                 { "The costophrenic angles are sharp and there is no pneumothorax.",
                     { { "Pleural Effusion", 0 }, { "Pneumothorax", 0 } } } });
     else if (!has("pleural effusion"))
-        maybe(0.7,
+        maybeAdd(negatives, random, 0.7,
             { { "No pleural effusion.", { { "Pleural Effusion", 0 } } },
                 { "The costophrenic angles are sharp.", { { "Pleural Effusion", 0 } } } });
     else if (!has("pneumothorax"))
-        maybe(0.7,
+        maybeAdd(negatives, random, 0.7,
             { { "No pneumothorax.", { { "Pneumothorax", 0 } } },
                 { "There is no evidence of pneumothorax.", { { "Pneumothorax", 0 } } } });
     if (!parenchymal)
-        maybe(0.85,
+        maybeAdd(negatives, random, 0.85,
             { { "The lungs are clear.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } },
                 { "No focal consolidation.", { { "Consolidation", 0 } } },
                 { "Lungs are well expanded and clear.", { { "Lung Opacity", 0 }, { "Consolidation", 0 } } },
                 { "No focal airspace opacity.", { { "Lung Opacity", 0 } } } });
     else if (!has("consolidation"))
-        maybe(0.5,
+        maybeAdd(negatives, random, 0.5,
             { { "No focal consolidation.", { { "Consolidation", 0 } } },
                 { "No confluent airspace consolidation.", { { "Consolidation", 0 } } } });
     if (!has("edema"))
-        maybe(0.45,
+        maybeAdd(negatives, random, 0.45,
             { { "No pulmonary edema.", { { "Edema", 0 } } },
                 { "No evidence of pulmonary vascular congestion or edema.", { { "Edema", 0 } } } });
     if (!has("nodule") && !has("mass"))
-        maybe(0.15, { { "No suspicious pulmonary nodules.", { { "Lung Lesion", 0 } } } });
-    if (m_options.paraphrase) {
-        // The CheXpert terms themselves, as some reports and every zero-shot prompt use them.
-        if (!has("nodule") && !has("mass"))
-            maybe(0.25,
-                { { "No lung lesion.", { { "Lung Lesion", 0 } } },
-                    { "No focal lung lesion.", { { "Lung Lesion", 0 } } } });
-        if (!parenchymal)
-            maybe(0.2,
-                { { "No lung opacity.", { { "Lung Opacity", 0 } } },
-                    { "No focal lung opacity.", { { "Lung Opacity", 0 } } } });
-        if (!has("cardiomegaly"))
-            maybe(0.15,
-                { { "No cardiomegaly.", { { "Cardiomegaly", 0 } } },
-                    { "Normal cardiomediastinal silhouette.", { { "Enlarged Cardiomediastinum", 0 } } } });
-        if (!devices.empty() && random.chance(0.4)) {
-            static const std::vector<Template> summaries { { "Support devices in place.",
-                                                               { { "Support Devices", 1 } } },
-                { "Support devices as described.", { { "Support Devices", 1 } } },
-                { "Lines and tubes in expected position.", { { "Support Devices", 1 } } } };
-            const Template& chosen = random.pick(summaries);
-            impressions.push_back({ chosen.text, {}, chosen.labels });
-        }
-    }
-    maybe(0.3,
-        { { "No acute osseous abnormality.", { { "Fracture", 0 } } },
-            { "The visualized osseous structures are unremarkable.", { { "Fracture", 0 } } } });
+        maybeAdd(negatives, random, 0.15, { { "No suspicious pulmonary nodules.", { { "Lung Lesion", 0 } } } });
+}
 
-    // FINDINGS: devices usually first; pathology and normal statements in one of several orders.
-    std::vector<Draft> findings;
-    if (random.chance(0.5)) {
-        findings = positives;
-        findings.insert(findings.end(), negatives.begin(), negatives.end());
-    } else {
-        findings = positives;
-        findings.insert(findings.end(), negatives.begin(), negatives.end());
+/// The CheXpert terms themselves, as some reports and every zero-shot prompt use them (paraphrase mode only); a
+/// support-device summary goes to the impression.
+void addTermStatements(const PhantomCase& phantom, DeterministicRandom& random, std::vector<Draft>& negatives,
+    FindingStatements& statements)
+{
+    const auto has = [&phantom](const std::string& kind) { return internal::hasFinding(phantom, kind); };
+    if (!has("nodule") && !has("mass"))
+        maybeAdd(negatives, random, 0.25,
+            { { "No lung lesion.", { { "Lung Lesion", 0 } } }, { "No focal lung lesion.", { { "Lung Lesion", 0 } } } });
+    if (!internal::hasParenchymalFinding(phantom))
+        maybeAdd(negatives, random, 0.2,
+            { { "No lung opacity.", { { "Lung Opacity", 0 } } },
+                { "No focal lung opacity.", { { "Lung Opacity", 0 } } } });
+    if (!has("cardiomegaly"))
+        maybeAdd(negatives, random, 0.15,
+            { { "No cardiomegaly.", { { "Cardiomegaly", 0 } } },
+                { "Normal cardiomediastinal silhouette.", { { "Enlarged Cardiomediastinum", 0 } } } });
+    if (!statements.devices.empty() && random.chance(0.4)) {
+        static const std::vector<Template> summaries { { "Support devices in place.", { { "Support Devices", 1 } } },
+            { "Support devices as described.", { { "Support Devices", 1 } } },
+            { "Lines and tubes in expected position.", { { "Support Devices", 1 } } } };
+        const Template& chosen = random.pick(summaries);
+        statements.impressions.push_back({ chosen.text, {}, chosen.labels });
+    }
+}
+
+/// FINDINGS: devices usually first; pathology and normal statements in one of several orders.
+std::vector<Draft> findingsBody(
+    const FindingStatements& statements, const std::vector<Draft>& negatives, DeterministicRandom& random)
+{
+    std::vector<Draft> findings = statements.positives;
+    findings.insert(findings.end(), negatives.begin(), negatives.end());
+    if (!random.chance(0.5))
         random.shuffle(findings);
-    }
     if (random.chance(0.75))
-        findings.insert(findings.begin(), devices.begin(), devices.end());
+        findings.insert(findings.begin(), statements.devices.begin(), statements.devices.end());
     else
-        findings.insert(findings.end(), devices.begin(), devices.end());
+        findings.insert(findings.end(), statements.devices.begin(), statements.devices.end());
+    return findings;
+}
 
-    if (!pathology) {
+/// A normal impression when nothing but devices was found; then the impression's order.
+void finishImpressions(const PhantomCase& phantom, DeterministicRandom& random, std::vector<Draft>& impressions)
+{
+    if (!internal::hasPathology(phantom)) {
         static const std::vector<Template> normal { { "No acute cardiopulmonary process.", { { "No Finding", 1 } } },
             { "No acute cardiopulmonary abnormality.", { { "No Finding", 1 } } },
             { "Normal chest radiograph.", { { "No Finding", 1 } } },
@@ -296,80 +293,83 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
     }
     if (impressions.size() > 1 && random.chance(0.4))
         random.shuffle(impressions);
+}
 
-    // Assemble, recording offsets.
-    std::string report;
-    std::vector<PhantomCase::Sentence> sentences;
-    const auto appendSentence = [&report, &sentences, &random, this](
-                                    const Draft& draft, const std::string& section, const std::string& prefix) {
-        report += prefix;
-        PhantomCase::Sentence sentence;
-        sentence.text = m_options.paraphrase && !draft.labels.empty()
-            ? ReportParaphraser::paraphrase(draft.text, random)
-            : draft.text;
-        sentence.section = section;
-        sentence.begin = report.size();
-        report += sentence.text;
-        sentence.end = report.size();
-        sentence.boxes = draft.boxes;
-        sentence.labels = draft.labels;
-        sentences.push_back(std::move(sentence));
-    };
-    const bool upper = random.chance(0.7);
-    const auto header = [upper](const std::string& name) {
-        if (upper)
-            return name + ":";
-        std::string title = name;
-        std::transform(title.begin() + 1, title.end(), title.begin() + 1,
-            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        return title + ":";
-    };
-    if (random.chance(0.6)) {
+/// Places the chosen sentences into sections with headers of one style, paraphrasing labelled sentences when asked.
+class PhantomReportLayout {
+public:
+    PhantomReportLayout(DeterministicRandom& random, bool paraphrase)
+        : m_random(random)
+        , m_paraphrase(paraphrase)
+        , m_upper(random.chance(0.7))
+    {
+    }
+
+    void writeHeaderSections()
+    {
+        if (!m_random.chance(0.6))
+            return;
         static const std::vector<std::string> examinations { "Chest radiograph, PA view.", "Chest, single PA view.",
             "PA chest radiograph." };
         static const std::vector<std::string> indications { "Cough.", "Shortness of breath.", "Fever and cough.",
             "Chest pain.", "Pre-operative evaluation.", "Follow-up.", "Dyspnea, evaluate for pneumonia.",
             "Routine screening." };
-        report += header(random.chance(0.5) ? "EXAMINATION" : "EXAM") + " ";
-        appendSentence({ random.pick(examinations), {}, {} }, "EXAMINATION", "");
-        report += "\n";
-        report += header("INDICATION");
-        report += " ";
-        appendSentence({ random.pick(indications), {}, {} }, "INDICATION", "");
-        if (random.chance(0.6)) {
-            report += "\n";
-            report += header("COMPARISON");
-            report += " ";
-            appendSentence({ random.chance(0.5) ? "None." : "None available.", {}, {} }, "COMPARISON", "");
+        m_builder.appendText(header(m_random.chance(0.5) ? "EXAMINATION" : "EXAM") + " ");
+        append({ m_random.pick(examinations), {}, {} }, "EXAMINATION", "");
+        m_builder.appendText("\n" + header("INDICATION") + " ");
+        append({ m_random.pick(indications), {}, {} }, "INDICATION", "");
+        if (m_random.chance(0.6)) {
+            m_builder.appendText("\n" + header("COMPARISON") + " ");
+            append({ m_random.chance(0.5) ? "None." : "None available.", {}, {} }, "COMPARISON", "");
         }
-        report += "\n\n";
+        m_builder.appendText("\n\n");
     }
-    const double layout = random.uniform();
-    const bool findingsSection = layout < 0.85;
-    const bool impressionSection = layout >= 0.15;
-    if (findingsSection) {
-        const bool ownLine = random.chance(0.4);
-        report += header("FINDINGS") + (ownLine ? "\n" : " ");
-        std::vector<Draft> body = findings;
-        if (!impressionSection) // the impression's statements live in FINDINGS then
-            for (const auto& impression : impressions)
-                if (impression.labels.count("No Finding"))
-                    body.push_back(impression);
+
+    /// FINDINGS and/or IMPRESSION; a report with one of them carries the other's statements in it.
+    void writeBody(const std::vector<Draft>& findings, const std::vector<Draft>& impressions,
+        const std::vector<Draft>& devices, const std::vector<Draft>& negatives)
+    {
+        const double layout = m_random.uniform();
+        const bool findingsSection = layout < 0.85;
+        const bool impressionSection = layout >= 0.15;
+        if (findingsSection) {
+            std::vector<Draft> body = findings;
+            if (!impressionSection)
+                for (const auto& impression : impressions)
+                    if (impression.labels.count("No Finding"))
+                        body.push_back(impression);
+            writeFindings(body);
+        }
+        if (impressionSection) {
+            if (findingsSection)
+                m_builder.appendText("\n\n");
+            const bool numbered = impressions.size() > 1 && m_random.chance(0.5);
+            std::vector<Draft> body = impressions;
+            if (!findingsSection) {
+                body.insert(body.end(), devices.begin(), devices.end());
+                for (const auto& negative : negatives)
+                    if (m_random.chance(0.5))
+                        body.push_back(negative);
+            }
+            writeImpression(body, numbered);
+        }
+        m_builder.appendText("\n");
+    }
+
+    void finishInto(PhantomCase& phantom) { m_builder.finishInto(phantom); }
+
+private:
+    void writeFindings(const std::vector<Draft>& body)
+    {
+        const bool ownLine = m_random.chance(0.4);
+        m_builder.appendText(header("FINDINGS") + (ownLine ? "\n" : " "));
         for (std::size_t i = 0; i < body.size(); ++i)
-            appendSentence(body[i], "FINDINGS", i == 0 ? "" : " ");
+            append(body[i], "FINDINGS", i == 0 ? "" : " ");
     }
-    if (impressionSection) {
-        if (findingsSection)
-            report += "\n\n";
-        const bool numbered = impressions.size() > 1 && random.chance(0.5);
-        report += header("IMPRESSION") + (numbered ? "\n" : " ");
-        std::vector<Draft> body = impressions;
-        if (!findingsSection) { // impression only: it carries the negatives and devices too
-            body.insert(body.end(), devices.begin(), devices.end());
-            for (const auto& negative : negatives)
-                if (random.chance(0.5))
-                    body.push_back(negative);
-        }
+
+    void writeImpression(const std::vector<Draft>& body, bool numbered)
+    {
+        m_builder.appendText(header("IMPRESSION") + (numbered ? "\n" : " "));
         for (std::size_t i = 0; i < body.size(); ++i) {
             std::string prefix = i == 0 ? "" : " ";
             if (numbered) {
@@ -377,14 +377,52 @@ void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& rando
                 prefix += std::to_string(i + 1);
                 prefix += ". ";
             }
-            appendSentence(body[i], "IMPRESSION", prefix);
+            append(body[i], "IMPRESSION", prefix);
         }
     }
-    report += "\n";
 
-    phantom.labels = studyLabels(sentences);
-    phantom.report = std::move(report);
-    phantom.sentences = std::move(sentences);
+    void append(const Draft& draft, const std::string& section, const std::string& prefix)
+    {
+        const std::string text
+            = m_paraphrase && !draft.labels.empty() ? ReportParaphraser::paraphrase(draft.text, m_random) : draft.text;
+        m_builder.appendSentence(draft, text, section, prefix);
+    }
+
+    std::string header(const std::string& name) const
+    {
+        if (m_upper)
+            return name + ":";
+        std::string title = name;
+        std::transform(title.begin() + 1, title.end(), title.begin() + 1,
+            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return title + ":";
+    }
+
+    DeterministicRandom& m_random;
+    bool m_paraphrase;
+    bool m_upper;
+    internal::ReportBuilder m_builder;
+};
+
+} // namespace
+
+void PhantomReportWriter::write(PhantomCase& phantom, DeterministicRandom& random) const
+{
+    FindingStatements statements = findingStatements(phantom, random);
+    std::vector<Draft> negatives;
+    addOrganNegatives(phantom, random, negatives);
+    if (m_options.paraphrase)
+        addTermStatements(phantom, random, negatives, statements);
+    maybeAdd(negatives, random, 0.3,
+        { { "No acute osseous abnormality.", { { "Fracture", 0 } } },
+            { "The visualized osseous structures are unremarkable.", { { "Fracture", 0 } } } });
+    const std::vector<Draft> findings = findingsBody(statements, negatives, random);
+    finishImpressions(phantom, random, statements.impressions);
+
+    PhantomReportLayout layout(random, m_options.paraphrase);
+    layout.writeHeaderSections();
+    layout.writeBody(findings, statements.impressions, statements.devices, negatives);
+    layout.finishInto(phantom);
 }
 
 std::map<std::string, int> PhantomReportWriter::studyLabels(const std::vector<PhantomCase::Sentence>& sentences)
