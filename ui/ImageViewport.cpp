@@ -24,11 +24,12 @@ namespace {
 constexpr int overlayResolution = 1024;
 constexpr int dragThreshold = 3;
 
+/// A read-only QImage over the frame's bytes (no copy); the frame must outlive it.
 QImage wrapFrame(const DisplayFrame& frame)
 {
     if (!frame.isValid())
         return {};
-    return QImage(frame.bytes.data(), frame.width, frame.height, frame.bytesPerLine(),
+    return QImage(static_cast<const uchar*>(frame.bytes.data()), frame.width, frame.height, frame.bytesPerLine(),
         frame.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
 }
 
@@ -99,7 +100,18 @@ QRectF ImageViewport::imageArea() const
 
 void ImageViewport::setImage(const XrayImage& image)
 {
-    m_pipeline = DisplayPipeline(image);
+    DisplayPipeline pipeline(image);
+    auto frame = std::make_shared<DisplayFrame>();
+    pipeline.renderInto(*frame);
+    setImage(pipeline, std::move(frame));
+}
+
+void ImageViewport::setImage(const DisplayPipeline& pipeline, std::shared_ptr<const DisplayFrame> frame)
+{
+    const XrayImage& image = pipeline.image();
+    m_pipeline = pipeline;
+    m_frame = {};
+    m_preparedFrame = std::move(frame);
     m_result.reset();
     m_heatmap = {};
     m_field = {};
@@ -110,7 +122,10 @@ void ImageViewport::setImage(const XrayImage& image)
         m_scene.pixelSpacingMm = image.columnSpacingMm;
     m_modalityRange.reset();
     m_histogram.clear();
-    refreshFrame();
+    if (m_preparedFrame && m_preparedFrame->isValid())
+        m_scene.frame = wrapFrame(*m_preparedFrame);
+    else
+        refreshFrame();
     m_scene.legendColumnWidth = legendColumnFor(width());
     m_fitted = true;
     m_view = ViewTransform::fit(QSizeF(image.columns, image.rows), imageArea().size());
@@ -125,6 +140,7 @@ void ImageViewport::clearImage()
 {
     m_pipeline = DisplayPipeline();
     m_frame = {};
+    m_preparedFrame.reset();
     m_scene = {};
     m_result.reset();
     m_heatmap = {};
@@ -201,6 +217,7 @@ void ImageViewport::refreshFrame()
         return;
     m_pipeline.renderInto(m_frame);
     m_scene.frame = wrapFrame(m_frame);
+    m_preparedFrame.reset();
 }
 
 void ImageViewport::setViewTransform(const ViewTransform& view)

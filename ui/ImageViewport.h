@@ -48,6 +48,9 @@ public:
 
     /// Shows `image` with its default window, fitted; keeps the overlay settings but drops the analysis.
     void setImage(const XrayImage& image);
+    /// Shows an image prepared on another thread: `pipeline` with its default window and `frame`, rendered through it,
+    /// shown as it is (shared, not copied) until a setting changes. Renders nothing.
+    void setImage(const DisplayPipeline& pipeline, std::shared_ptr<const DisplayFrame> frame);
     void clearImage();
     bool hasImage() const { return m_pipeline.image().isValid(); }
     const DisplayPipeline& pipeline() const { return m_pipeline; }
@@ -163,7 +166,8 @@ private:
     void beginFastRendering();
 
     DisplayPipeline m_pipeline;
-    DisplayFrame m_frame;
+    DisplayFrame m_frame; ///< what refreshFrame() renders into
+    std::shared_ptr<const DisplayFrame> m_preparedFrame; ///< shown instead of m_frame until the first refreshFrame()
     ViewportScene m_scene;
     ViewTransform m_view;
     bool m_fitted = true; ///< keep fitting on resize until the user zooms or pans

@@ -160,10 +160,13 @@ void MainWindow::showStudy()
         setWindowTitle(QStringLiteral("LRCLR Viewer"));
         return;
     }
-    if (study.displayImage) {
+    if (study.display)
+        m_viewport->setImage(
+            study.display->pipeline, std::shared_ptr<const DisplayFrame>(study.display, &study.display->frame));
+    else if (study.displayImage)
         m_viewport->setImage(*study.displayImage);
+    if (study.displayImage)
         m_menus->setWindowPresets(*study.displayImage);
-    }
     QList<QPair<qsizetype, qsizetype>> spans;
     for (const ViewerSession::Sentence& sentence : study.sentences)
         spans.append({ sentence.begin, sentence.end });

@@ -97,10 +97,9 @@ private Q_SLOTS:
             gaps.elapsed, gaps.longestGap, gaps.ticks);
         QVERIFY2(gaps.finished, "the study did not open within 60 s");
         QCOMPARE(window.viewport()->image().columns, 3000);
-        // Issue 13 asks for under 50 ms; measured here about 48 ms on an idle 2-core machine (the decoding is off the
-        // GUI thread; what is left on it is DisplayPipeline's copy of the image and its first render). The assertion
-        // keeps a margin for a loaded CI machine until those move off the GUI thread too.
-        QVERIFY2(gaps.longestGap < 100, qPrintable(QStringLiteral("longest gap %1 ms").arg(gaps.longestGap)));
+        // Issue 13: never more than 50 ms. Decoding, the model input, the display chain's table and the first frame
+        // are all made on the loading thread (ViewerSession::load); measured here 16-17 ms on an idle 2-core machine.
+        QVERIFY2(gaps.longestGap < 50, qPrintable(QStringLiteral("longest gap %1 ms").arg(gaps.longestGap)));
         // Decoding took real time, so the loop really ran while it did.
         QVERIFY2(gaps.ticks > 20, qPrintable(QStringLiteral("only %1 ticks").arg(gaps.ticks)));
     }

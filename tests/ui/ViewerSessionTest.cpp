@@ -99,6 +99,13 @@ private Q_SLOTS:
         QVERIFY(study.displayImage);
         QCOMPARE(study.displayImage->columns, 120);
         QCOMPARE(study.displayImage->rows, 80);
+        // The first frame was rendered on the loading thread, with the default window, as the viewport would.
+        QVERIFY(study.display);
+        QVERIFY(study.display->frame.isValid());
+        QCOMPARE(study.display->frame.width, 120);
+        const DisplayFrame expected = DisplayPipeline(*study.displayImage).render();
+        QVERIFY(study.display->frame.bytes == expected.bytes);
+        QCOMPARE(study.display->pipeline.voi().center, DisplayPipeline::defaultVoi(*study.displayImage).center);
         QVERIFY(study.image);
         QCOMPARE(study.image->width, 120);
         QCOMPARE(study.reportText, text);

@@ -58,6 +58,9 @@ std::optional<ViewerSession::Study> ViewerSession::load(
     auto modelInput = std::make_shared<const GrayscaleImage>(DisplayPipeline::modelInput(read->image));
     Study study = studyFrom(imagePath, title, std::move(modelInput), read->report.value_or(Report {}));
     study.displayImage = std::make_shared<const XrayImage>(std::move(read->image));
+    auto display = std::make_shared<Display>(Display { DisplayPipeline(*study.displayImage), {} });
+    display->pipeline.renderInto(display->frame);
+    study.display = std::move(display);
     study.reportProblem = read->reportProblem;
     return study;
 }

@@ -12,6 +12,7 @@
 #include "core/inference/InferenceTypes.h"
 #include "core/model/GrayscaleImage.h"
 #include "core/report/Report.h"
+#include "core/study/DisplayPipeline.h"
 #include "core/study/XrayImage.h"
 #include "ui/model/ReportRegionLinks.h"
 
@@ -43,6 +44,13 @@ public:
         qsizetype end = 0;
     };
 
+    /// The study's image ready to paint, made on the loading thread so that showing it renders nothing on the GUI
+    /// thread: the default display chain (its lookup table built) and the frame it renders.
+    struct Display {
+        DisplayPipeline pipeline;
+        DisplayFrame frame;
+    };
+
     /// One opened study, immutable once published: what the viewport shows, what the model receives, and the
     /// report's sentences with their spans.
     struct Study {
@@ -50,6 +58,7 @@ public:
         QString title;
         std::shared_ptr<const XrayImage>
             displayImage; ///< the decoded image (null for studies built from a model input)
+        std::shared_ptr<const Display> display; ///< displayImage prepared for the viewport (null with it)
         std::shared_ptr<const GrayscaleImage> image; ///< the model's input (DisplayPipeline::modelInput)
         QString reportText;
         QList<Sentence> sentences;
