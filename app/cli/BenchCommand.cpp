@@ -29,8 +29,8 @@
 #include <dcmtk/dcmimgle/dcmimage.h>
 
 #include "app/cli/CommandOptions.h"
-#include "core/study/DicomImageReader.h"
 #include "core/dicom/DicomLibrary.h"
+#include "core/study/DicomImageReader.h"
 #include "core/study/DisplayPipeline.h"
 #include "core/study/SyntheticRadiograph.h"
 #include "imaging/DisplayFrameWriter.h"
