@@ -135,7 +135,7 @@ void InferenceService::onWorkerProgress(quint64 jobId, InferenceStage stage, dou
         Q_EMIT progress(jobId, stage, fraction);
 }
 
-void InferenceService::onWorkerAnalysisFinished(quint64 jobId, const AnalysisResult& result)
+template<typename Publish> void InferenceService::finishJob(quint64 jobId, Publish&& publish)
 {
     const bool stale = m_tracker->isStale(jobId);
     if (!endJob(jobId))
@@ -143,18 +143,17 @@ void InferenceService::onWorkerAnalysisFinished(quint64 jobId, const AnalysisRes
     if (stale)
         Q_EMIT canceled(jobId);
     else
-        Q_EMIT finished(jobId, result);
+        publish();
+}
+
+void InferenceService::onWorkerAnalysisFinished(quint64 jobId, const AnalysisResult& result)
+{
+    finishJob(jobId, [&] { Q_EMIT finished(jobId, result); });
 }
 
 void InferenceService::onWorkerGroundingFinished(quint64 jobId, const GroundedSentences& sentences)
 {
-    const bool stale = m_tracker->isStale(jobId);
-    if (!endJob(jobId))
-        return;
-    if (stale)
-        Q_EMIT canceled(jobId);
-    else
-        Q_EMIT groundingFinished(jobId, sentences);
+    finishJob(jobId, [&] { Q_EMIT groundingFinished(jobId, sentences); });
 }
 
 void InferenceService::onWorkerFailed(quint64 jobId, const QString& message, InferenceFailure kind)

@@ -82,6 +82,8 @@ private:
     void onWorkerCanceled(quint64 jobId);
     /// Removes the job from the pending list; returns false if it had already ended (then emit nothing).
     bool endJob(quint64 jobId);
+    /// Ends a job the worker finished: canceled() when it went stale meanwhile, else `publish` emits its result.
+    template<typename Publish> void finishJob(quint64 jobId, Publish&& publish);
 
     std::shared_ptr<InferenceJobTracker> m_tracker;
     QThread* m_thread = nullptr;

@@ -13,6 +13,7 @@
 
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
+#include "tests/TestFiles.h"
 #include "training/DatasetManifest.h"
 #include "training/ModelEvaluation.h"
 #include "training/SynthesisJob.h"
@@ -30,8 +31,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_folder.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_folder.filePath(QStringLiteral("config")));
+        test::isolateSettings(m_folder);
         QVERIFY2(QFileInfo::exists(m_model + QStringLiteral("/manifest.json")), qPrintable(m_model));
     }
 

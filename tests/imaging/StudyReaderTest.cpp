@@ -11,6 +11,7 @@
 #include "core/study/StudyFileType.h"
 #include "imaging/ModelInputReader.h"
 #include "imaging/StudyReader.h"
+#include "tests/TestFiles.h"
 #include "tests/study/TestDicomFiles.h"
 
 namespace lrclr {
@@ -21,18 +22,6 @@ using test::TestSyntax;
 using test::writeSyntheticDicom;
 
 namespace {
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
 
 /// Whether the viewer's reader and the model-input reader agree on `path`: both read it (with `columns`), or both
 /// refuse it with a message.
@@ -86,10 +75,10 @@ private Q_SLOTS:
     void preamblelessDicomOpensEverywhere()
     {
         // The same data set without the 128-byte preamble and "DICM", and without a DICOM name.
-        const QByteArray bytes = readAll(m_dicom);
+        const QByteArray bytes = test::readAll(m_dicom);
         QVERIFY(bytes.size() > 200 && bytes.mid(128, 4) == "DICM");
         const QString path = m_folder.filePath(QStringLiteral("IM0001"));
-        QVERIFY(writeAll(path, bytes.mid(132)));
+        QVERIFY(test::writeAll(path, bytes.mid(132)));
         QVERIFY(!StudyFileType::hasDicomPreamble(path));
         QCOMPARE(StudyFileType::of(path), StudyFileType::Kind::Dicom);
         checkBothReaders(path, true, 30);
@@ -109,7 +98,7 @@ private Q_SLOTS:
     void unknownFilesOpenNowhere()
     {
         const QString text = m_folder.filePath(QStringLiteral("notes.bin"));
-        QVERIFY(writeAll(text, QByteArray("just some notes, not an image at all\n")));
+        QVERIFY(test::writeAll(text, QByteArray("just some notes, not an image at all\n")));
         QCOMPARE(StudyFileType::of(text), StudyFileType::Kind::Unknown);
         checkBothReaders(text, false, 0);
         const QString missing = m_folder.filePath(QStringLiteral("absent.dcm"));
@@ -126,7 +115,7 @@ private Q_SLOTS:
         QVERIFY(!StudyFileType::hasRasterName(QStringLiteral("x.txt")));
         // A truncated file named .dcm is DICOM by name, and the DICOM reader says what is wrong with it.
         const QString truncated = m_folder.filePath(QStringLiteral("truncated.dcm"));
-        QVERIFY(writeAll(truncated, QByteArray(20, '\0')));
+        QVERIFY(test::writeAll(truncated, QByteArray(20, '\0')));
         QCOMPARE(StudyFileType::of(truncated), StudyFileType::Kind::Dicom);
         checkBothReaders(truncated, false, 0);
     }

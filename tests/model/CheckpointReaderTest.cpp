@@ -13,6 +13,7 @@
 #include "core/model/LrclrModel.h"
 #include "core/model/internal/TorchCheckpoint.h"
 #include "core/model/internal/WeightsUnpickler.h"
+#include "tests/TestFiles.h"
 
 using lrclr::CheckpointReader;
 using lrclr::ClipConfig;
@@ -30,12 +31,6 @@ QJsonObject referenceJson()
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(file.readAll()).object();
-}
-
-std::string readFile(const std::string& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(file), {});
 }
 
 void writeFile(const std::string& path, const std::string& bytes)
@@ -362,11 +357,11 @@ private Q_SLOTS:
         } else if (kind == "legacy") {
             writeFile(path, stateDictPickle({ good }));
         } else if (kind == "truncated" || kind == "truncated-tail") {
-            const auto bytes = readFile(m_referencePath);
+            const auto bytes = lrclr::test::readFile(m_referencePath);
             writeFile(path, bytes.substr(0, kind == "truncated" ? bytes.size() / 2 : bytes.size() - 10));
         } else if (kind == "flip-storage" || kind == "flip-pickle") {
             writeArchive(path, stateDictPickle({ good }), goodData);
-            auto bytes = readFile(path);
+            auto bytes = lrclr::test::readFile(path);
             const auto target = kind == "flip-storage" ? floats({ 1, 2, 3, 4 }) : std::string("_rebuild_tensor_v2");
             const auto position = bytes.find(target);
             QVERIFY(position != std::string::npos);
@@ -436,7 +431,7 @@ private Q_SLOTS:
         } else if (kind == "compressed" || kind == "size-claim") {
             // Patch the central directory entry of data.pkl: method 8 (deflate), or a 3 GB uncompressed size.
             writeArchive(path, stateDictPickle({ good }), goodData);
-            auto bytes = readFile(path);
+            auto bytes = lrclr::test::readFile(path);
             const auto entry = bytes.find(std::string("PK\x01\x02", 4));
             QVERIFY(entry != std::string::npos);
             if (kind == "compressed") {
@@ -475,7 +470,7 @@ private Q_SLOTS:
         TensorSpec b { "b", "HalfStorage", "1", 2, 0, { 2 }, { 1 } };
         writeArchive(path, stateDictPickle({ a, b }),
             { { "data/0", floats({ 1, 2, 3, 4 }) }, { "data/1", std::string("\x00\x3c\x00\xc0", 4) } });
-        const auto original = readFile(path);
+        const auto original = lrclr::test::readFile(path);
         const auto expectedA = torch::tensor({ 1.0f, 2.0f, 3.0f, 4.0f }).reshape({ 2, 2 });
         const auto expectedB = torch::tensor({ 1.0f, -2.0f });
         int refused = 0;

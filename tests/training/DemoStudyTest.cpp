@@ -11,15 +11,9 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 
-namespace {
+#include "tests/TestFiles.h"
 
-std::string readFile(const std::string& path)
-{
-    std::ifstream input(path, std::ios::binary);
-    std::ostringstream contents;
-    contents << input.rdbuf();
-    return contents.str();
-}
+namespace {
 
 // Splits a shell command line on spaces, honouring double quotes (enough for the README's command).
 QStringList splitCommand(const QString& line)
@@ -71,7 +65,7 @@ void DemoStudyTest::regeneratesByteIdentical()
 {
     const std::string demo = std::string(LRCLR_SOURCE_DIR) + "/resources/demo";
     QVERIFY2(QFile::exists(LRCLR_CLI), "the lrclr executable is missing: " LRCLR_CLI);
-    const QString readme = QString::fromStdString(readFile(demo + "/README.md"));
+    const QString readme = QString::fromStdString(lrclr::test::readFile(demo + "/README.md"));
     static const QRegularExpression commandLine(
         "^lrclr synth (.*) --out resources/demo$", QRegularExpression::MultilineOption);
     const auto match = commandLine.match(readme);
@@ -91,9 +85,9 @@ void DemoStudyTest::regeneratesByteIdentical()
     QVERIFY2(committedPixels == pixelData(regenerated + "/images/phantom-000000.dcm"),
         "pixel data differs from resources/demo: the generator changed (regenerate as the README says)");
     for (const char* name : { "reports/phantom-000000.txt", "ground-truth/phantom-000000.json", "manifest.jsonl" }) {
-        const std::string committed = readFile(demo + "/" + name);
+        const std::string committed = lrclr::test::readFile(demo + "/" + name);
         QVERIFY2(!committed.empty(), name);
-        QVERIFY2(committed == readFile(regenerated + "/" + name), name);
+        QVERIFY2(committed == lrclr::test::readFile(regenerated + "/" + name), name);
     }
     // Small enough for the repository.
     std::uintmax_t total = 0;

@@ -15,6 +15,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include "tests/TestFiles.h"
 #include "training/DatasetManifest.h"
 #include "training/PhantomGenerator.h"
 #include "training/PhantomImageWriter.h"
@@ -23,14 +24,6 @@
 using namespace lrclr;
 
 namespace {
-
-std::string readFile(const std::string& path)
-{
-    std::ifstream input(path, std::ios::binary);
-    std::ostringstream contents;
-    contents << input.rdbuf();
-    return contents.str();
-}
 
 std::string dicomString(DcmDataset* data, const DcmTagKey& tag)
 {
@@ -111,9 +104,9 @@ void SynthesisJobTest::writesDicomDataset()
         QVERIFY(std::equal(pixels, pixels + count, expected.pixels.begin()));
 
         // The ground truth file carries the same boxes.
-        const auto truth = QJsonDocument::fromJson(QByteArray::fromStdString(
-            readFile(folder.filePath(QString::fromStdString("ground-truth/" + SynthesisJob::baseName(index) + ".json"))
-                         .toStdString())));
+        const auto truth = QJsonDocument::fromJson(QByteArray::fromStdString(test::readFile(
+            folder.filePath(QString::fromStdString("ground-truth/" + SynthesisJob::baseName(index) + ".json"))
+                .toStdString())));
         QCOMPARE(truth.object().value("findings").toArray().size(), static_cast<qsizetype>(expected.findings.size()));
         QCOMPARE(truth.object().value("report").toString().toStdString(), expected.report);
     }
@@ -150,9 +143,9 @@ void SynthesisJobTest::outputIndependentOfThreads()
     SynthesisJob(options(two.path(), SynthesisJob::Format::Dicom, 3)).run();
     for (const char* name : { "manifest.jsonl", "images/phantom-000003.dcm", "reports/phantom-000004.txt",
              "ground-truth/phantom-000001.json" }) {
-        const std::string a = readFile(one.filePath(name).toStdString());
+        const std::string a = test::readFile(one.filePath(name).toStdString());
         QVERIFY2(!a.empty(), name);
-        QVERIFY2(a == readFile(two.filePath(name).toStdString()), name);
+        QVERIFY2(a == test::readFile(two.filePath(name).toStdString()), name);
     }
 }
 

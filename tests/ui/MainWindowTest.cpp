@@ -17,6 +17,7 @@
 
 #include "core/inference/InferenceService.h"
 #include "core/inference/LrclrAnalyzer.h"
+#include "tests/TestFiles.h"
 #include "tests/study/TestDicomFiles.h"
 #include "ui/ImageViewport.h"
 #include "ui/MainWindow.h"
@@ -80,8 +81,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_folder.isValid());
         // Keep the user's real settings out of it.
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_folder.filePath(QStringLiteral("config")));
+        test::isolateSettings(m_folder);
         QCoreApplication::setOrganizationName(QStringLiteral("LRCLR-test"));
         QCoreApplication::setApplicationName(QStringLiteral("MainWindowTest"));
     }

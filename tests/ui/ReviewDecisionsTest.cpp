@@ -11,27 +11,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/TestFiles.h"
 #include "tests/ui/SyntheticAnalysis.h"
 #include "ui/model/ReviewDecisions.h"
 
 using namespace lrclr;
 using Decision = ReviewDecisions::Decision;
-
-namespace {
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
-
-} // namespace
 
 class ReviewDecisionsTest : public QObject {
     Q_OBJECT
@@ -76,7 +61,7 @@ private Q_SLOTS:
         QVERIFY(!decisions.isModified());
 
         // The file carries the model identity and readable decisions.
-        const QJsonObject root = QJsonDocument::fromJson(readAll(m_path)).object();
+        const QJsonObject root = QJsonDocument::fromJson(test::readAll(m_path)).object();
         QCOMPARE(root.value("format").toString(), QStringLiteral("lrclr-review-decisions"));
         QCOMPARE(root.value("model").toObject().value("sha256").toString(), QStringLiteral("abc123"));
         QCOMPARE(root.value("model").toObject().value("preprocessing").toString(), QStringLiteral("center-crop 224"));
@@ -160,7 +145,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, content);
         QFETCH(QString, messagePart);
-        QVERIFY(writeAll(m_path, content));
+        QVERIFY(test::writeAll(m_path, content));
         ReviewDecisions decisions;
         decisions.setResult(testing::syntheticAnalysis());
         decisions.setDecision(0, 0, Decision::Accepted);
@@ -168,7 +153,7 @@ private Q_SLOTS:
         QVERIFY(!decisions.load(m_path, &error));
         QVERIFY2(error.contains(messagePart) && error.contains(m_path), qPrintable(error));
         QCOMPARE(decisions.decision(0, 0), Decision::Accepted);
-        QCOMPARE(readAll(m_path), content); // never touched by a failed load
+        QCOMPARE(test::readAll(m_path), content); // never touched by a failed load
     }
 
     void failedSaveKeepsThePreviousFile()
@@ -178,7 +163,7 @@ private Q_SLOTS:
         decisions.setDecision(0, 0, Decision::Accepted);
         QString error;
         QVERIFY2(decisions.save(m_path, &error), qPrintable(error));
-        const QByteArray before = readAll(m_path);
+        const QByteArray before = test::readAll(m_path);
 
         // Saving into a folder that does not exist fails with the path in the message.
         const QString impossible = m_directory.filePath(QStringLiteral("missing/folder/review.json"));
@@ -200,7 +185,7 @@ private Q_SLOTS:
         std::signal(SIGXFSZ, previousSignal);
         QVERIFY2(!saved, "a save over the file size limit must fail");
         QVERIFY2(error.contains(m_path), qPrintable(error));
-        QCOMPARE(readAll(m_path), before);
+        QCOMPARE(test::readAll(m_path), before);
         QVERIFY(decisions.isModified());
         // No temporary file is left behind.
         QCOMPARE(QDir(m_directory.path()).entryList(QDir::Files | QDir::Hidden).size(), filesBefore);

@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "core/inference/InferenceService.h"
+#include "tests/TestFiles.h"
 #include "tests/inference/FakeAnalyzer.h"
 #include "tests/study/TestDicomFiles.h"
 #include "ui/ImageViewport.h"
@@ -64,8 +65,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_folder.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_folder.filePath(QStringLiteral("config")));
+        test::isolateSettings(m_folder);
     }
 
     void init()
