@@ -49,11 +49,18 @@ void registerInferenceMetaTypes()
         qRegisterMetaType<InferenceStage>("lrclr::InferenceStage");
         qRegisterMetaType<InferenceFailure>("lrclr::InferenceFailure");
         qRegisterMetaType<AnalysisRequest>("lrclr::AnalysisRequest");
-        qRegisterMetaType<GroundingRequest>("lrclr::GroundingRequest");
+        qRegisterMetaType<AnalysisRequest>("lrclr::GroundingRequest"); // the alias, for string-based connections
         qRegisterMetaType<AnalysisResult>("lrclr::AnalysisResult");
         qRegisterMetaType<AnalysisResult::ModelIdentity>("lrclr::AnalysisResult::ModelIdentity");
         qRegisterMetaType<GroundedSentences>("lrclr::GroundedSentences");
     });
+}
+
+InferenceFailure failureFromMessage(const std::string& message, InferenceFailure otherwise)
+{
+    const bool outOfMemory
+        = message.find("out of memory") != std::string::npos || message.find("Out of memory") != std::string::npos;
+    return outOfMemory ? InferenceFailure::OutOfMemory : otherwise;
 }
 
 } // namespace lrclr

@@ -45,11 +45,9 @@ struct AnalysisRequest {
     std::vector<std::string> sentences;
 };
 
-/// Re-grounding of a few (edited or typed) sentences against the image of an earlier analysis.
-struct GroundingRequest {
-    std::shared_ptr<const GrayscaleImage> image;
-    std::vector<std::string> sentences;
-};
+/// Re-grounding of a few (edited or typed) sentences against the image of an earlier analysis: the same request,
+/// answered with GroundedSentences instead of a whole AnalysisResult.
+using GroundingRequest = AnalysisRequest;
 
 using GroundedSentences = std::vector<AnalysisResult::Sentence>;
 
@@ -57,6 +55,9 @@ using GroundedSentences = std::vector<AnalysisResult::Sentence>;
 QString stageName(InferenceStage stage);
 /// Human-readable failure kind ("Model unavailable").
 QString failureName(InferenceFailure failure);
+/// The failure an exception's message describes: OutOfMemory when it says so (LibTorch reports CUDA allocation
+/// failures as c10::Error, "CUDA out of memory. Tried to allocate ..."), else `otherwise`.
+InferenceFailure failureFromMessage(const std::string& message, InferenceFailure otherwise);
 
 /// Registers the types above with Qt's meta-type system for queued connections; idempotent, thread-safe.
 void registerInferenceMetaTypes();
@@ -66,7 +67,6 @@ void registerInferenceMetaTypes();
 Q_DECLARE_METATYPE(lrclr::InferenceStage)
 Q_DECLARE_METATYPE(lrclr::InferenceFailure)
 Q_DECLARE_METATYPE(lrclr::AnalysisRequest)
-Q_DECLARE_METATYPE(lrclr::GroundingRequest)
 Q_DECLARE_METATYPE(lrclr::AnalysisResult)
 Q_DECLARE_METATYPE(lrclr::AnalysisResult::ModelIdentity)
 Q_DECLARE_METATYPE(lrclr::GroundedSentences)

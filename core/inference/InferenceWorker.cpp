@@ -7,16 +7,6 @@
 
 namespace lrclr {
 
-namespace {
-
-bool mentionsOutOfMemory(const std::string& message)
-{
-    // LibTorch reports CUDA allocation failures as c10::Error ("CUDA out of memory. Tried to allocate ...").
-    return message.find("out of memory") != std::string::npos || message.find("Out of memory") != std::string::npos;
-}
-
-} // namespace
-
 InferenceWorker::InferenceWorker(std::unique_ptr<IAnalyzer> analyzer, std::shared_ptr<InferenceJobTracker> tracker)
     : m_analyzer(std::move(analyzer))
     , m_tracker(std::move(tracker))
@@ -72,8 +62,7 @@ template<typename Work> void InferenceWorker::runJob(quint64 jobId, Work&& work)
         Q_EMIT failed(jobId, QStringLiteral("Not enough memory for the analysis."), InferenceFailure::OutOfMemory);
     } catch (const std::exception& error) {
         const std::string message = error.what();
-        Q_EMIT failed(jobId, QString::fromStdString(message),
-            mentionsOutOfMemory(message) ? InferenceFailure::OutOfMemory : InferenceFailure::Internal);
+        Q_EMIT failed(jobId, QString::fromStdString(message), failureFromMessage(message, InferenceFailure::Internal));
     } catch (...) {
         Q_EMIT failed(jobId, QStringLiteral("The analysis failed with an unknown error."), InferenceFailure::Internal);
     }

@@ -7,11 +7,6 @@ namespace lrclr {
 
 namespace {
 
-bool mentionsOutOfMemory(const std::string& message)
-{
-    return message.find("out of memory") != std::string::npos || message.find("Out of memory") != std::string::npos;
-}
-
 void checkImage(const AnalysisRequest& request)
 {
     if (!request.image || !request.image->isValid())
@@ -57,8 +52,7 @@ void LrclrAnalyzer::load(const InferenceJobContext& /*context*/)
         throw AnalyzerError(InferenceFailure::OutOfMemory, "Not enough memory to load the model in " + m_directory);
     } catch (const std::exception& error) {
         const std::string message = error.what();
-        throw AnalyzerError(
-            mentionsOutOfMemory(message) ? InferenceFailure::OutOfMemory : InferenceFailure::ModelUnavailable,
+        throw AnalyzerError(failureFromMessage(message, InferenceFailure::ModelUnavailable),
             "Cannot load the model in " + m_directory + ": " + message);
     }
 }
