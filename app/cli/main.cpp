@@ -8,6 +8,7 @@
 #include "app/cli/DelegatedCommand.h"
 #include "app/cli/ModelCommands.h"
 // [includes: study & report]
+#include "app/cli/AnonymizeCommand.h"
 #include "app/cli/BenchCommand.h"
 #include "app/cli/InfoCommand.h"
 #include "app/cli/RenderCommand.h"
@@ -25,6 +26,7 @@ int main(int argc, char** argv)
     }
     // [commands: study & report]
     commandLine.add(std::make_unique<InfoCommand>());
+    commandLine.add(std::make_unique<AnonymizeCommand>());
     commandLine.add(std::make_unique<RenderCommand>());
     commandLine.add(std::make_unique<BenchCommand>());
     // [commands: training]
