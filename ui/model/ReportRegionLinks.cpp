@@ -51,11 +51,7 @@ int ReportRegionLinks::regionCount() const
 
 float ReportRegionLinks::weight(int sentence, int region) const
 {
-    if (sentence < 0 || sentence >= sentenceCount() || region < 0 || region >= regionCount())
-        return 0.0f;
-    // A result from another source may carry fewer weights than regions; the missing ones count as no link.
-    const auto& weights = m_result->sentences[static_cast<std::size_t>(sentence)].regionWeights;
-    return static_cast<std::size_t>(region) < weights.size() ? weights[static_cast<std::size_t>(region)] : 0.0f;
+    return m_result ? AlignmentAudit::weight(*m_result, sentence, region) : 0.0f;
 }
 
 QList<ReportRegionLinks::Link> ReportRegionLinks::regionsForSentence(int sentence) const
@@ -71,24 +67,19 @@ QList<ReportRegionLinks::Link> ReportRegionLinks::regionsForSentence(int sentenc
 
 QList<ReportRegionLinks::Link> ReportRegionLinks::supportingRegions(int sentence) const
 {
-    QList<Link> links = regionsForSentence(sentence);
-    links.erase(
-        std::remove_if(links.begin(), links.end(), [this](const Link& link) { return link.weight < m_threshold; }),
-        links.end());
+    QList<Link> links;
+    if (m_result)
+        for (const int region : AlignmentAudit::supportingRegions(*m_result, sentence, m_threshold))
+            links.append({ region, weight(sentence, region) });
     return links;
 }
 
 QList<ReportRegionLinks::Link> ReportRegionLinks::sentencesForRegion(int region) const
 {
     QList<Link> links;
-    if (region < 0 || region >= regionCount())
-        return links;
-    for (int sentence = 0; sentence < sentenceCount(); ++sentence) {
-        const float w = weight(sentence, region);
-        if (w >= m_threshold)
-            links.append({ sentence, w });
-    }
-    sortStrongestFirst(links);
+    if (m_result)
+        for (const int sentence : AlignmentAudit::explainingSentences(*m_result, region, m_threshold))
+            links.append({ sentence, weight(sentence, region) });
     return links;
 }
 
@@ -118,20 +109,18 @@ double ReportRegionLinks::alignmentStrength(int sentence) const
 QList<int> ReportRegionLinks::unsupportedSentences() const
 {
     QList<int> sentences;
-    for (int sentence = 0; sentence < sentenceCount(); ++sentence) {
-        if (supportingRegions(sentence).isEmpty())
+    if (m_result)
+        for (const int sentence : AlignmentAudit::unsupportedSentences(*m_result, m_threshold))
             sentences.append(sentence);
-    }
     return sentences;
 }
 
 QList<int> ReportRegionLinks::unexplainedRegions() const
 {
     QList<int> regions;
-    for (int region = 0; region < regionCount(); ++region) {
-        if (sentencesForRegion(region).isEmpty())
+    if (m_result)
+        for (const int region : AlignmentAudit::unexplainedRegions(*m_result, m_threshold))
             regions.append(region);
-    }
     return regions;
 }
 

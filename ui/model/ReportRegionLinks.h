@@ -6,6 +6,7 @@
 #include <QMetaType>
 #include <QObject>
 
+#include "core/model/AlignmentAudit.h"
 #include "core/model/AnalysisResult.h"
 
 namespace lrclr {
@@ -33,7 +34,7 @@ public:
     int sentenceCount() const;
     int regionCount() const;
 
-    /// Minimum cross-attention weight (0..1) for a region to count as supporting a sentence. Default 0.2.
+    /// Minimum cross-attention weight (0..1) for a region to count as supporting a sentence (AlignmentAudit decides).
     double threshold() const { return m_threshold; }
 
     /// All regions of the sentence with their weights, strongest first (empty for an invalid index).
@@ -72,7 +73,7 @@ private:
     float weight(int sentence, int region) const;
 
     SharedAnalysisResult m_result;
-    double m_threshold = 0.2;
+    double m_threshold = AlignmentAudit::defaultThreshold;
 };
 
 } // namespace lrclr
