@@ -9,9 +9,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 #include "app/cli/CommandOptions.h"
+#include "core/common/AtomicFile.h"
 #include "core/dicom/DicomDeidentifier.h"
 #include "core/study/StudyFileType.h"
 
@@ -91,14 +91,7 @@ bool writeScrubbedReport(
         error = input.toStdString() + ": " + source.errorString().toStdString();
         return false;
     }
-    const std::string scrubbed = deidentifier.scrubText(source.readAll().toStdString());
-    QSaveFile target(output);
-    if (!target.open(QIODevice::WriteOnly) || target.write(scrubbed.data(), qint64(scrubbed.size())) < 0
-        || !target.commit()) {
-        error = output.toStdString() + ": " + target.errorString().toStdString();
-        return false;
-    }
-    return true;
+    return AtomicFile::write(output, deidentifier.scrubText(source.readAll().toStdString()), &error);
 }
 
 /// The output base name of each DICOM input (IM0001, ...), by the input's path without its suffix, so that a report

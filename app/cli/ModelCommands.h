@@ -14,7 +14,7 @@ struct ModelCommandInfo {
 
 inline constexpr std::string_view modelCommandsExecutable = "lrclr-model";
 
-inline constexpr std::array<ModelCommandInfo, 8> modelCommands { {
+inline constexpr std::array<ModelCommandInfo, 9> modelCommands { {
     { "version", "Print versions of the libraries, the BLAS in use and the device" },
     { "import-clip", "Import a CLIP/CheXzero checkpoint into a verified model directory" },
     { "encode", "Embed an image and texts with a model (JSON: embeddings, tokens)" },
@@ -23,6 +23,7 @@ inline constexpr std::array<ModelCommandInfo, 8> modelCommands { {
     { "train-bpe", "Train a CLIP-format BPE merges file from a report corpus" },
     { "evaluate", "Evaluate a model on a manifest: zero-shot AUC, grounding, retrieval; JSON + HTML report" },
     { "calibrate", "Fit per-finding Platt scaling and thresholds on a manifest split; stored in the model" },
+    { "audit", "Audit region-text alignment over a folder of studies: per-study JSON, HTML + CSV summary" },
 } };
 
 /// The summary of a model command by name; empty when unknown.

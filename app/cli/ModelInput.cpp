@@ -2,10 +2,10 @@
 
 #include <stdexcept>
 
-#include <QFile>
 #include <QString>
 
 #include "core/report/Report.h"
+#include "core/report/ReportReader.h"
 #include "imaging/ModelInputReader.h"
 
 namespace lrclr::cli::ModelInput {
@@ -15,13 +15,10 @@ GrayscaleImage readImage(const std::string& path)
     return ModelInputReader::read(path);
 }
 
-std::vector<Sentence> readReport(const std::string& path)
+namespace {
+
+std::vector<Sentence> sentencesOf(const Report& report)
 {
-    QFile file(QString::fromStdString(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw std::runtime_error(path + ": cannot open the report");
-    const auto report
-        = Report::fromText(QString::fromUtf8(file.readAll()), Report::Source::PlainText, QString::fromStdString(path));
     std::vector<Sentence> sentences;
     for (qsizetype i = 0; i < report.sentences().size(); ++i) {
         const auto& range = report.sentences().at(i);
@@ -29,6 +26,22 @@ std::vector<Sentence> readReport(const std::string& path)
             static_cast<std::size_t>(range.end) });
     }
     return sentences;
+}
+
+} // namespace
+
+std::vector<Sentence> readReport(const std::string& path)
+{
+    QString error;
+    const auto report = ReportReader::read(QString::fromStdString(path), &error);
+    if (!report)
+        throw std::runtime_error(error.toStdString());
+    return sentencesOf(*report);
+}
+
+std::vector<Sentence> reportSentences(const std::string& text)
+{
+    return sentencesOf(Report::fromText(QString::fromStdString(text), Report::Source::PlainText, QString()));
 }
 
 } // namespace lrclr::cli::ModelInput

@@ -19,8 +19,11 @@ struct Sentence {
     std::size_t begin = 0; ///< UTF-16 code units into the report text, as core/report counts
     std::size_t end = 0;
 };
-/// Sentences of a plain-text report file; throws std::runtime_error when it cannot be read.
+/// Sentences of a report file (plain text or DICOM SR, through core/report's ReportReader); throws
+/// std::runtime_error naming the file when it cannot be read.
 std::vector<Sentence> readReport(const std::string& path);
+/// Sentences of report text given inline (a manifest's reportText), split as core/report splits plain text.
+std::vector<Sentence> reportSentences(const std::string& text);
 
 } // namespace ModelInput
 

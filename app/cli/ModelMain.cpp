@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "app/cli/AnalyzeCommand.h"
+#include "app/cli/AuditCommand.h"
 #include "app/cli/CalibrateCommand.h"
 #include "app/cli/CommandLine.h"
 #include "app/cli/EncodeCommand.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<AnalyzeCommand>());
     commandLine.add(std::make_unique<EvaluateCommand>());
     commandLine.add(std::make_unique<CalibrateCommand>());
+    commandLine.add(std::make_unique<AuditCommand>());
     commandLine.add(std::make_unique<TrainCommand>());
     commandLine.add(std::make_unique<TrainBpeCommand>());
     return commandLine.run(argc, argv);

@@ -19,7 +19,7 @@ const QHash<QString, FindingTerms>& termsByFinding()
     static const QHash<QString, FindingTerms> terms {
         { QStringLiteral("atelectasis"), { { "atelectasis", "atelectatic", "collapse" }, {} } },
         { QStringLiteral("cardiomegaly"),
-            { { "cardiomegaly", "(heart|cardiac silhouette|cardiac shadow) is (\\w+ )?(enlarged|widened)",
+            { { "cardiomegaly", "(heart|cardiac silhouette|cardiac shadow) is (\\w+ly )?(enlarged|widened)",
                   "enlarged (heart|cardiac)", "(cardiac|heart) enlargement", "enlargement of the (heart|cardiac)",
                   "increased ctr", "cardiothoracic ratio (is )?increased", "ctr above" },
                 { "heart size is normal", "normal heart size", "heart is not enlarged", "normal cardiac size",
@@ -32,7 +32,7 @@ const QHash<QString, FindingTerms>& termsByFinding()
             { { "o?edema", "vascular congestion", "fluid overload", "cardiac failure", "kerley" }, {} } },
         { QStringLiteral("enlarged cardiomediastinum"),
             { { "enlarged cardiomediastinum", "widened mediastinum", "mediastinal widening", "mediastinum is widened",
-                  "(heart|cardiac silhouette|cardiac shadow) is (\\w+ )?(enlarged|widened)",
+                  "(heart|cardiac silhouette|cardiac shadow) is (\\w+ly )?(enlarged|widened)",
                   "enlargement of the (heart|cardiac)" },
                 { "normal cardiomediastinal", "cardiomediastinal silhouette is within normal",
                     "cardiomediastinal contour" } } },
@@ -169,6 +169,16 @@ std::optional<int> FindingMentions::labelFor(const QString& finding, const QStri
     for (const QString& sentence : sentences)
         label = stronger(label, sentenceLabel(finding, sentence));
     return label;
+}
+
+bool FindingMentions::assertsAnyFinding(const QString& sentence)
+{
+    for (auto it = termsByFinding().constBegin(); it != termsByFinding().constEnd(); ++it) {
+        const auto label = sentenceLabel(it.key(), sentence);
+        if (label && *label != 0)
+            return true;
+    }
+    return false;
 }
 
 } // namespace lrclr

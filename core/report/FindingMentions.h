@@ -21,6 +21,9 @@ public:
     static std::optional<int> labelFor(const QString& finding, const QStringList& sentences);
     /// The label one sentence gives `finding`.
     static std::optional<int> sentenceLabel(const QString& finding, const QString& sentence);
+    /// Whether the sentence asserts or hedges any finding (not a negation, a normal statement or a technique line):
+    /// the sentences whose lack of image support the audit reports.
+    static bool assertsAnyFinding(const QString& sentence);
 };
 
 } // namespace lrclr
