@@ -17,6 +17,7 @@
 #include "core/inference/InferenceService.h"
 #include "core/study/DicomdirReader.h"
 #include "core/study/SyntheticRadiograph.h"
+#include "ui/ExportDialogs.h"
 #include "ui/FindingsPanel.h"
 #include "ui/ImageViewport.h"
 #include "ui/OverlayControls.h"
@@ -114,8 +115,10 @@ void MainWindow::connectMenus()
     connect(m_menus, &ViewerMenus::openFileRequested, this, &MainWindow::openFileDialog);
     connect(m_menus, &ViewerMenus::openFolderRequested, this, &MainWindow::openFolderDialog);
     connect(m_menus, &ViewerMenus::recentStudyRequested, this, &MainWindow::openPath);
-    connect(m_menus, &ViewerMenus::exportSnapshotRequested, this, &MainWindow::exportSnapshotDialog);
-    connect(m_menus, &ViewerMenus::exportAnalysisRequested, this, &MainWindow::exportAnalysisDialog);
+    auto* exports = new ExportDialogs(this);
+    connect(m_menus, &ViewerMenus::exportSnapshotRequested, exports, &ExportDialogs::exportSnapshot);
+    connect(m_menus, &ViewerMenus::exportAnalysisRequested, exports, &ExportDialogs::exportAnalysis);
+    connect(m_menus, &ViewerMenus::exportDeidentifiedRequested, exports, &ExportDialogs::exportDeidentified);
     connect(m_menus, &ViewerMenus::saveReviewRequested, this, &MainWindow::saveReview);
 }
 
@@ -302,24 +305,6 @@ void MainWindow::openFolderDialog()
     const QString path = QFileDialog::getExistingDirectory(this, tr("Open folder of studies"));
     if (!path.isEmpty())
         openPath(path);
-}
-
-void MainWindow::exportSnapshotDialog()
-{
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export snapshot"), QStringLiteral("overlay.png"), tr("PNG images (*.png)"));
-    QString error;
-    if (!path.isEmpty() && !exportSnapshot(path, &error))
-        m_status->showMessage(error);
-}
-
-void MainWindow::exportAnalysisDialog()
-{
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export analysis"), QStringLiteral("analysis.json"), tr("JSON (*.json)"));
-    QString error;
-    if (!path.isEmpty() && !exportAnalysisJson(path, &error))
-        m_status->showMessage(error);
 }
 
 void MainWindow::saveReview()

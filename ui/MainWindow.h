@@ -65,8 +65,6 @@ public Q_SLOTS:
     void showShortcutSheet();
     void openFileDialog();
     void openFolderDialog();
-    void exportSnapshotDialog();
-    void exportAnalysisDialog();
     void saveReview();
 
 protected:

@@ -98,6 +98,8 @@ void ViewerMenus::createFileMenu()
     connect(snapshot, &QAction::triggered, this, &ViewerMenus::exportSnapshotRequested);
     auto* json = makeAction(this, tr("Export Analysis &JSON..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     connect(json, &QAction::triggered, this, &ViewerMenus::exportAnalysisRequested);
+    auto* deidentified = makeAction(this, tr("Export &De-identified Study..."), QKeySequence());
+    connect(deidentified, &QAction::triggered, this, &ViewerMenus::exportDeidentifiedRequested);
     auto* save = makeAction(this, tr("Save &Review Decisions"), QKeySequence::Save);
     connect(save, &QAction::triggered, this, &ViewerMenus::saveReviewRequested);
     auto* quit = makeAction(this, tr("&Quit"), QKeySequence::Quit);
@@ -105,10 +107,10 @@ void ViewerMenus::createFileMenu()
     file->addActions({ open, openFolder });
     file->addMenu(m_recentMenu);
     file->addSeparator();
-    file->addActions({ snapshot, json, save });
+    file->addActions({ snapshot, json, deidentified, save });
     file->addSeparator();
     file->addAction(quit);
-    m_groups.append({ tr("File"), { open, openFolder, snapshot, json, save, quit } });
+    m_groups.append({ tr("File"), { open, openFolder, snapshot, json, deidentified, save, quit } });
 }
 
 void ViewerMenus::createViewMenu()

@@ -2,111 +2,16 @@
 
 #include <iostream>
 
-#include <QDir>
-#include <QDirIterator>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include "app/cli/CommandOptions.h"
-#include "core/common/AtomicFile.h"
-#include "core/dicom/DicomDeidentifier.h"
-#include "core/study/StudyFileType.h"
+#include "core/study/DeidentifiedExport.h"
 
 namespace lrclr::cli {
 
 namespace {
-
-/// What the command was given, sorted by kind.
-struct Inputs {
-    QStringList dicom;
-    QStringList reports;
-    QStringList skipped;
-};
-
-void addInput(const QString& path, Inputs& inputs)
-{
-    if (path.endsWith(QStringLiteral(".txt"), Qt::CaseInsensitive))
-        inputs.reports.append(path);
-    else if (StudyFileType::of(path) == StudyFileType::Kind::Dicom)
-        inputs.dicom.append(path);
-    else
-        inputs.skipped.append(path);
-}
-
-/// Files given and files in the folders given (recursively), each once, in a stable order.
-Inputs gatherInputs(const std::vector<std::string>& paths)
-{
-    Inputs inputs;
-    for (const std::string& argument : paths) {
-        const QFileInfo info(QString::fromLocal8Bit(argument));
-        if (!info.isDir()) {
-            addInput(info.absoluteFilePath(), inputs);
-            continue;
-        }
-        QStringList files;
-        QDirIterator it(info.absoluteFilePath(), QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext())
-            files.append(it.next());
-        files.sort();
-        for (const QString& file : files)
-            addInput(file, inputs);
-    }
-    for (QStringList* list : { &inputs.dicom, &inputs.reports, &inputs.skipped })
-        list->removeDuplicates();
-    return inputs;
-}
-
-/// A folder to write into: created when missing; refused when it holds files (nothing is overwritten) or is where
-/// an input lies.
-QString prepareOutput(const QString& path, const Inputs& inputs, std::string& error)
-{
-    const QFileInfo info(path);
-    const QString folder = info.absoluteFilePath();
-    if (info.exists() && !QDir(folder).isEmpty()) {
-        error = folder.toStdString() + " is not empty; give a new or empty folder";
-        return {};
-    }
-    for (const QStringList* list : { &inputs.dicom, &inputs.reports })
-        for (const QString& input : *list)
-            if (QFileInfo(input).absolutePath() == folder) {
-                error = "--out must not be a folder the inputs are in";
-                return {};
-            }
-    if (!QDir().mkpath(folder)) {
-        error = "cannot create " + folder.toStdString();
-        return {};
-    }
-    return folder;
-}
-
-/// Reads a report, writes it scrubbed; false with `error` set on failure.
-bool writeScrubbedReport(
-    const DicomDeidentifier& deidentifier, const QString& input, const QString& output, std::string& error)
-{
-    QFile source(input);
-    if (!source.open(QIODevice::ReadOnly)) {
-        error = input.toStdString() + ": " + source.errorString().toStdString();
-        return false;
-    }
-    return AtomicFile::write(output, deidentifier.scrubText(source.readAll().toStdString()), &error);
-}
-
-/// The output base name of each DICOM input (IM0001, ...), by the input's path without its suffix, so that a report
-/// named like its image follows it.
-QString outputBase(int index)
-{
-    return QStringLiteral("IM%1").arg(index + 1, 4, 10, QLatin1Char('0'));
-}
-
-/// How a report is matched to its image: the file name without its suffix (images/IM.dcm and reports/IM.txt, or
-/// both in one folder).
-QString stemOf(const QString& path)
-{
-    return QFileInfo(path).completeBaseName();
-}
 
 DicomDeidentifier::Options deidentifierOptions(const CommandOptions& options)
 {
@@ -120,92 +25,53 @@ DicomDeidentifier::Options deidentifierOptions(const CommandOptions& options)
     return result;
 }
 
-/// What happened to each input, printed at the end (errors also on stderr as they happen, unless JSON was asked).
-struct Outcome {
-    bool json = false;
-    QJsonArray files;
-    int written = 0;
-    int failures = 0;
-    int skipped = 0;
+QString kindName(DeidentifiedExport::Item::Kind kind)
+{
+    switch (kind) {
+    case DeidentifiedExport::Item::Kind::Dicom:
+        return QStringLiteral("dicom");
+    case DeidentifiedExport::Item::Kind::Report:
+        return QStringLiteral("report");
+    case DeidentifiedExport::Item::Kind::Text:
+        return QStringLiteral("text");
+    case DeidentifiedExport::Item::Kind::Skipped:
+        break;
+    }
+    return QStringLiteral("skipped");
+}
 
-    void record(const QString& input, const QString& kind, const QString& output, const std::string& error,
-        const QString& warning = {})
-    {
-        QJsonObject entry { { QStringLiteral("input"), input }, { QStringLiteral("kind"), kind } };
-        if (!output.isEmpty()) {
-            entry[QStringLiteral("output")] = output;
-            ++written;
-        }
-        if (!warning.isEmpty())
-            entry[QStringLiteral("warning")] = warning;
-        if (!error.empty()) {
-            entry[QStringLiteral("error")] = QString::fromStdString(error);
-            ++failures;
-            if (!json)
-                std::cerr << "lrclr anonymize: " << error << '\n';
-        }
+void printJson(const DeidentifiedExport::Outcome& outcome)
+{
+    QJsonArray files;
+    for (const auto& item : outcome.items) {
+        QJsonObject entry { { QStringLiteral("input"), item.input }, { QStringLiteral("kind"), kindName(item.kind) } };
+        if (!item.output.isEmpty())
+            entry[QStringLiteral("output")] = item.output;
+        if (!item.error.isEmpty())
+            entry[QStringLiteral("error")] = item.error;
+        if (!item.warning.isEmpty())
+            entry[QStringLiteral("warning")] = item.warning;
         files.append(entry);
     }
-};
-
-/// De-identifies every DICOM input into IM0001.dcm, ...; returns the output base name by input stem.
-QHash<QString, QString> writeDicomFiles(
-    DicomDeidentifier& deidentifier, const QStringList& dicom, const QString& folder, Outcome& outcome)
-{
-    // Every file's identity first, so that each SR and report is scrubbed of all of it.
-    QStringList readable;
-    std::string error;
-    for (const QString& input : dicom) {
-        if (deidentifier.collectIdentity(QFile::encodeName(input).toStdString(), &error))
-            readable.append(input);
-        else
-            outcome.record(input, QStringLiteral("dicom"), {}, error);
-    }
-    QHash<QString, QString> baseByInput;
-    for (int i = 0; i < readable.size(); ++i) {
-        const QString output = folder + QLatin1Char('/') + outputBase(i) + QStringLiteral(".dcm");
-        if (!deidentifier.deidentifyFile(
-                QFile::encodeName(readable[i]).toStdString(), QFile::encodeName(output).toStdString(), &error)) {
-            outcome.record(readable[i], QStringLiteral("dicom"), {}, error);
-            continue;
-        }
-        outcome.record(readable[i], QStringLiteral("dicom"), output, {},
-            deidentifier.burnedInAnnotation() ? QStringLiteral("declares text burned into its pixels (not examined)")
-                                              : QString());
-        if (!baseByInput.contains(stemOf(readable[i])))
-            baseByInput.insert(stemOf(readable[i]), outputBase(i));
-    }
-    return baseByInput;
+    const QJsonObject summary { { QStringLiteral("profile"),
+                                    QStringLiteral("PS3.15 %1 Basic Application Confidentiality Profile")
+                                        .arg(QString::fromStdString(DicomDeidentifier::profileEdition())) },
+        { QStringLiteral("out"), outcome.folder }, { QStringLiteral("files"), files },
+        { QStringLiteral("written"), outcome.written }, { QStringLiteral("failed"), outcome.failed },
+        { QStringLiteral("skipped"), outcome.skipped } };
+    std::cout << QJsonDocument(summary).toJson(QJsonDocument::Indented).toStdString();
 }
 
-/// Scrubs every report into the name of the image it lies beside (IM0001.txt), else report0001.txt, ...
-void writeReports(const DicomDeidentifier& deidentifier, const QStringList& reports,
-    const QHash<QString, QString>& baseByInput, const QString& folder, Outcome& outcome)
+void printText(const DeidentifiedExport::Outcome& outcome)
 {
-    for (int i = 0; i < reports.size(); ++i) {
-        const QString base
-            = baseByInput.value(stemOf(reports[i]), QStringLiteral("report%1").arg(i + 1, 4, 10, QLatin1Char('0')));
-        const QString output = folder + QLatin1Char('/') + base + QStringLiteral(".txt");
-        std::string error;
-        const bool written = writeScrubbedReport(deidentifier, reports[i], output, error);
-        outcome.record(reports[i], QStringLiteral("report"), written ? output : QString(), error);
+    for (const auto& item : outcome.items) {
+        if (!item.error.isEmpty())
+            std::cerr << "lrclr anonymize: " << item.error.toStdString() << '\n';
+        if (!item.warning.isEmpty())
+            std::cerr << "lrclr anonymize: " << item.input.toStdString() << ' ' << item.warning.toStdString() << '\n';
     }
-}
-
-void printSummary(const Outcome& outcome, const QString& folder)
-{
-    if (outcome.json) {
-        const QJsonObject summary { { QStringLiteral("profile"),
-                                        QStringLiteral("PS3.15 %1 Basic Application Confidentiality Profile")
-                                            .arg(QString::fromStdString(DicomDeidentifier::profileEdition())) },
-            { QStringLiteral("out"), folder }, { QStringLiteral("files"), outcome.files },
-            { QStringLiteral("written"), outcome.written }, { QStringLiteral("failed"), outcome.failures },
-            { QStringLiteral("skipped"), outcome.skipped } };
-        std::cout << QJsonDocument(summary).toJson(QJsonDocument::Indented).toStdString();
-        return;
-    }
-    std::cout << "de-identified " << outcome.written << " file(s) into " << folder.toStdString() << " ("
-              << outcome.failures << " failed, " << outcome.skipped << " skipped: not DICOM or .txt)\n";
+    std::cout << "de-identified " << outcome.written << " file(s) into " << outcome.folder.toStdString() << " ("
+              << outcome.failed << " failed, " << outcome.skipped << " skipped: not DICOM or .txt)\n";
 }
 
 } // namespace
@@ -234,24 +100,18 @@ int AnonymizeCommand::run(const std::vector<std::string>& arguments)
     if (!options.has("inputs") || !options.has("out"))
         return options.usageError("FILES or DIRS and --out DIR are required");
 
-    const Inputs inputs = gatherInputs(options.value<std::vector<std::string>>("inputs"));
-    if (inputs.dicom.isEmpty() && inputs.reports.isEmpty())
-        return options.error("no DICOM files or .txt reports among the inputs", 1);
-    std::string error;
-    const QString folder = prepareOutput(QString::fromLocal8Bit(options.value<std::string>("out")), inputs, error);
-    if (folder.isEmpty())
-        return options.error(error, 1);
-
-    DicomDeidentifier deidentifier(deidentifierOptions(options));
-    Outcome outcome;
-    outcome.json = options.has("json");
-    const QHash<QString, QString> baseByInput = writeDicomFiles(deidentifier, inputs.dicom, folder, outcome);
-    writeReports(deidentifier, inputs.reports, baseByInput, folder, outcome);
-    for (const QString& skipped : inputs.skipped)
-        outcome.record(skipped, QStringLiteral("skipped"), {}, {});
-    outcome.skipped = int(inputs.skipped.size());
-    printSummary(outcome, folder);
-    return outcome.failures == 0 ? 0 : 1;
+    QStringList paths;
+    for (const std::string& input : options.value<std::vector<std::string>>("inputs"))
+        paths.append(QString::fromLocal8Bit(input));
+    const DeidentifiedExport::Outcome outcome = DeidentifiedExport::run(DeidentifiedExport::gather(paths),
+        QString::fromLocal8Bit(options.value<std::string>("out")), deidentifierOptions(options));
+    if (!outcome.error.isEmpty())
+        return options.error(outcome.error.toStdString(), 1);
+    if (options.has("json"))
+        printJson(outcome);
+    else
+        printText(outcome);
+    return outcome.failed == 0 ? 0 : 1;
 }
 
 } // namespace lrclr::cli

@@ -1,3 +1,4 @@
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
@@ -5,7 +6,9 @@
 #include <QtTest>
 
 #include "core/inference/InferenceService.h"
+#include "tests/TestFiles.h"
 #include "tests/inference/FakeAnalyzer.h"
+#include "tests/study/TestDicomFiles.h"
 #include "ui/model/AnalysisSelection.h"
 #include "ui/model/ReviewDecisions.h"
 #include "ui/model/ViewerSession.h"
@@ -186,6 +189,41 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray written = file.readAll();
         QVERIFY2(written.contains("Heart size normal."), written.left(200).constData());
+    }
+
+    void deidentifiedCopyLeavesNoIdentity()
+    {
+        QString error;
+        QVERIFY(!m_session->exportDeidentified(m_directory.filePath(QStringLiteral("none")), &error));
+        test::SyntheticImage image;
+        image.samples = test::patternSamples(image);
+        image.attributes = { { 0x0010, 0x0010, "Roe^Richard" }, { 0x0010, 0x0020, "RID-4411" } };
+        const QString path = m_directory.filePath(QStringLiteral("roe.dcm"));
+        QVERIFY(test::writeSyntheticDicom(image, test::TestSyntax::ExplicitLittle, path.toStdString()).empty());
+        QVERIFY(lrclr::test::writeAll(m_directory.filePath(QStringLiteral("roe.txt")),
+            QByteArray("Richard Roe (RID-4411): small right effusion.")));
+        m_session->openFile(path);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 10000);
+        QCOMPARE(m_session->study().reportPath, m_directory.filePath(QStringLiteral("roe.txt")));
+
+        const QString folder = m_directory.filePath(QStringLiteral("deidentified"));
+        QSignalSpy finished(m_session.get(), &ViewerSession::deidentifiedExportFinished);
+        QVERIFY2(m_session->exportDeidentified(folder, &error), qPrintable(error));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.at(0).at(1).toInt(), 3);
+        QCOMPARE(QDir(folder).entryList(QDir::Files), QStringList({ "analysis.json", "IM0001.dcm", "IM0001.txt" }));
+        for (const char* name : { "IM0001.dcm", "IM0001.txt", "analysis.json" }) {
+            const QByteArray bytes = lrclr::test::readAll(folder + QLatin1Char('/') + QLatin1String(name));
+            QVERIFY2(!bytes.isEmpty(), name);
+            QVERIFY2(!bytes.contains("Roe") && !bytes.contains("Richard") && !bytes.contains("RID-4411"), name);
+        }
+        QVERIFY(lrclr::test::readAll(folder + QStringLiteral("/IM0001.txt")).contains("small right effusion"));
+
+        // A second export into the same folder is refused, and says why.
+        QSignalSpy failed(m_session.get(), &ViewerSession::deidentifiedExportFailed);
+        QVERIFY(m_session->exportDeidentified(folder, &error));
+        QVERIFY(failed.wait(20000));
+        QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("not empty")));
     }
 
     void openStudyAnalyzesAndLinks()

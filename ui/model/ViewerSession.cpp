@@ -7,6 +7,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/model/AnalysisJson.h"
+#include "core/study/DeidentifiedExport.h"
 #include "core/study/DisplayPipeline.h"
 #include "imaging/StudyReader.h"
 #include "ui/model/AnalysisSelection.h"
@@ -62,6 +63,7 @@ std::optional<ViewerSession::Study> ViewerSession::load(
     display->pipeline.renderInto(display->frame);
     study.display = std::move(display);
     study.reportProblem = read->reportProblem;
+    study.reportPath = read->reportPath;
     return study;
 }
 
@@ -156,6 +158,39 @@ bool ViewerSession::exportAnalysisJson(const QString& path, QString* error) cons
             *error = QStringLiteral("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
         return false;
     }
+    return true;
+}
+
+bool ViewerSession::exportDeidentified(const QString& folder, QString* error)
+{
+    if (m_study.path.isEmpty() || !QFileInfo(m_study.path).isFile()) {
+        if (error)
+            *error = QStringLiteral("No study file to export");
+        return false;
+    }
+    DeidentifiedExport::Inputs inputs = DeidentifiedExport::gather({ m_study.path });
+    if (!m_study.reportPath.isEmpty())
+        inputs.reports.append(m_study.reportPath);
+    if (m_result)
+        inputs.texts.append({ QStringLiteral("analysis.json"), AnalysisJson::toJson(*m_result) });
+    auto* watcher = new QFutureWatcher<DeidentifiedExport::Outcome>(this);
+    connect(watcher, &QFutureWatcher<DeidentifiedExport::Outcome>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const DeidentifiedExport::Outcome outcome = watcher->result();
+        QStringList problems;
+        for (const auto& item : outcome.items) {
+            if (!item.error.isEmpty())
+                problems.append(item.error);
+            if (!item.warning.isEmpty())
+                problems.append(QFileInfo(item.input).fileName() + QLatin1Char(' ') + item.warning);
+        }
+        if (!outcome.error.isEmpty() || outcome.failed > 0)
+            Q_EMIT deidentifiedExportFailed(
+                outcome.error.isEmpty() ? problems.join(QStringLiteral("; ")) : outcome.error);
+        else
+            Q_EMIT deidentifiedExportFinished(outcome.folder, outcome.written, problems);
+    });
+    watcher->setFuture(QtConcurrent::run([inputs, folder] { return DeidentifiedExport::run(inputs, folder, {}); }));
     return true;
 }
 

@@ -55,6 +55,7 @@ public:
     /// report's sentences with their spans.
     struct Study {
         QString path; ///< study file or folder; review decisions are saved beside it
+        QString reportPath; ///< the report file read with the image; empty when none
         QString title;
         std::shared_ptr<const XrayImage>
             displayImage; ///< the decoded image (null for studies built from a model input)
@@ -102,6 +103,11 @@ public:
     /// Writes the latest analysis as JSON (AnalysisJson: the schema of `lrclr analyze`), atomically. False with
     /// `error` when there is no analysis or the file cannot be written.
     bool exportAnalysisJson(const QString& path, QString* error = nullptr) const;
+    /// Writes a de-identified copy of the open study into the new or empty `folder` on a worker thread
+    /// (DeidentifiedExport: the image file and its report, plus the latest analysis as JSON with the identity
+    /// scrubbed from its sentences); deidentifiedExportFinished() or deidentifiedExportFailed() reports it. False
+    /// (with `error`) when there is no study file to export.
+    bool exportDeidentified(const QString& folder, QString* error = nullptr);
 
 public Q_SLOTS:
     /// Reads `imagePath` (and `reportPath`, else the study's own report) on a worker thread, then opens it as
@@ -139,6 +145,9 @@ Q_SIGNALS:
     /// The decisions file beside the study exists but could not be read; the message names the file and the problem.
     /// The file is left as it is until the user saves.
     void decisionsLoadFailed(const QString& message);
+    /// exportDeidentified() wrote `written` files into `folder`; `warnings` lists what the user should check.
+    void deidentifiedExportFinished(const QString& folder, int written, const QStringList& warnings);
+    void deidentifiedExportFailed(const QString& message);
 
 private:
     void setState(State state);

@@ -1,0 +1,67 @@
+#include "ui/ExportDialogs.h"
+
+#include <QDir>
+#include <QFileDialog>
+
+#include "ui/MainWindow.h"
+#include "ui/ViewerStatusBar.h"
+#include "ui/model/ViewerSession.h"
+
+namespace lrclr {
+
+ExportDialogs::ExportDialogs(MainWindow* window)
+    : QObject(window)
+    , m_window(window)
+{
+    connectSession();
+}
+
+void ExportDialogs::connectSession()
+{
+    ViewerSession* session = m_window->session();
+    connect(session, &ViewerSession::deidentifiedExportFinished, this,
+        [this](const QString& folder, int written, const QStringList& warnings) {
+            QString message
+                = tr("De-identified copy (%1 files) written to %2").arg(written).arg(QDir::toNativeSeparators(folder));
+            if (!warnings.isEmpty())
+                message += tr("; check: %1").arg(warnings.join(QStringLiteral("; ")));
+            m_window->viewerStatusBar()->showMessage(message, 15000);
+        });
+    connect(session, &ViewerSession::deidentifiedExportFailed, this, [this](const QString& message) {
+        m_window->viewerStatusBar()->showMessage(tr("De-identified export failed: %1").arg(message), 15000);
+    });
+}
+
+void ExportDialogs::exportSnapshot()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export snapshot"), QStringLiteral("overlay.png"), tr("PNG images (*.png)"));
+    QString error;
+    if (!path.isEmpty() && !m_window->exportSnapshot(path, &error))
+        m_window->viewerStatusBar()->showMessage(error);
+}
+
+void ExportDialogs::exportAnalysis()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export analysis"), QStringLiteral("analysis.json"), tr("JSON (*.json)"));
+    QString error;
+    if (!path.isEmpty() && !m_window->exportAnalysisJson(path, &error))
+        m_window->viewerStatusBar()->showMessage(error);
+}
+
+void ExportDialogs::exportDeidentified()
+{
+    const QString folder
+        = QFileDialog::getExistingDirectory(m_window, tr("De-identified copy into (new or empty folder)"));
+    QString error;
+    if (folder.isEmpty())
+        return;
+    if (m_window->session()->exportDeidentified(folder, &error))
+        m_window->viewerStatusBar()->showMessage(
+            tr("Writing a de-identified copy to %1...").arg(QDir::toNativeSeparators(folder)));
+    else
+        m_window->viewerStatusBar()->showMessage(error);
+}
+
+} // namespace lrclr

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QObject>
+
+namespace lrclr {
+
+class MainWindow;
+
+/// The File menu's export commands as the user meets them: a file or folder dialog, then the export, then what
+/// happened in the status bar: the overlay snapshot (PNG), the analysis JSON, and a de-identified copy of the study
+/// (ViewerSession::exportDeidentified, which runs on a worker thread). GUI thread only.
+class ExportDialogs : public QObject {
+    Q_OBJECT
+
+public:
+    /// `window` owns this object and outlives it.
+    explicit ExportDialogs(MainWindow* window);
+
+public Q_SLOTS:
+    void exportSnapshot();
+    void exportAnalysis();
+    void exportDeidentified();
+
+private:
+    void connectSession();
+
+    MainWindow* m_window;
+};
+
+} // namespace lrclr
