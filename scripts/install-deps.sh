@@ -26,6 +26,8 @@ packages=(
   xvfb xauth x11-apps imagemagick
   # benchmarks: Google Benchmark, and Python torch for the reference comparison
   libbenchmark-dev python3-numpy python3-torch
+  # PACS tests: a real Orthanc started by the tests in a network namespace of their own (unshare, ip)
+  orthanc util-linux iproute2
   # third-party test data used in place (never copied into the repo)
   python3-pydicom dicom3tools dicomscope
 )
