@@ -14,6 +14,11 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/scp.h>
 
 #include "core/pacs/PacsClient.h"
 #include "tests/pacs/OrthancServer.h"
@@ -73,6 +78,47 @@ private:
     std::thread m_thread;
 };
 
+/// A fake peer on its own thread, made with DCMTK's DcmSCP: accepts the association (C-ECHO context), then holds
+/// every command unanswered until released, so that the client's DIMSE timeout has to end the wait.
+class SilentScp : public DcmSCP {
+public:
+    explicit SilentScp(int port)
+    {
+        getConfig().setPort(static_cast<Uint16>(port));
+        getConfig().setAETitle("SILENT");
+        getConfig().setConnectionBlockingMode(DUL_NOBLOCK);
+        getConfig().setConnectionTimeout(1);
+        OFList<OFString> syntaxes;
+        syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
+        syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
+        getConfig().addPresentationContext(UID_VerificationSOPClass, syntaxes);
+        m_thread = std::thread([this] { listen(); });
+    }
+    ~SilentScp() override
+    {
+        m_release.store(true);
+        m_thread.join();
+    }
+    SilentScp(const SilentScp&) = delete;
+    SilentScp& operator=(const SilentScp&) = delete;
+
+    OFCondition handleIncomingCommand(T_DIMSE_Message*, const DcmPresentationContextInfo&) override
+    {
+        m_commandSeen.store(true);
+        for (int i = 0; i < 600 && !m_release.load(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return EC_Normal;
+    }
+    OFBool stopAfterConnectionTimeout() override { return m_release.load(); }
+    OFBool stopAfterCurrentAssociation() override { return m_release.load(); }
+    bool commandSeen() const { return m_commandSeen.load(); }
+
+private:
+    std::atomic<bool> m_release { false };
+    std::atomic<bool> m_commandSeen { false };
+    std::thread m_thread;
+};
+
 QStringList sortedUids(const PacsStudyList& list)
 {
     QStringList uids;
@@ -94,6 +140,7 @@ private Q_SLOTS:
     void echoToClosedPortFails();
     void refusedAssociationSaysSo();
     void silentPeerTimesOut();
+    void peerThatNeverAnswersTimesOut();
     void findFilters_data();
     void findFilters();
     void findReadsStudyFields();
@@ -103,6 +150,7 @@ private Q_SLOTS:
     void retrieveRefusesBadInput();
     void retrieveUnknownStudyFails();
     void cancelledClientDoesNothing();
+    void cancelDuringRetrieveStops();
     void storeReportsUnreadableFiles();
     void hostileUidStaysInsideFolder();
 
@@ -198,6 +246,26 @@ void PacsClientTest::silentPeerTimesOut()
     QVERIFY2(
         error.contains(QStringLiteral("timeout")) || error.contains(QStringLiteral("timed out")), qPrintable(error));
     QVERIFY2(error.contains(QStringLiteral("SILENT@127.0.0.1")), qPrintable(error));
+}
+
+void PacsClientTest::peerThatNeverAnswersTimesOut()
+{
+    const int port = OrthancServer::freePort();
+    SilentScp peer(port);
+    PacsClient waiting(PacsNode(QStringLiteral("SILENT"), QStringLiteral("127.0.0.1"), port));
+    waiting.setTimeouts({ 5, 2 });
+    QString error;
+    bool answered = true;
+    // The peer's thread may need a moment before it listens; a refused connection means it was not there yet.
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        answered = waiting.echo(&error);
+        if (!error.startsWith(QStringLiteral("cannot connect")))
+            break;
+        QThread::msleep(100);
+    }
+    QVERIFY(!answered);
+    QVERIFY(peer.commandSeen());
+    QCOMPARE(error, QStringLiteral("C-ECHO on SILENT@127.0.0.1:%1 timed out: no answer within 2 s").arg(port));
 }
 
 void PacsClientTest::findFilters_data()
@@ -356,6 +424,31 @@ void PacsClientTest::cancelledClientDoesNothing()
     QVERIFY(!cancelled->findStudies({}, &error));
     QCOMPARE(error, QStringLiteral("cancelled"));
     QCOMPARE(filesBelow(output.path()), QStringList());
+}
+
+void PacsClientTest::cancelDuringRetrieveStops()
+{
+    QTemporaryDir output;
+    const auto retrieving = client();
+    PacsClient* const raw = retrieving.get();
+    int calls = 0;
+    const auto progress = [raw, &calls](int done, int) {
+        ++calls;
+        if (done >= 1)
+            raw->cancel();
+    };
+    QString error;
+    QVERIFY(!retrieving->retrieveStudy(study(0).studyInstanceUid, output.path(), progress, &error));
+    QVERIFY2(error.startsWith(
+                 QStringLiteral("C-GET from %1 cancelled after 1 instance(s)").arg(m_orthanc.node().toString())),
+        qPrintable(error));
+    QVERIFY(calls >= 1);
+    // The instance received before the cancel stays, under our name; the second never arrived.
+    const QStringList files = filesBelow(output.path());
+    QCOMPARE(files.size(), 1);
+    QVERIFY(files.first().endsWith(QStringLiteral(".dcm")));
+    // Orthanc is still fine after the aborted association.
+    QVERIFY2(client()->echo(&error), qPrintable(error));
 }
 
 void PacsClientTest::storeReportsUnreadableFiles()
