@@ -21,6 +21,7 @@
 #include <dcmtk/dcmnet/scp.h>
 
 #include "core/pacs/PacsClient.h"
+#include "core/pacs/StudyCache.h"
 #include "tests/pacs/OrthancServer.h"
 #include "tests/pacs/PacsTestStudies.h"
 #include "tests/study/TestDicomFiles.h"
@@ -153,6 +154,7 @@ private Q_SLOTS:
     void cancelDuringRetrieveStops();
     void storeReportsUnreadableFiles();
     void hostileUidStaysInsideFolder();
+    void cacheRetrievesOnceThenOpensOffline();
 
 private:
     std::unique_ptr<PacsClient> client() const;
@@ -492,6 +494,24 @@ void PacsClientTest::hostileUidStaysInsideFolder()
     const QString expected = sha256Hex(studyUid) + u'/' + sha256Hex(hostileUid) + QStringLiteral(".dcm");
     QCOMPARE(filesBelow(parent.path()), QStringList { QStringLiteral("a/b/c/out/") + expected });
     QCOMPARE(sopInstanceUidOf(output + u'/' + expected), hostileUid);
+}
+
+void PacsClientTest::cacheRetrievesOnceThenOpensOffline()
+{
+    QTemporaryDir directory;
+    StudyCache cache(directory.path(), 0);
+    QString error;
+    const auto retrieved = cache.open(*client(), study(1).studyInstanceUid, {}, &error);
+    QVERIFY2(retrieved.has_value(), qPrintable(error));
+    QCOMPARE(retrieved->size(), 1);
+    QVERIFY(cache.contains(study(1).studyInstanceUid));
+    QCOMPARE(sopInstanceUidOf(retrieved->first()), study(1).instances.first().sopInstanceUid);
+
+    PacsClient closed(PacsNode(QStringLiteral("NOBODY"), QStringLiteral("127.0.0.1"), OrthancServer::freePort()));
+    const auto cached = cache.open(closed, study(1).studyInstanceUid, {}, &error);
+    QVERIFY2(cached.has_value(), qPrintable(error));
+    QCOMPARE(*cached, *retrieved);
+    QVERIFY(!closed.echo(&error)); // the node really is unreachable
 }
 
 QTEST_GUILESS_MAIN(PacsClientTest)
