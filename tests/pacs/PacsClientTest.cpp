@@ -155,6 +155,7 @@ private Q_SLOTS:
     void storeReportsUnreadableFiles();
     void hostileUidStaysInsideFolder();
     void cacheRetrievesOnceThenOpensOffline();
+    void compressedStudyKeepsItsTransferSyntax();
 
 private:
     std::unique_ptr<PacsClient> client() const;
@@ -512,6 +513,36 @@ void PacsClientTest::cacheRetrievesOnceThenOpensOffline()
     QVERIFY2(cached.has_value(), qPrintable(error));
     QCOMPARE(*cached, *retrieved);
     QVERIFY(!closed.echo(&error)); // the node really is unreachable
+}
+
+void PacsClientTest::compressedStudyKeepsItsTransferSyntax()
+{
+    // JPEG Lossless SV1: stored in its own syntax (proposed beside explicit and implicit little endian) and sent
+    // back in it (C-GET proposes it for CR), so the compressed fragments come back byte for byte.
+    const QString studyUid = QStringLiteral("1.2.826.0.1.3680043.10.543.4");
+    const QString jpegLossless = QStringLiteral("1.2.840.10008.1.2.4.70");
+    SyntheticImage image;
+    image.samples = patternSamples(image);
+    image.attributes = { { 0x0020, 0x000D, studyUid.toStdString() }, { 0x0010, 0x0020, "PAT-D4" } };
+    const QString path = m_directory.filePath(QStringLiteral("jpeg-lossless.dcm"));
+    QCOMPARE(
+        QString::fromStdString(writeSyntheticDicom(image, TestSyntax::JpegLossless, path.toStdString())), QString());
+    QCOMPARE(transferSyntaxOf(path), jpegLossless);
+    QString error;
+    const auto stored = client()->store({ path }, {}, &error);
+    QVERIFY2(stored.has_value(), qPrintable(error));
+    QVERIFY2(stored->storedCount == 1, qPrintable(stored->failures.join(u'\n')));
+
+    QTemporaryDir output;
+    const auto retrieved = client()->retrieveStudy(studyUid, output.path(), {}, &error);
+    QVERIFY2(retrieved.has_value(), qPrintable(error));
+    QCOMPARE(retrieved->files.size(), 1);
+    QCOMPARE(transferSyntaxOf(retrieved->files.first()), jpegLossless);
+    const QByteArray sent = pixelDataOf(path, &error);
+    QVERIFY2(!sent.isEmpty(), qPrintable(error));
+    const QByteArray got = pixelDataOf(retrieved->files.first(), &error);
+    QVERIFY2(!got.isEmpty(), qPrintable(error));
+    QVERIFY(got == sent);
 }
 
 QTEST_GUILESS_MAIN(PacsClientTest)

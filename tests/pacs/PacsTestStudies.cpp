@@ -6,6 +6,10 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 
 #include "tests/study/TestDicomFiles.h"
 
@@ -75,6 +79,28 @@ QList<PacsTestStudy> writePacsTestStudies(const QString& folder, QString* error)
     return studies;
 }
 
+namespace {
+
+/// The fragments (basic offset table included) of encapsulated pixel data, one after the other.
+QByteArray encapsulatedBytes(DcmPixelData& pixelData, E_TransferSyntax syntax)
+{
+    DcmPixelSequence* sequence = nullptr;
+    if (pixelData.getEncapsulatedRepresentation(syntax, nullptr, sequence).bad() || sequence == nullptr)
+        return {};
+    QByteArray bytes;
+    for (unsigned long i = 0; i < sequence->card(); ++i) {
+        DcmPixelItem* item = nullptr;
+        Uint8* data = nullptr;
+        if (sequence->getItem(item, i).bad() || item->getUint8Array(data).bad())
+            return {};
+        if (data != nullptr)
+            bytes.append(reinterpret_cast<const char*>(data), static_cast<qsizetype>(item->getLength()));
+    }
+    return bytes;
+}
+
+} // namespace
+
 QByteArray pixelDataOf(const QString& path, QString* error)
 {
     DcmFileFormat file;
@@ -83,14 +109,36 @@ QByteArray pixelDataOf(const QString& path, QString* error)
         *error = QStringLiteral("%1: %2").arg(path, QString::fromLatin1(status.text()));
         return {};
     }
+    DcmDataset& dataset = *file.getDataset();
     DcmElement* element = nullptr;
-    Uint8* bytes = nullptr;
-    if (file.getDataset()->findAndGetElement(DCM_PixelData, element).bad() || element->getUint8Array(bytes).bad()
-        || bytes == nullptr) {
-        *error = QStringLiteral("%1: no native Pixel Data").arg(path);
+    if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element->ident() != EVR_PixelData) {
+        *error = QStringLiteral("%1: no Pixel Data").arg(path);
         return {};
     }
-    return QByteArray(reinterpret_cast<const char*>(bytes), static_cast<qsizetype>(element->getLength()));
+    auto& pixelData = static_cast<DcmPixelData&>(*element);
+    const E_TransferSyntax syntax = dataset.getOriginalXfer();
+    QByteArray bytes;
+    if (DcmXfer(syntax).isEncapsulated()) {
+        bytes = encapsulatedBytes(pixelData, syntax);
+    } else {
+        Uint8* data = nullptr;
+        if (pixelData.getUint8Array(data).good() && data != nullptr)
+            bytes = QByteArray(reinterpret_cast<const char*>(data), static_cast<qsizetype>(pixelData.getLength()));
+    }
+    if (bytes.isEmpty())
+        *error = QStringLiteral("%1: cannot read the Pixel Data").arg(path);
+    return bytes;
+}
+
+QString transferSyntaxOf(const QString& path)
+{
+    DcmFileFormat file;
+    const QByteArray encoded = QFile::encodeName(path);
+    OFString uid;
+    if (file.loadFile(OFFilename(encoded.constData())).bad()
+        || file.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, uid).bad())
+        return {};
+    return QString::fromLatin1(uid.c_str());
 }
 
 QString sopInstanceUidOf(const QString& path)

@@ -29,8 +29,11 @@ struct PacsTestStudy {
 /// `error` on failure.
 QList<PacsTestStudy> writePacsTestStudies(const QString& folder, QString* error);
 
-/// The bytes of the Pixel Data element of `path` (read with DCMTK); empty with `error` when there are none.
+/// The bytes of the Pixel Data element of `path` (read with DCMTK): the value of native pixel data, the fragments of
+/// encapsulated pixel data one after the other; empty with `error` when there are none.
 QByteArray pixelDataOf(const QString& path, QString* error);
+/// The Transfer Syntax UID in the meta header of `path`; empty when it cannot be read.
+QString transferSyntaxOf(const QString& path);
 /// The SOP Instance UID of `path`; empty when it cannot be read.
 QString sopInstanceUidOf(const QString& path);
 
