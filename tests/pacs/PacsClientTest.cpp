@@ -16,12 +16,9 @@
 #include <QTest>
 #include <QThread>
 
-#include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/dcmnet/scp.h>
-
 #include "core/pacs/PacsClient.h"
 #include "core/pacs/StudyCache.h"
+#include "tests/pacs/FakePacsPeer.h"
 #include "tests/pacs/OrthancServer.h"
 #include "tests/pacs/PacsTestStudies.h"
 #include "tests/study/TestDicomFiles.h"
@@ -79,47 +76,6 @@ private:
     std::thread m_thread;
 };
 
-/// A fake peer on its own thread, made with DCMTK's DcmSCP: accepts the association (C-ECHO context), then holds
-/// every command unanswered until released, so that the client's DIMSE timeout has to end the wait.
-class SilentScp : public DcmSCP {
-public:
-    explicit SilentScp(int port)
-    {
-        getConfig().setPort(static_cast<Uint16>(port));
-        getConfig().setAETitle("SILENT");
-        getConfig().setConnectionBlockingMode(DUL_NOBLOCK);
-        getConfig().setConnectionTimeout(1);
-        OFList<OFString> syntaxes;
-        syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
-        syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
-        getConfig().addPresentationContext(UID_VerificationSOPClass, syntaxes);
-        m_thread = std::thread([this] { listen(); });
-    }
-    ~SilentScp() override
-    {
-        m_release.store(true);
-        m_thread.join();
-    }
-    SilentScp(const SilentScp&) = delete;
-    SilentScp& operator=(const SilentScp&) = delete;
-
-    OFCondition handleIncomingCommand(T_DIMSE_Message*, const DcmPresentationContextInfo&) override
-    {
-        m_commandSeen.store(true);
-        for (int i = 0; i < 600 && !m_release.load(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        return EC_Normal;
-    }
-    OFBool stopAfterConnectionTimeout() override { return m_release.load(); }
-    OFBool stopAfterCurrentAssociation() override { return m_release.load(); }
-    bool commandSeen() const { return m_commandSeen.load(); }
-
-private:
-    std::atomic<bool> m_release { false };
-    std::atomic<bool> m_commandSeen { false };
-    std::thread m_thread;
-};
-
 QStringList sortedUids(const PacsStudyList& list)
 {
     QStringList uids;
@@ -142,6 +98,8 @@ private Q_SLOTS:
     void refusedAssociationSaysSo();
     void silentPeerTimesOut();
     void peerThatNeverAnswersTimesOut();
+    void floodingPeerIsCutOff_data();
+    void floodingPeerIsCutOff();
     void findFilters_data();
     void findFilters();
     void findReadsStudyFields();
@@ -254,7 +212,7 @@ void PacsClientTest::silentPeerTimesOut()
 void PacsClientTest::peerThatNeverAnswersTimesOut()
 {
     const int port = OrthancServer::freePort();
-    SilentScp peer(port);
+    const FakePacsPeer peer(FakePacsPeer::Behaviour::HoldCommands, port);
     PacsClient waiting(PacsNode(QStringLiteral("SILENT"), QStringLiteral("127.0.0.1"), port));
     waiting.setTimeouts({ 5, 2 });
     QString error;
@@ -269,6 +227,45 @@ void PacsClientTest::peerThatNeverAnswersTimesOut()
     QVERIFY(!answered);
     QVERIFY(peer.commandSeen());
     QCOMPARE(error, QStringLiteral("C-ECHO on SILENT@127.0.0.1:%1 timed out: no answer within 2 s").arg(port));
+}
+
+void PacsClientTest::floodingPeerIsCutOff_data()
+{
+    QTest::addColumn<int>("matchCount");
+    QTest::addColumn<bool>("succeeds");
+    // Ignoring C-CANCEL but stopping by itself: the first ten are kept, the rest dropped.
+    QTest::newRow("ignores-cancel-then-ends") << 300 << true;
+    // Thousands of matches after C-CANCEL: the client gives up and aborts.
+    QTest::newRow("never-stops") << 20000 << false;
+}
+
+void PacsClientTest::floodingPeerIsCutOff()
+{
+    QFETCH(int, matchCount);
+    QFETCH(bool, succeeds);
+    const int port = OrthancServer::freePort();
+    const FakePacsPeer peer(FakePacsPeer::Behaviour::FloodFindMatches, port, matchCount);
+    PacsClient flooded(PacsNode(QStringLiteral("FLOOD"), QStringLiteral("127.0.0.1"), port));
+    flooded.setTimeouts({ 5, 5 });
+    StudyQuery query;
+    query.limit = 10;
+    QString error;
+    std::optional<PacsStudyList> found;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        found = flooded.findStudies(query, &error);
+        if (found || !error.startsWith(QStringLiteral("cannot connect")))
+            break;
+        QThread::msleep(100);
+    }
+    QCOMPARE(found.has_value(), succeeds);
+    if (succeeds) {
+        QCOMPARE(found->studies.size(), 10);
+        QVERIFY(found->truncated);
+        QCOMPARE(found->studies.last().studyInstanceUid, QStringLiteral("1.2.826.0.1.3680043.10.543.9.10"));
+    } else {
+        QVERIFY2(error.contains(QStringLiteral("kept sending matches after C-CANCEL")), qPrintable(error));
+        QVERIFY(peer.matchesSent() < matchCount);
+    }
 }
 
 void PacsClientTest::findFilters_data()

@@ -14,6 +14,9 @@ namespace lrclr::internal {
 
 namespace {
 
+// A peer that ignores C-CANCEL gets this many more answers, then the association is aborted.
+constexpr int maximumAnswersAfterCancel = 1000;
+
 /// A DcmSCU whose C-FIND answers go to `onMatch` one by one (nothing is kept in DCMTK's lists), with a limit after
 /// which it sends C-CANCEL and drops what still comes, and the final status kept for the caller.
 class FindScu : public DcmSCU {
@@ -49,11 +52,15 @@ public:
         if (!m_cancelSent) {
             m_cancelSent = true;
             sendCANCELRequest(presentationContext);
+        } else if (++m_answersAfterCancel > maximumAnswersAfterCancel) {
+            m_flooded = true;
+            waitForNext = OFFalse;
         }
         return EC_Normal;
     }
 
     bool truncated() const { return m_truncated; }
+    bool flooded() const { return m_flooded; }
     bool finished() const { return m_finished; }
     Uint16 finalStatus() const { return m_finalStatus; }
 
@@ -64,6 +71,8 @@ private:
     int m_matchCount = 0;
     bool m_truncated = false;
     bool m_cancelSent = false;
+    int m_answersAfterCancel = 0;
+    bool m_flooded = false;
     bool m_finished = false;
     Uint16 m_finalStatus = 0;
 };
@@ -194,9 +203,14 @@ bool runFind(const ScuSettings& settings, DcmDataset& keys, int limit, const std
         = scu.findPresentationContextID(UID_FINDStudyRootQueryRetrieveInformationModel, "");
     const OFCondition status = scu.sendFINDRequest(context, &keys, nullptr);
     if (status.bad() || !scu.finished()) {
-        *error = status.bad()
-            ? ScuConnection::failureText(status, settings, QStringLiteral("C-FIND"))
-            : QStringLiteral("C-FIND on %1 ended without a final answer").arg(settings.peer.toString());
+        if (scu.flooded())
+            *error = QStringLiteral("%1 kept sending matches after C-CANCEL (over %2 more); association aborted")
+                         .arg(settings.peer.toString())
+                         .arg(maximumAnswersAfterCancel);
+        else if (status.bad())
+            *error = ScuConnection::failureText(status, settings, QStringLiteral("C-FIND"));
+        else
+            *error = QStringLiteral("C-FIND on %1 ended without a final answer").arg(settings.peer.toString());
         ScuConnection::close(scu, false);
         return false;
     }
