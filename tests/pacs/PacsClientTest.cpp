@@ -514,32 +514,52 @@ void PacsClientTest::cacheRetrievesOnceThenOpensOffline()
 
 void PacsClientTest::compressedStudyKeepsItsTransferSyntax()
 {
-    // JPEG Lossless SV1: stored in its own syntax (proposed beside explicit and implicit little endian) and sent
-    // back in it (C-GET proposes it for CR), so the compressed fragments come back byte for byte.
+    // A CR in JPEG Lossless and a CT in JPEG-LS in one study: each is stored in its own syntax (proposed beside
+    // explicit and implicit little endian) and comes back in it, because C-GET asks which SOP classes the study
+    // holds and offers their compressed syntaxes; so the compressed fragments come back byte for byte.
     const QString studyUid = QStringLiteral("1.2.826.0.1.3680043.10.543.4");
-    const QString jpegLossless = QStringLiteral("1.2.840.10008.1.2.4.70");
-    SyntheticImage image;
-    image.samples = patternSamples(image);
-    image.attributes = { { 0x0020, 0x000D, studyUid.toStdString() }, { 0x0010, 0x0020, "PAT-D4" } };
-    const QString path = m_directory.filePath(QStringLiteral("jpeg-lossless.dcm"));
-    QCOMPARE(
-        QString::fromStdString(writeSyntheticDicom(image, TestSyntax::JpegLossless, path.toStdString())), QString());
-    QCOMPARE(transferSyntaxOf(path), jpegLossless);
+    struct Instance {
+        TestSyntax syntax;
+        QString transferSyntax;
+        std::string sopClass;
+        QString path;
+    };
+    QList<Instance> instances {
+        { TestSyntax::JpegLossless, QStringLiteral("1.2.840.10008.1.2.4.70"), "1.2.840.10008.5.1.4.1.1.1", {} },
+        { TestSyntax::JpegLs, QStringLiteral("1.2.840.10008.1.2.4.80"), "1.2.840.10008.5.1.4.1.1.2", {} },
+    };
+    QStringList paths;
+    for (int i = 0; i < instances.size(); ++i) {
+        SyntheticImage image;
+        image.samples = patternSamples(image);
+        image.attributes = { { 0x0008, 0x0016, instances[i].sopClass }, { 0x0020, 0x000D, studyUid.toStdString() },
+            { 0x0010, 0x0020, "PAT-D4" } };
+        instances[i].path = m_directory.filePath(QStringLiteral("compressed-%1.dcm").arg(i));
+        QCOMPARE(
+            QString::fromStdString(writeSyntheticDicom(image, instances[i].syntax, instances[i].path.toStdString())),
+            QString());
+        QCOMPARE(transferSyntaxOf(instances[i].path), instances[i].transferSyntax);
+        paths.append(instances[i].path);
+    }
     QString error;
-    const auto stored = client()->store({ path }, {}, &error);
+    const auto stored = client()->store(paths, {}, &error);
     QVERIFY2(stored.has_value(), qPrintable(error));
-    QVERIFY2(stored->storedCount == 1, qPrintable(stored->failures.join(u'\n')));
+    QVERIFY2(stored->storedCount == 2, qPrintable(stored->failures.join(u'\n')));
 
     QTemporaryDir output;
     const auto retrieved = client()->retrieveStudy(studyUid, output.path(), {}, &error);
     QVERIFY2(retrieved.has_value(), qPrintable(error));
-    QCOMPARE(retrieved->files.size(), 1);
-    QCOMPARE(transferSyntaxOf(retrieved->files.first()), jpegLossless);
-    const QByteArray sent = pixelDataOf(path, &error);
-    QVERIFY2(!sent.isEmpty(), qPrintable(error));
-    const QByteArray got = pixelDataOf(retrieved->files.first(), &error);
-    QVERIFY2(!got.isEmpty(), qPrintable(error));
-    QVERIFY(got == sent);
+    QCOMPARE(retrieved->files.size(), 2);
+    for (const Instance& instance : instances) {
+        const QString received = retrieved->folder + u'/' + sha256Hex(sopInstanceUidOf(instance.path)) + ".dcm";
+        QVERIFY(retrieved->files.contains(received));
+        QCOMPARE(transferSyntaxOf(received), instance.transferSyntax);
+        const QByteArray sent = pixelDataOf(instance.path, &error);
+        QVERIFY2(!sent.isEmpty(), qPrintable(error));
+        const QByteArray got = pixelDataOf(received, &error);
+        QVERIFY2(!got.isEmpty(), qPrintable(error));
+        QVERIFY(got == sent);
+    }
 }
 
 QTEST_GUILESS_MAIN(PacsClientTest)

@@ -230,6 +230,28 @@ bool runFind(const ScuSettings& settings, DcmDataset& keys, int limit, const std
 
 } // namespace
 
+std::optional<QStringList> StudyFinder::findSopClasses(
+    const ScuSettings& settings, const QString& studyInstanceUid, QString* error)
+{
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, "STUDY");
+    putKey(keys, DCM_StudyInstanceUID, studyInstanceUid);
+    putKey(keys, DCM_SOPClassesInStudy, {});
+    QStringList classes;
+    const auto onMatch = [&classes, &studyInstanceUid](DcmDataset& answer) {
+        if (stringOf(answer, DCM_StudyInstanceUID) != studyInstanceUid)
+            return;
+        for (const QString& sopClass : stringOf(answer, DCM_SOPClassesInStudy).split(u'\\', Qt::SkipEmptyParts)) {
+            if (!classes.contains(sopClass.trimmed()))
+                classes.append(sopClass.trimmed());
+        }
+    };
+    bool truncated = false;
+    if (!runFind(settings, keys, 1, onMatch, &truncated, error))
+        return std::nullopt;
+    return classes;
+}
+
 std::optional<PacsStudyList> StudyFinder::findStudies(
     const ScuSettings& settings, const StudyQuery& query, QString* error)
 {

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include "core/pacs/PacsTypes.h"
 #include "core/pacs/StudyQuery.h"
@@ -18,6 +19,9 @@ public:
     static std::optional<PacsStudyList> findStudies(
         const ScuSettings& settings, const StudyQuery& query, QString* error);
     static std::optional<QList<PacsSeries>> findSeries(
+        const ScuSettings& settings, const QString& studyInstanceUid, QString* error);
+    /// The SOP Classes in Study (0008,0062) of one study, as the peer reports them; empty when it does not say.
+    static std::optional<QStringList> findSopClasses(
         const ScuSettings& settings, const QString& studyInstanceUid, QString* error);
 };
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <QDir>
 #include <QFile>
@@ -16,6 +17,7 @@
 #include <dcmtk/dcmnet/scu.h>
 
 #include "core/pacs/internal/StorageNames.h"
+#include "core/pacs/internal/StudyFinder.h"
 
 namespace lrclr::internal {
 
@@ -24,8 +26,8 @@ namespace {
 // DICOM allows 128 presentation contexts in one association (odd IDs 1 to 255).
 constexpr std::size_t maximumContexts = 128;
 
-/// The storage classes a chest X-ray study holds, which get contexts for their compressed syntaxes too, so that the
-/// peer can send such files as they are stored instead of transcoding them.
+/// The storage classes a chest X-ray study holds, which get contexts for their compressed syntaxes too when the peer
+/// does not say which classes the study holds.
 const char* const radiographClasses[] = {
     UID_ComputedRadiographyImageStorage,
     UID_DigitalXRayImageStorageForPresentation,
@@ -33,13 +35,18 @@ const char* const radiographClasses[] = {
     UID_SecondaryCaptureImageStorage,
 };
 
+/// Offered one per context (beside the uncompressed context of the class), so that the peer can send each file in
+/// the syntax it is stored in instead of transcoding it (Orthanc cannot transcode every syntax).
 const char* const compressedSyntaxes[] = {
     UID_JPEGProcess14SV1TransferSyntax,
     UID_JPEGLSLosslessTransferSyntax,
     UID_JPEG2000LosslessOnlyTransferSyntax,
     UID_RLELosslessTransferSyntax,
     UID_JPEGProcess1TransferSyntax,
+    UID_JPEGProcess2_4TransferSyntax,
+    UID_JPEGLSLossyTransferSyntax,
     UID_JPEG2000TransferSyntax,
+    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
 };
 
 /// A DcmSCU that writes each C-STORE of a C-GET under our own name, reports progress and stops on cancel.
@@ -153,22 +160,33 @@ OFList<OFString> uncompressedSyntaxes()
     return syntaxes;
 }
 
-/// The C-GET context, then storage contexts in the SCP role: radiograph classes in every syntax we decode, then as
-/// many other storage classes (uncompressed) as the association has room for.
-void addContexts(DcmSCU& scu)
+/// The C-GET context, then storage contexts in the SCP role: each of `studyClasses` (what the peer said the study
+/// holds; else the radiograph classes) uncompressed and, while there is room, in each compressed syntax; then other
+/// storage classes (uncompressed) up to the limit of the association, for peers that did not say.
+void addContexts(DcmSCU& scu, const QStringList& studyClasses)
 {
     const OFList<OFString> uncompressed = uncompressedSyntaxes();
     scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, uncompressed);
     std::size_t count = 1;
+    std::vector<std::string> classes;
+    for (const QString& sopClass : studyClasses)
+        classes.push_back(sopClass.toStdString());
+    if (classes.empty())
+        classes.assign(std::begin(radiographClasses), std::end(radiographClasses));
     std::set<std::string> added;
-    for (const char* sopClass : radiographClasses) {
-        scu.addPresentationContext(sopClass, uncompressed, ASC_SC_ROLE_SCP);
-        ++count;
-        added.insert(sopClass);
+    for (const std::string& sopClass : classes) {
+        if (count < maximumContexts && added.insert(sopClass).second) {
+            scu.addPresentationContext(sopClass.c_str(), uncompressed, ASC_SC_ROLE_SCP);
+            ++count;
+        }
+    }
+    for (const std::string& sopClass : added) {
         for (const char* syntax : compressedSyntaxes) {
+            if (count >= maximumContexts)
+                break;
             OFList<OFString> single;
             single.push_back(syntax);
-            scu.addPresentationContext(sopClass, single, ASC_SC_ROLE_SCP);
+            scu.addPresentationContext(sopClass.c_str(), single, ASC_SC_ROLE_SCP);
             ++count;
         }
     }
@@ -232,9 +250,13 @@ std::optional<PacsRetrieveResult> StudyRetriever::retrieve(const ScuSettings& se
         *error = QStringLiteral("cannot create the folder %1").arg(folder);
         return std::nullopt;
     }
+    // Which classes the study holds decides which contexts to offer; a peer that cannot say gets a broad list.
+    QString findError;
+    const QStringList studyClasses
+        = StudyFinder::findSopClasses(settings, studyInstanceUid, &findError).value_or(QStringList());
     GetScu scu(studyInstanceUid, QDir(folder).absolutePath(), progress, settings.cancelled);
     ScuConnection::configure(scu, settings);
-    addContexts(scu);
+    addContexts(scu, studyClasses);
     if (QString message = ScuConnection::open(scu, settings, QStringLiteral("C-GET")); !message.isEmpty()) {
         *error = message;
         return std::nullopt;
