@@ -313,6 +313,8 @@ int runStore(const std::vector<std::string>& arguments)
     if (!client)
         return exitCode;
     const QStringList files = expandFiles(options.value<std::vector<std::string>>("files"));
+    if (files.isEmpty())
+        return options.error("no files in the folders given", 1);
     QString error;
     const auto result = client->store(files, {}, &error);
     if (!result)

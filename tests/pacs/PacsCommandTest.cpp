@@ -197,6 +197,12 @@ void PacsCommandTest::failuresExitWithOne()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("not DICOM at all, but long enough to be scanned");
     file.close();
+    const QString emptyFolder = m_directory.filePath(QStringLiteral("empty"));
+    QVERIFY(QDir().mkpath(emptyFolder));
+    const Run nothing = runCli(pacs(QStringLiteral("store"), { emptyFolder }));
+    QCOMPARE(nothing.exitCode, 1);
+    QVERIFY2(nothing.err.contains(QStringLiteral("no files in the folders given")), qPrintable(nothing.err));
+
     const Run store = runCli(pacs(QStringLiteral("store"), { text, "--json" }));
     QCOMPARE(store.exitCode, 1);
     QCOMPARE(store.json()[QStringLiteral("stored")].toInt(), 0);
