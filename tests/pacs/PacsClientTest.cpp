@@ -401,6 +401,14 @@ void PacsClientTest::retrieveRefusesBadInput()
     QVERIFY2(error.contains(QStringLiteral("is not a DICOM UID")), qPrintable(error));
     QVERIFY(!client()->retrieveStudy(QStringLiteral("1.2.*"), output.path(), {}, &error));
     QVERIFY2(error.contains(QStringLiteral("is not a DICOM UID")), qPrintable(error));
+    // A file where the output folder should be: nothing can be written, and the message says where.
+    const QString blocked = output.filePath(QStringLiteral("blocked"));
+    QFile blocker(blocked);
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    QVERIFY(!client()->retrieveStudy(study(0).studyInstanceUid, blocked, {}, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("cannot create the folder ") + blocked), qPrintable(error));
+    QVERIFY(blocker.remove());
     QCOMPARE(filesBelow(output.path()), QStringList());
 }
 

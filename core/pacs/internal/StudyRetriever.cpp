@@ -128,9 +128,13 @@ private:
         DcmFileFormat file(dataset.release(), OFFalse);
         const QByteArray encodedPartial = QFile::encodeName(partialPath);
         const OFCondition status = file.saveFile(OFFilename(encodedPartial.constData()));
-        if (status.bad() || (QFile::exists(path) && !QFile::remove(path)) || !QFile::rename(partialPath, path)) {
+        const bool written = status.good();
+        if (!written || (QFile::exists(path) && !QFile::remove(path)) || !QFile::rename(partialPath, path)) {
             QFile::remove(partialPath);
-            m_writeError = QStringLiteral("cannot write %1: %2").arg(path, QString::fromLatin1(status.text()));
+            m_writeError
+                = QStringLiteral("cannot write %1: %2")
+                      .arg(path,
+                          written ? QStringLiteral("cannot replace the file") : QString::fromLatin1(status.text()));
             return STATUS_STORE_Refused_OutOfResources;
         }
         m_files.insert(path);
