@@ -18,6 +18,7 @@
 
 #include "core/pacs/PacsClient.h"
 #include "core/pacs/StudyCache.h"
+#include "tests/pacs/FakeGetPeer.h"
 #include "tests/pacs/FakePacsPeer.h"
 #include "tests/pacs/OrthancServer.h"
 #include "tests/pacs/PacsTestStudies.h"
@@ -112,6 +113,7 @@ private Q_SLOTS:
     void cancelDuringRetrieveStops();
     void storeReportsUnreadableFiles();
     void hostileUidStaysInsideFolder();
+    void hostileGetPeerCannotPlaceFiles();
     void cacheRetrievesOnceThenOpensOffline();
     void compressedStudyKeepsItsTransferSyntax();
 
@@ -500,6 +502,36 @@ void PacsClientTest::hostileUidStaysInsideFolder()
     const QString expected = sha256Hex(studyUid) + u'/' + sha256Hex(hostileUid) + QStringLiteral(".dcm");
     QCOMPARE(filesBelow(parent.path()), QStringList { QStringLiteral("a/b/c/out/") + expected });
     QCOMPARE(sopInstanceUidOf(output + u'/' + expected), hostileUid);
+}
+
+void PacsClientTest::hostileGetPeerCannotPlaceFiles()
+{
+    // A peer that answers a C-GET with an instance of another study and one whose SOP Instance UID is a path.
+    const std::string asked = "1.2.826.0.1.3680043.10.543.77";
+    const std::string escaping = "1.2.3/../../../../../tmp/lrclr-escaped";
+    const int port = OrthancServer::freePort();
+    FakeGetPeer peer(port, { { "9.9.9.9", "../../foreign" }, { asked, escaping } });
+    PacsClient hostile(PacsNode(QStringLiteral("HOSTILE"), QStringLiteral("127.0.0.1"), port));
+    hostile.setTimeouts({ 5, 5 });
+    QTemporaryDir parent;
+    const QString output = parent.filePath(QStringLiteral("out"));
+    QString error;
+    std::optional<PacsRetrieveResult> retrieved;
+    for (int attempt = 0; attempt < 50 && !retrieved; ++attempt) {
+        retrieved = hostile.retrieveStudy(QString::fromStdString(asked), output, {}, &error);
+        if (!error.startsWith(QStringLiteral("cannot connect")))
+            break;
+        QThread::msleep(100);
+    }
+    QVERIFY2(retrieved.has_value(), qPrintable(error));
+    QCOMPARE(retrieved->refusedCount, 1);
+    const QString expected = sha256Hex(QString::fromStdString(asked)) + u'/'
+        + sha256Hex(QString::fromStdString(escaping)) + QStringLiteral(".dcm");
+    QCOMPARE(retrieved->files, QStringList { output + u'/' + expected });
+    QCOMPARE(filesBelow(parent.path()), QStringList { QStringLiteral("out/") + expected });
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/tmp/lrclr-escaped.dcm")));
+    // The client refused the foreign instance (0xC000, cannot understand) and took the other.
+    QCOMPARE(peer.storeStatuses(), (std::vector<int> { 0xC000, 0x0000 }));
 }
 
 void PacsClientTest::cacheRetrievesOnceThenOpensOffline()
