@@ -26,6 +26,8 @@ packages=(
   xvfb xauth x11-apps imagemagick
   # benchmarks: Google Benchmark, and Python torch for the reference comparison
   libbenchmark-dev python3-numpy python3-torch
+  # PACS tests: a real Orthanc started by the tests in a network namespace of their own (unshare, ip)
+  orthanc util-linux iproute2
   # third-party test data used in place (never copied into the repo)
   python3-pydicom dicom3tools dicomscope
 )
@@ -52,3 +54,14 @@ echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The PACS tests start Orthanc themselves, inside a network namespace; the package's own service would listen on
+# every interface (DICOM port 4242), so a fresh install stops it and keeps it from starting at boot.
+if printf '%s\n' "${missing[@]}" | grep -qx orthanc; then
+  if [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now orthanc.service >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/orthanc ]; then
+    $sudo invoke-rc.d orthanc stop >/dev/null 2>&1 || true
+    $sudo update-rc.d orthanc disable >/dev/null 2>&1 || true
+  fi
+fi

@@ -12,6 +12,8 @@
 #include "app/cli/BenchCommand.h"
 #include "app/cli/InfoCommand.h"
 #include "app/cli/RenderCommand.h"
+// [includes: pacs]
+#include "app/cli/PacsCommand.h"
 // [includes: training]
 #include "app/cli/ManifestCommand.h"
 #include "app/cli/SynthCommand.h"
@@ -29,6 +31,8 @@ int main(int argc, char** argv)
     commandLine.add(std::make_unique<AnonymizeCommand>());
     commandLine.add(std::make_unique<RenderCommand>());
     commandLine.add(std::make_unique<BenchCommand>());
+    // [commands: pacs]
+    commandLine.add(std::make_unique<PacsCommand>());
     // [commands: training]
     commandLine.add(std::make_unique<SynthCommand>());
     commandLine.add(std::make_unique<ManifestCommand>());
