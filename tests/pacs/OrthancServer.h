@@ -27,6 +27,8 @@ public:
 
     /// Orthanc's DICOM node: ORTHANC@127.0.0.1:<port>.
     lrclr::PacsNode node() const;
+    /// Its REST API's port on 127.0.0.1.
+    int httpPort() const { return m_httpPort; }
     /// True when the process only sees the loopback interface (the test runs in its own network namespace).
     static bool onlyLoopbackExists(QString* interfaces);
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
