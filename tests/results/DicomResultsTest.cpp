@@ -14,6 +14,7 @@
 
 #include "core/dicom/DicomLibrary.h"
 #include "core/model/PatchMapResampler.h"
+#include "core/results/OverlaySnapshotRenderer.h"
 #include "core/results/ParametricMapWriter.h"
 #include "core/results/SecondaryCaptureWriter.h"
 #include "core/results/StructuredReportWriter.h"
@@ -160,6 +161,7 @@ private Q_SLOTS:
     void validatorsRejectABrokenReport();
     void secondaryCapturePassesValidatorAndKeepsPixels();
     void parametricMapPassesValidatorAndKeepsHeatmaps();
+    void overlaySnapshotOutlinesSupportingRegions();
     void rasterSourceIsRefused();
 
 private:
@@ -371,6 +373,33 @@ void DicomResultsTest::parametricMapPassesValidatorAndKeepsHeatmaps()
         }
     }
     QVERIFY(outsideView > 0); // the centre crop leaves rows outside the model's view
+}
+
+// Region 0 supports sentence 1 (weight 0.7): its box edge takes sentence 1's colour; region 2 supports only
+// sentence 2; the inside of a box and the rest of the image stay gray.
+void DicomResultsTest::overlaySnapshotOutlinesSupportingRegions()
+{
+    GrayscaleImage gray;
+    gray.width = sourceColumns;
+    gray.height = sourceRows;
+    gray.pixels.assign(std::size_t(sourceColumns) * sourceRows, 100.0f);
+    const auto picture = OverlaySnapshotRenderer::render(gray, m_result, 0.2);
+    QCOMPARE(picture.width, sourceColumns);
+    QCOMPARE(picture.height, sourceRows);
+    const auto pixel = [&](int x, int y) {
+        const auto* p = &picture.rgb[(std::size_t(y) * picture.width + x) * 3];
+        return std::vector<int> { p[0], p[1], p[2] };
+    };
+    const auto colour = [](int sentence) {
+        const auto* c = OverlaySnapshotRenderer::paletteColour(sentence);
+        return std::vector<int> { c[0], c[1], c[2] };
+    };
+    const auto& first = m_result.regions[0].box; // x 6.5, y 12.25: the outline starts at pixel (6, 12)
+    QCOMPARE(pixel(int(first.x), int(first.y) + 3), colour(0));
+    QCOMPARE(pixel(int(first.x) + 3, int(first.y) + 3), (std::vector<int> { 100, 100, 100 }));
+    const auto& third = m_result.regions[2].box;
+    QCOMPARE(pixel(int(third.x) + 2, int(third.y)), colour(1));
+    QCOMPARE(pixel(45, 60), (std::vector<int> { 100, 100, 100 }));
 }
 
 void DicomResultsTest::rasterSourceIsRefused()
