@@ -7,8 +7,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmfg/fgderimg.h>
 #include <dcmtk/dcmfg/fgfracon.h>
 #include <dcmtk/dcmfg/fgframeanatomy.h>
 #include <dcmtk/dcmfg/fgparametricmapframetype.h>
@@ -18,6 +20,7 @@
 #include <dcmtk/dcmfg/fgplanpo.h>
 #include <dcmtk/dcmfg/fgrealworldvaluemapping.h>
 #include <dcmtk/dcmiod/iodcontentitemmacro.h>
+#include <dcmtk/dcmiod/iodreferences.h>
 #include <dcmtk/dcmiod/modfloatingpointimagepixel.h>
 #include <dcmtk/dcmpmap/dpmparametricmapiod.h>
 
@@ -93,6 +96,35 @@ void addGeometry(DPMParametricMapIOD& map, const DicomResultSource& source)
         anatomy.getAnatomy().getAnatomicRegion().set(Codes::thorax.value, Codes::thorax.scheme, Codes::thorax.meaning),
         "Anatomic Region");
     require(map.addForAllFrames(anatomy), "Frame Anatomy");
+}
+
+// Derivation Image (every frame derives from the source image) and the Common Instance Reference that lists it.
+void addSourceReference(DPMParametricMapIOD& map, const DicomIdentity& identity)
+{
+    DcmDataset reference;
+    reference.putAndInsertString(DCM_SOPClassUID, identity.sopClassUid.c_str());
+    reference.putAndInsertString(DCM_SOPInstanceUID, identity.sopInstanceUid.c_str());
+    reference.putAndInsertString(DCM_StudyInstanceUID, identity.studyInstanceUid.c_str());
+    reference.putAndInsertString(DCM_SeriesInstanceUID, identity.seriesInstanceUid.c_str());
+    reference.putAndInsertString(DCM_PatientID, identity.patientId.c_str());
+    FGDerivationImage derivation;
+    DerivationImageItem* item = nullptr;
+    require(derivation.addDerivationImageItem(CodeSequenceMacro(Codes::derivationCode.value,
+                                                  Codes::derivationCode.scheme, Codes::derivationCode.meaning),
+                "LRCLR sentence and finding similarity maps", item),
+        "Derivation Image");
+    SourceImageItem* source = nullptr;
+    require(item->addSourceImageItem(&reference,
+                CodeSequenceMacro(Codes::sourceImagePurpose.value, Codes::sourceImagePurpose.scheme,
+                    Codes::sourceImagePurpose.meaning),
+                source),
+        "the source image");
+    require(map.addForAllFrames(derivation), "Derivation Image");
+    IODReferences references;
+    references.add(new IODImageReference(identity.patientId.c_str(), identity.studyInstanceUid.c_str(),
+        identity.seriesInstanceUid.c_str(), identity.sopInstanceUid.c_str(), identity.sopClassUid.c_str()));
+    if (map.getIODCommonInstanceReferenceModule().addReferences(references) != 1)
+        throw std::runtime_error("Parametric Map: cannot list the source image in the Common Instance Reference");
 }
 
 void addValueMapping(DPMParametricMapIOD& map, float low, float high)
@@ -223,6 +255,7 @@ WrittenDicomInstance ParametricMapWriter::write(const AnalysisResult& result, co
                 DCM_FrameLabel, Modules::newUid().c_str(), DCM_FrameContentSequence, "Frame label"),
         "the frame dimension");
     addGeometry(map, source);
+    addSourceReference(map, source.identity);
     addValueMapping(map, low, high);
     addFrames(map, frameList);
     const auto saved = map.saveFile(path.c_str());

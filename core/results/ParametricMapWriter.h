@@ -13,6 +13,7 @@ namespace lrclr {
 /// sentence (its sentence-patch similarity map) then one per zero-shot finding (its prompt-patch similarity map),
 /// each upsampled by PatchMapResampler::toPixels, the one patch-map -> pixel mapping the viewer and evaluator use.
 ///
+/// A shared Derivation Image functional group and the Common Instance Reference module name the source image.
 /// Choices where the standard and projection radiography disagree:
 /// - Float pixel data may not hold NaN here, so samples outside the model's field of view (cropped away by a centre
 ///   crop; NaN from toPixels) are written as 0, which a reader cannot tell from a similarity of 0; the SR's region

@@ -373,6 +373,13 @@ void DicomResultsTest::parametricMapPassesValidatorAndKeepsHeatmaps()
         }
     }
     QVERIFY(outsideView > 0); // the centre crop leaves rows outside the model's view
+    DcmItem* shared = nullptr;
+    DcmItem* derivation = nullptr;
+    DcmItem* sourceImage = nullptr;
+    QVERIFY(dataset.findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).good());
+    QVERIFY(shared->findAndGetSequenceItem(DCM_DerivationImageSequence, derivation, 0).good());
+    QVERIFY(derivation->findAndGetSequenceItem(DCM_SourceImageSequence, sourceImage, 0).good());
+    QCOMPARE(text(*sourceImage, DCM_ReferencedSOPInstanceUID), m_source.identity.sopInstanceUid);
 }
 
 // Region 0 supports sentence 1 (weight 0.7): its box edge takes sentence 1's colour; region 2 supports only

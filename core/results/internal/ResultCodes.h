@@ -53,6 +53,8 @@ inline constexpr ResultCode algorithmName { "111001", "DCM", "Algorithm Name" };
 inline constexpr ResultCode algorithmVersion { "111003", "DCM", "Algorithm Version" };
 inline constexpr ResultCode algorithmParameters { "111002", "DCM", "Algorithm Parameters" };
 inline constexpr ResultCode quantity { "246205007", "SCT", "Quantity" };
+inline constexpr ResultCode derivationCode { "SIMILARITYMAP", privateScheme, "Sentence-patch similarity mapping" };
+inline constexpr ResultCode sourceImagePurpose { "121322", "DCM", "Source image for image processing operation" };
 inline constexpr ResultCode thorax { "51185008", "SCT", "Thorax" };
 
 // Units (UCUM).
