@@ -24,6 +24,7 @@
 #include "core/model/PatchMapResampler.h"
 #include "core/results/OverlaySnapshotRenderer.h"
 #include "core/results/ParametricMapWriter.h"
+#include "core/results/ReviewDecisionsFile.h"
 #include "core/results/SecondaryCaptureWriter.h"
 #include "core/results/StructuredReportWriter.h"
 #include "imaging/StudyReader.h"
@@ -92,13 +93,15 @@ DicomResultSource readDicomSource(const std::string& imagePath)
 
 // Writes the SR, the overlay Secondary Capture and (unless `withHeatmaps` is false) the Parametric Map into `folder`.
 void writeDicomResults(const AnalysisResult& result, const GrayscaleImage& image, const DicomResultSource& source,
-    const fs::path& folder, bool withHeatmaps)
+    const fs::path& folder, bool withHeatmaps, const std::string& reviewPath)
 {
     fs::create_directories(folder);
     DicomSeriesOptions series;
     series.softwareVersion = SoftwareInventory::applicationVersion();
     StructuredReportWriter::Options report;
     report.series = series;
+    if (!reviewPath.empty())
+        report.decisions = ReviewDecisionsFile::read(reviewPath, result);
     const auto sr = StructuredReportWriter::write(result, source, (folder / "lrclr-report-sr.dcm").string(), report);
     const auto overlay = OverlaySnapshotRenderer::render(image, result, report.regionWeightThreshold);
     const auto sc = SecondaryCaptureWriter::write(overlay, source, (folder / "lrclr-overlay-sc.dcm").string(), series);
@@ -129,7 +132,8 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         po::value<std::string>(), "output folder (created): analysis.json, heatmap PNGs and .npy files")("no-heatmaps",
         "write only analysis.json (and, with --dicom, no Parametric Map)")("dicom", po::value<std::string>(),
         "also write the results as DICOM into this folder (SR, overlay Secondary Capture, heatmap Parametric Map), "
-        "a new series each in the source study; needs a DICOM image");
+        "a new series each in the source study; needs a DICOM image")("review", po::value<std::string>(),
+        "with --dicom: the viewer's review decisions (IMAGE.lrclr-review.json) to put in the SR");
     options.addDevice(device);
     options.add()("quiet,q", "do not print the JSON");
     options.addPositional("image");
@@ -138,6 +142,8 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
     const auto& values = options.values();
     if (!values.count("model") || !values.count("image") || !values.count("out"))
         return options.usageError("needs --model, an IMAGE and --out");
+    if (values.count("review") && !values.count("dicom"))
+        return options.usageError("--review goes with --dicom");
     LrclrModel::Options modelOptions;
     modelOptions.device = ModelDevice::fromName(device);
     try {
@@ -190,8 +196,8 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         if (!stream)
             throw std::runtime_error(jsonPath.string() + ": cannot write");
         if (dicomSource)
-            writeDicomResults(
-                result, image, *dicomSource, values["dicom"].as<std::string>(), !values.count("no-heatmaps"));
+            writeDicomResults(result, image, *dicomSource, values["dicom"].as<std::string>(),
+                !values.count("no-heatmaps"), values.count("review") ? values["review"].as<std::string>() : "");
         if (!values.count("quiet"))
             std::cout << json << '\n';
         std::cerr << "lrclr analyze: " << result.findings.size() << " findings, " << result.regions.size()

@@ -7,8 +7,10 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
 
 #include "core/dicom/DicomLibrary.h"
+#include "core/model/AnalysisJson.h"
 #include "tests/results/ResultValidators.h"
 #include "tests/study/TestDicomFiles.h"
 
@@ -87,6 +89,40 @@ private Q_SLOTS:
         // 2 report sentences + 14 findings, on the 100 x 120 source grid.
         QCOMPARE(text(*heatmaps.getDataset(), DCM_NumberOfFrames), std::string("16"));
         QCOMPARE(text(*heatmaps.getDataset(), DCM_Rows), std::string("120"));
+    }
+
+    // A review file as the viewer saves it, naming the first sentence and the first region of the first run's
+    // analysis.json, comes out as that region's decision in the SR.
+    void putsReviewDecisionsIntoTheSr()
+    {
+        QFile json(m_folder.filePath("analysis/analysis.json"));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const auto result = AnalysisJson::fromJson(json.readAll().toStdString(), "analysis.json");
+        QVERIFY(!result.regions.empty() && !result.sentences.empty());
+        const QJsonObject decision { { "sentence", QString::fromStdString(result.sentences[0].text) },
+            { "patchIndex", result.regions[0].patchIndex }, { "decision", "rejected" } };
+        const QJsonObject root { { "format", "lrclr-review-decisions" }, { "version", 1 },
+            { "decisions", QJsonArray { decision } } };
+        QFile review(m_folder.filePath("chest.dcm.lrclr-review.json"));
+        QVERIFY(review.open(QIODevice::WriteOnly));
+        review.write(QJsonDocument(root).toJson());
+        review.close();
+
+        const auto out = m_folder.filePath("reviewed");
+        QCOMPARE(runCli({ "analyze", "--model", m_folder.filePath("model"), m_folder.filePath("chest.dcm"), "--report",
+                     m_folder.filePath("report.txt"), "--out", m_folder.filePath("analysis2"), "--dicom", out,
+                     "--review", review.fileName(), "--no-heatmaps", "--quiet", "--device", "cpu" }),
+            0);
+        QVERIFY(!QFile::exists(out + "/lrclr-heatmaps-pm.dcm"));
+        DcmFileFormat file;
+        QVERIFY(file.loadFile((out + "/lrclr-report-sr.dcm").toStdString().c_str()).good());
+        DSRDocument document;
+        QVERIFY(document.read(*file.getDataset()).good());
+        QVERIFY(document.getTree().gotoNamedNode(DSRCodedEntryValue("REVIEW", "99LRCLR", "Reviewer decision")) > 0);
+        QCOMPARE(std::string(document.getTree().getCurrentContentItem().getCodeValue().getCodeValue().c_str()),
+            std::string("REJECTED"));
+        const auto sr = m_validators.pixelmedSr(out + "/lrclr-report-sr.dcm");
+        QVERIFY2(sr.passed, qPrintable(sr.output));
     }
 
     void refusesAnImageThatIsNotDicom()

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -16,11 +17,13 @@
 #include "core/model/PatchMapResampler.h"
 #include "core/results/OverlaySnapshotRenderer.h"
 #include "core/results/ParametricMapWriter.h"
+#include "core/results/ReviewDecisionsFile.h"
 #include "core/results/SecondaryCaptureWriter.h"
 #include "core/results/StructuredReportWriter.h"
 #include "core/study/DicomImageReader.h"
 #include "tests/results/ResultValidators.h"
 #include "tests/study/TestDicomFiles.h"
+#include "ui/model/ReviewDecisions.h"
 
 using namespace lrclr;
 
@@ -162,6 +165,7 @@ private Q_SLOTS:
     void secondaryCapturePassesValidatorAndKeepsPixels();
     void parametricMapPassesValidatorAndKeepsHeatmaps();
     void overlaySnapshotOutlinesSupportingRegions();
+    void reviewDecisionsSavedByTheViewerAreRead();
     void rasterSourceIsRefused();
 
 private:
@@ -407,6 +411,33 @@ void DicomResultsTest::overlaySnapshotOutlinesSupportingRegions()
     const auto& third = m_result.regions[2].box;
     QCOMPARE(pixel(int(third.x) + 2, int(third.y)), colour(1));
     QCOMPARE(pixel(45, 60), (std::vector<int> { 100, 100, 100 }));
+}
+
+// The viewer's own file (ui/model/ReviewDecisions) reads back as the SR writer's decisions, matched by sentence
+// text and patch index; a decision on a sentence this analysis lacks is left out.
+void DicomResultsTest::reviewDecisionsSavedByTheViewerAreRead()
+{
+    ReviewDecisions viewer;
+    auto other = std::make_shared<AnalysisResult>(m_result);
+    other->sentences.push_back(other->sentences[0]);
+    other->sentences.back().text = "Not in this analysis.";
+    viewer.setResult(other);
+    viewer.setDecision(0, 0, ReviewDecisions::Decision::Accepted);
+    viewer.setDecision(1, 2, ReviewDecisions::Decision::Rejected);
+    viewer.setDecision(2, 1, ReviewDecisions::Decision::Accepted);
+    const auto path = m_folder.filePath(QStringLiteral("source.dcm.lrclr-review.json"));
+    QString error;
+    QVERIFY2(viewer.save(path, &error), qPrintable(error));
+    const auto decisions = ReviewDecisionsFile::read(path.toStdString(), m_result);
+    QCOMPARE(decisions.size(), std::size_t(2));
+    QCOMPARE(decisions[0].sentence, 0);
+    QCOMPARE(decisions[0].region, 0);
+    QVERIFY(decisions[0].accepted);
+    QCOMPARE(decisions[1].sentence, 1);
+    QCOMPARE(decisions[1].region, 2);
+    QVERIFY(!decisions[1].accepted);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+        ReviewDecisionsFile::read(m_folder.filePath(QStringLiteral("source.dcm")).toStdString(), m_result));
 }
 
 void DicomResultsTest::rasterSourceIsRefused()
