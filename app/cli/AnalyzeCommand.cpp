@@ -105,12 +105,11 @@ void writeDicomResults(const AnalysisResult& result, const GrayscaleImage& image
     const auto sr = StructuredReportWriter::write(result, source, (folder / "lrclr-report-sr.dcm").string(), report);
     const auto overlay = OverlaySnapshotRenderer::render(image, result, report.regionWeightThreshold);
     const auto sc = SecondaryCaptureWriter::write(overlay, source, (folder / "lrclr-overlay-sc.dcm").string(), series);
-    std::cerr << "lrclr analyze: wrote " << sr.path << " and " << sc.path;
-    if (withHeatmaps) {
-        const auto pm = ParametricMapWriter::write(result, source, (folder / "lrclr-heatmaps-pm.dcm").string(), series);
-        std::cerr << " and " << pm.path;
-    }
-    std::cerr << " (study " << source.identity.studyInstanceUid << ")\n";
+    std::string written = sr.path + " and " + sc.path;
+    if (withHeatmaps)
+        written += " and "
+            + ParametricMapWriter::write(result, source, (folder / "lrclr-heatmaps-pm.dcm").string(), series).path;
+    std::cerr << "lrclr analyze: wrote " << written << " (study " << source.identity.studyInstanceUid << ")\n";
 }
 
 } // namespace
