@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPointer>
+#include <QTabWidget>
 #include <QThreadPool>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -12,6 +13,7 @@
 #include "core/study/StudyIndexer.h"
 #include "imaging/RasterImageReader.h"
 #include "imaging/StudyReader.h"
+#include "ui/PacsBrowser.h"
 
 namespace lrclr {
 
@@ -52,7 +54,9 @@ QImage thumbnailOf(const QString& path)
 StudyBrowser::StudyBrowser(QWidget* parent)
     : QWidget(parent)
     , m_indexer(new StudyIndexer(std::make_shared<RasterImageReader>(), this))
+    , m_sources(new QTabWidget(this))
     , m_tree(new QTreeWidget(this))
+    , m_pacs(new PacsBrowser(this))
     , m_status(new QLabel(this))
 {
     m_tree->setHeaderHidden(true);
@@ -62,8 +66,15 @@ StudyBrowser::StudyBrowser(QWidget* parent)
     m_status->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_tree);
+    m_sources->setObjectName(QStringLiteral("studySources"));
+    m_sources->setDocumentMode(true);
+    m_sources->addTab(m_tree, tr("Folders"));
+    m_sources->addTab(m_pacs, tr("PACS"));
+    layout->addWidget(m_sources);
+    // A direct child below the sources, and shown with the folders only: the indexing status is theirs.
     layout->addWidget(m_status);
+    connect(m_sources, &QTabWidget::currentChanged, this,
+        [this](int index) { m_status->setVisible(m_sources->widget(index) == m_tree); });
 
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const QString path = item->data(0, pathRole).toString();
@@ -85,8 +96,14 @@ StudyBrowser::~StudyBrowser()
         m_thumbnailsCanceled->store(true);
 }
 
+void StudyBrowser::showPacs()
+{
+    m_sources->setCurrentWidget(m_pacs);
+}
+
 void StudyBrowser::index(const QString& path, bool openFirst)
 {
+    m_sources->setCurrentWidget(m_tree);
     m_openFirst = openFirst;
     m_status->setText(tr("Indexing %1").arg(path));
     m_indexer->start(path);
