@@ -9,6 +9,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -30,6 +31,15 @@ QLineEdit* lineEdit(QWidget* parent, const QString& name, const QString& placeho
     edit->setPlaceholderText(placeholder);
     edit->setClearButtonEnabled(true);
     return edit;
+}
+
+QToolButton* toolButton(QWidget* parent, const QString& text, const QString& toolTip)
+{
+    auto* button = new QToolButton(parent);
+    button->setText(text);
+    button->setToolTip(toolTip);
+    button->setAutoRaise(true);
+    return button;
 }
 
 PacsStudyOpener* makeOpener(QObject* parent)
@@ -57,8 +67,13 @@ PacsBrowser::PacsBrowser(QWidget* parent)
     m_results->setAlternatingRowColors(true);
     m_results->setUniformRowHeights(true);
     m_results->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Fits the dock: the short columns as wide as their contents, the patient fitted after each search (at most
+    // 2/5 of the list), the description the rest; elided text is in the row's tooltip.
     m_results->header()->setStretchLastSection(false);
     m_results->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_results->header()->setSectionResizeMode(PacsStudyRows::PatientColumn, QHeaderView::Interactive);
+    m_results->header()->setSectionResizeMode(PacsStudyRows::DescriptionColumn, QHeaderView::Stretch);
+    m_results->setTextElideMode(Qt::ElideRight);
     m_message->setObjectName(QStringLiteral("pacsMessage"));
     m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
@@ -93,18 +108,18 @@ QWidget* PacsBrowser::createNodeRow()
     m_nodes->setObjectName(QStringLiteral("pacsNode"));
     m_nodes->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_nodes->setMinimumContentsLength(12);
-    auto* add = new QPushButton(tr("Add\u2026"), row);
-    m_editNode = new QPushButton(tr("Edit\u2026"), row);
-    m_removeNode = new QPushButton(tr("Remove"), row);
+    auto* add = toolButton(row, QStringLiteral("+"), tr("Add a PACS node\u2026"));
+    m_editNode = toolButton(row, QStringLiteral("\u270E"), tr("Edit this node\u2026"));
+    m_removeNode = toolButton(row, QStringLiteral("\u2212"), tr("Remove this node"));
     auto* layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_nodes, 1);
     layout->addWidget(add);
     layout->addWidget(m_editNode);
     layout->addWidget(m_removeNode);
-    connect(add, &QPushButton::clicked, this, &PacsBrowser::addNode);
-    connect(m_editNode, &QPushButton::clicked, this, &PacsBrowser::editNode);
-    connect(m_removeNode, &QPushButton::clicked, this, &PacsBrowser::removeNode);
+    connect(add, &QToolButton::clicked, this, &PacsBrowser::addNode);
+    connect(m_editNode, &QToolButton::clicked, this, &PacsBrowser::editNode);
+    connect(m_removeNode, &QToolButton::clicked, this, &PacsBrowser::removeNode);
     connect(m_nodes, &QComboBox::currentIndexChanged, this, [this](int index) {
         const bool saved = index >= (m_commandLineNode ? 1 : 0) && index >= 0;
         m_editNode->setEnabled(saved);
@@ -154,7 +169,10 @@ void PacsBrowser::connectModels()
             setBusy(false, {});
     });
     connect(m_search, &PacsSearch::finished, this, [this](int count) {
-        m_results->header()->resizeSections(QHeaderView::ResizeToContents);
+        m_results->resizeColumnToContents(PacsStudyRows::PatientColumn);
+        const int most = m_results->viewport()->width() * 2 / 5;
+        if (m_results->columnWidth(PacsStudyRows::PatientColumn) > most)
+            m_results->setColumnWidth(PacsStudyRows::PatientColumn, most);
         if (std::exchange(m_openFirst, false) && count > 0)
             openRow(0);
     });
@@ -284,10 +302,14 @@ void PacsBrowser::removeNode()
 void PacsBrowser::fillNodes(int select)
 {
     m_nodes->clear();
-    if (m_commandLineNode)
-        m_nodes->addItem(tr("%1 (command line)").arg(m_commandLineNode->label()));
-    for (const PacsNodeEntry& entry : m_saved)
+    if (m_commandLineNode) {
+        m_nodes->addItem(m_commandLineNode->label());
+        m_nodes->setItemData(0, tr("From the command line (--pacs), for this run; not saved"), Qt::ToolTipRole);
+    }
+    for (const PacsNodeEntry& entry : m_saved) {
         m_nodes->addItem(entry.label());
+        m_nodes->setItemData(m_nodes->count() - 1, tr("Saved in the settings"), Qt::ToolTipRole);
+    }
     m_nodes->setCurrentIndex(m_nodes->count() > 0 ? std::clamp(select, 0, m_nodes->count() - 1) : -1);
     const bool saved = m_nodes->currentIndex() >= (m_commandLineNode ? 1 : 0) && m_nodes->currentIndex() >= 0;
     m_editNode->setEnabled(saved);

@@ -13,6 +13,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QToolButton;
 class QTreeView;
 
 namespace lrclr {
@@ -71,8 +72,8 @@ private:
     QList<PacsNodeEntry> m_saved;
     std::optional<PacsNodeEntry> m_commandLineNode;
     QComboBox* m_nodes = nullptr;
-    QPushButton* m_editNode = nullptr;
-    QPushButton* m_removeNode = nullptr;
+    QToolButton* m_editNode = nullptr;
+    QToolButton* m_removeNode = nullptr;
     QLineEdit* m_patientId = nullptr;
     QLineEdit* m_patientName = nullptr;
     QLineEdit* m_studyDates = nullptr;

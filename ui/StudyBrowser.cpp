@@ -1,8 +1,10 @@
 #include "ui/StudyBrowser.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMainWindow>
 #include <QPointer>
 #include <QTabWidget>
 #include <QThreadPool>
@@ -23,6 +25,7 @@ constexpr int pathRole = Qt::UserRole + 1;
 constexpr int reportRole = Qt::UserRole + 2;
 constexpr int thumbnailSide = 64;
 constexpr int maximumThumbnails = 200;
+constexpr int pacsDockWidth = 440;
 
 QString patientLabel(const StudyIndexPatient& patient)
 {
@@ -73,8 +76,11 @@ StudyBrowser::StudyBrowser(QWidget* parent)
     layout->addWidget(m_sources);
     // A direct child below the sources, and shown with the folders only: the indexing status is theirs.
     layout->addWidget(m_status);
-    connect(m_sources, &QTabWidget::currentChanged, this,
-        [this](int index) { m_status->setVisible(m_sources->widget(index) == m_tree); });
+    connect(m_sources, &QTabWidget::currentChanged, this, [this](int index) {
+        m_status->setVisible(m_sources->widget(index) == m_tree);
+        if (m_sources->widget(index) == m_pacs)
+            widenDockForPacs();
+    });
 
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const QString path = item->data(0, pathRole).toString();
@@ -94,6 +100,15 @@ StudyBrowser::~StudyBrowser()
 {
     if (m_thumbnailsCanceled)
         m_thumbnailsCanceled->store(true);
+}
+
+void StudyBrowser::widenDockForPacs()
+{
+    // The results table needs more room than the folder tree: widen the dock once, when it is narrower.
+    auto* dock = qobject_cast<QDockWidget*>(parentWidget());
+    auto* window = dock ? qobject_cast<QMainWindow*>(dock->parentWidget()) : nullptr;
+    if (window && dock->width() < pacsDockWidth)
+        window->resizeDocks({ dock }, { pacsDockWidth }, Qt::Horizontal);
 }
 
 void StudyBrowser::showPacs()

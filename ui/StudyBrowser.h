@@ -48,6 +48,7 @@ Q_SIGNALS:
 private:
     void populate(const StudyIndex& index);
     void renderThumbnails();
+    void widenDockForPacs();
 
     StudyIndexer* m_indexer = nullptr;
     StudyIndex m_index;

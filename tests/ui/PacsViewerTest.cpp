@@ -203,7 +203,16 @@ void PacsViewerTest::searchByNameWildcardAndDates()
     QCOMPARE(search.rows()->rowCount(), 1);
     QCOMPARE(search.rows()->study(0).studyInstanceUid, m_studies[1].studyInstanceUid);
     QCOMPARE(text(search.rows(), 0, PacsStudyRows::ModalityColumn), QStringLiteral("DX"));
+    // Every study of the node: most recent first.
+    form = {};
+    QVERIFY(search.search(orthanc(), form));
+    QVERIFY2(finished.wait(30000), qPrintable(search.message()));
+    QCOMPARE(search.rows()->rowCount(), 2);
+    QCOMPARE(search.rows()->study(0).studyInstanceUid, m_studies[1].studyInstanceUid);
+    QCOMPARE(search.rows()->study(1).studyInstanceUid, m_studies[0].studyInstanceUid);
+    QCOMPARE(search.message(), QStringLiteral("2 studies"));
     // A date range before both studies: nothing.
+    form.patientName = QStringLiteral("ROE*");
     form.studyDates = QStringLiteral("-20231231");
     QVERIFY(search.search(orthanc(), form));
     QVERIFY2(finished.wait(30000), qPrintable(search.message()));

@@ -1,5 +1,8 @@
 #include "ui/model/PacsStudyRows.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace lrclr {
 
 PacsStudyRows::PacsStudyRows(QObject* parent)
@@ -11,6 +14,10 @@ void PacsStudyRows::setStudies(const QList<PacsStudy>& studies)
 {
     beginResetModel();
     m_studies = studies;
+    // Most recent first, as reading lists are; studies without a date last.
+    std::stable_sort(m_studies.begin(), m_studies.end(), [](const PacsStudy& a, const PacsStudy& b) {
+        return std::tie(a.studyDate, a.studyTime) > std::tie(b.studyDate, b.studyTime);
+    });
     endResetModel();
 }
 
@@ -76,7 +83,13 @@ QVariant PacsStudyRows::data(const QModelIndex& index, int role) const
 
 QVariant PacsStudyRows::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole && section == ModalityColumn)
+        return tr("Modalities in the study");
+    if (role == Qt::ToolTipRole && section == InstancesColumn)
+        return tr("Number of instances (images) in the study");
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case PatientColumn:
@@ -86,9 +99,9 @@ QVariant PacsStudyRows::headerData(int section, Qt::Orientation orientation, int
     case DescriptionColumn:
         return tr("Description");
     case ModalityColumn:
-        return tr("Modality");
+        return tr("Mod.");
     case InstancesColumn:
-        return tr("Instances");
+        return tr("Images");
     default:
         return {};
     }

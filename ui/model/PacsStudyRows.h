@@ -7,8 +7,9 @@
 
 namespace lrclr {
 
-/// The studies a PACS search found, one row per study: patient ("DOE, JANE  [ID]"), study date, description,
-/// modalities and number of instances. The study's UID is under studyUidRole. Not thread-safe: GUI thread only.
+/// The studies a PACS search found, one row per study, most recent first: patient ("DOE, JANE  [ID]"), study date,
+/// description, modalities and number of instances. The study's UID is under studyUidRole. Not thread-safe: GUI thread
+/// only.
 class PacsStudyRows : public QAbstractTableModel {
     Q_OBJECT
 
