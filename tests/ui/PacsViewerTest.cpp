@@ -83,6 +83,7 @@ private Q_SLOTS:
     void invalidFormSaysWhyWithoutTheNetwork();
     void canceledRetrieveLeavesNothing();
     void openRetrievesIntoCacheAndOpensTheFrontalImage();
+    void newerOpenSupersedesTheRunningOne();
     void closedPortFailsWithAMessageAndTheLoopKeepsRunning();
     void silentNodeTimesOutWithAMessageAndTheLoopKeepsRunning();
     void cachedStudyOpensWithOrthancStopped();
@@ -288,6 +289,28 @@ void PacsViewerTest::openRetrievesIntoCacheAndOpensTheFrontalImage()
     QCOMPARE(session.study().path, image);
     QCOMPARE(session.study().displayImage->columns, 56);
     QCOMPARE(session.study().displayImage->rows, 72);
+}
+
+void PacsViewerTest::newerOpenSupersedesTheRunningOne()
+{
+    ViewerSession session(m_service.get());
+    auto opener = makeOpener();
+    opener->setSession(&session);
+    QSignalSpy opened(opener.get(), &PacsStudyOpener::opened);
+    QSignalSpy canceled(opener.get(), &PacsStudyOpener::canceled);
+    QSignalSpy started(opener.get(), &PacsStudyOpener::started);
+    // B's retrieve is canceled before it sends anything; A (cached by the test before) starts once B has stopped.
+    opener->open(orthanc(), m_studies[1].studyInstanceUid);
+    opener->open(orthanc(), m_studies[0].studyInstanceUid);
+    QCOMPARE(opener->currentStudy(), m_studies[0].studyInstanceUid);
+    QVERIFY(opened.wait(30000));
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened.at(0).at(0).toString(), m_studies[0].studyInstanceUid);
+    QCOMPARE(started.count(), 2);
+    QCOMPARE(canceled.count(), 0); // superseded, not canceled by the user
+    QVERIFY(!StudyCache(opener->cacheFolder(), 0).contains(m_studies[1].studyInstanceUid));
+    QTRY_VERIFY_WITH_TIMEOUT(session.hasStudy(), 20000);
+    QCOMPARE(session.study().path, opened.at(0).at(1).toString());
 }
 
 void PacsViewerTest::closedPortFailsWithAMessageAndTheLoopKeepsRunning()
