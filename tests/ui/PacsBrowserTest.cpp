@@ -136,6 +136,17 @@ void PacsBrowserTest::browserShowsThePacsSourceTheFormAndTheResults()
     QTest::keyClick(patientId, Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(pacs->messageLabel()->text(), QStringLiteral("No study matches"), 30000);
     QCOMPARE(results->model()->rowCount(), 0);
+
+    // A node that is not there: the browser says so under the results.
+    const int port = test::OrthancServer::freePort();
+    pacs->useNode({ PacsNode(QStringLiteral("NOBODY"), QStringLiteral("127.0.0.1"), port), QStringLiteral("LRCLR") });
+    pacs->search()->setTimeouts({ 3, 3 });
+    QTest::mouseClick(searchButton, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(pacs->search()->state(), PacsSearch::State::Failed, 30000);
+    const QString expected = QStringLiteral("Search failed: cannot connect to NOBODY@127.0.0.1:%1").arg(port);
+    QVERIFY2(pacs->messageLabel()->text().startsWith(expected), qPrintable(pacs->messageLabel()->text()));
+    QVERIFY(pacs->messageLabel()->isVisible());
+    QCOMPARE(results->model()->rowCount(), 0);
 }
 
 void PacsBrowserTest::nodeDialogTestsTheConnection()
