@@ -21,6 +21,7 @@
 #include "ui/FindingsPanel.h"
 #include "ui/ImageViewport.h"
 #include "ui/OverlayControls.h"
+#include "ui/PacsBrowser.h"
 #include "ui/ReportPanel.h"
 #include "ui/StudyBrowser.h"
 #include "ui/ViewerMenus.h"
@@ -80,6 +81,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createDocks()
 {
     m_browser = new StudyBrowser(this);
+    m_browser->pacsBrowser()->setSession(m_session);
     auto* browserDock = makeDock(this, tr("Studies"), QStringLiteral("studiesDock"), m_browser);
     addDockWidget(Qt::LeftDockWidgetArea, browserDock);
 

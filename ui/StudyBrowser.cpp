@@ -1,9 +1,12 @@
 #include "ui/StudyBrowser.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMainWindow>
 #include <QPointer>
+#include <QTabWidget>
 #include <QThreadPool>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -12,6 +15,7 @@
 #include "core/study/StudyIndexer.h"
 #include "imaging/RasterImageReader.h"
 #include "imaging/StudyReader.h"
+#include "ui/PacsBrowser.h"
 
 namespace lrclr {
 
@@ -21,6 +25,7 @@ constexpr int pathRole = Qt::UserRole + 1;
 constexpr int reportRole = Qt::UserRole + 2;
 constexpr int thumbnailSide = 64;
 constexpr int maximumThumbnails = 200;
+constexpr int pacsDockWidth = 440;
 
 QString patientLabel(const StudyIndexPatient& patient)
 {
@@ -52,7 +57,9 @@ QImage thumbnailOf(const QString& path)
 StudyBrowser::StudyBrowser(QWidget* parent)
     : QWidget(parent)
     , m_indexer(new StudyIndexer(std::make_shared<RasterImageReader>(), this))
+    , m_sources(new QTabWidget(this))
     , m_tree(new QTreeWidget(this))
+    , m_pacs(new PacsBrowser(this))
     , m_status(new QLabel(this))
 {
     m_tree->setHeaderHidden(true);
@@ -62,8 +69,18 @@ StudyBrowser::StudyBrowser(QWidget* parent)
     m_status->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_tree);
+    m_sources->setObjectName(QStringLiteral("studySources"));
+    m_sources->setDocumentMode(true);
+    m_sources->addTab(m_tree, tr("Folders"));
+    m_sources->addTab(m_pacs, tr("PACS"));
+    layout->addWidget(m_sources);
+    // A direct child below the sources, and shown with the folders only: the indexing status is theirs.
     layout->addWidget(m_status);
+    connect(m_sources, &QTabWidget::currentChanged, this, [this](int index) {
+        m_status->setVisible(m_sources->widget(index) == m_tree);
+        if (m_sources->widget(index) == m_pacs)
+            widenDockForPacs();
+    });
 
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const QString path = item->data(0, pathRole).toString();
@@ -85,8 +102,23 @@ StudyBrowser::~StudyBrowser()
         m_thumbnailsCanceled->store(true);
 }
 
+void StudyBrowser::widenDockForPacs()
+{
+    // The results table needs more room than the folder tree: widen the dock once, when it is narrower.
+    auto* dock = qobject_cast<QDockWidget*>(parentWidget());
+    auto* window = dock ? qobject_cast<QMainWindow*>(dock->parentWidget()) : nullptr;
+    if (window && dock->width() < pacsDockWidth)
+        window->resizeDocks({ dock }, { pacsDockWidth }, Qt::Horizontal);
+}
+
+void StudyBrowser::showPacs()
+{
+    m_sources->setCurrentWidget(m_pacs);
+}
+
 void StudyBrowser::index(const QString& path, bool openFirst)
 {
+    m_sources->setCurrentWidget(m_tree);
     m_openFirst = openFirst;
     m_status->setText(tr("Indexing %1").arg(path));
     m_indexer->start(path);

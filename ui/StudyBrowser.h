@@ -8,16 +8,19 @@
 #include "core/study/StudyIndex.h"
 
 class QLabel;
+class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace lrclr {
 
+class PacsBrowser;
 class StudyIndexer;
 
-/// The study browser: patient -> study -> series -> image thumbnails of a folder or DICOMDIR, indexed in the
-/// background by StudyIndexer; thumbnails are rendered off the GUI thread. Activating an image (double-click or
-/// Enter) asks the window to open it with the study's report. GUI thread only.
+/// The study browser, with two sources. "Folders": patient -> study -> series -> image thumbnails of a folder or
+/// DICOMDIR, indexed in the background by StudyIndexer; thumbnails are rendered off the GUI thread; activating an
+/// image (double-click or Enter) asks the window to open it with the study's report. "PACS": PacsBrowser, searching
+/// a PACS node and opening its studies through the session. GUI thread only.
 class StudyBrowser : public QWidget {
     Q_OBJECT
 
@@ -30,6 +33,10 @@ public:
     void index(const QString& path, bool openFirst = true);
     const StudyIndex& studyIndex() const { return m_index; }
     QTreeWidget* tree() const { return m_tree; }
+    PacsBrowser* pacsBrowser() const { return m_pacs; }
+    QTabWidget* sources() const { return m_sources; }
+    /// Brings the PACS source to the front.
+    void showPacs();
 
 Q_SIGNALS:
     /// An image was activated: its file and the study's first report file (empty when none).
@@ -41,10 +48,13 @@ Q_SIGNALS:
 private:
     void populate(const StudyIndex& index);
     void renderThumbnails();
+    void widenDockForPacs();
 
     StudyIndexer* m_indexer = nullptr;
     StudyIndex m_index;
+    QTabWidget* m_sources = nullptr;
     QTreeWidget* m_tree = nullptr;
+    PacsBrowser* m_pacs = nullptr;
     QLabel* m_status = nullptr;
     std::shared_ptr<std::atomic<bool>> m_thumbnailsCanceled;
     bool m_openFirst = true;

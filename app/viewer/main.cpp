@@ -1,8 +1,11 @@
 // lrclr-viewer: the radiologist's viewer. Parses the command line, builds the main window, runs the event loop.
+#include <iostream>
+
 #include <QApplication>
 #include <QCommandLineParser>
 
 #include "app/viewer/DemoRunner.h"
+#include "app/viewer/PacsCommandLine.h"
 #include "app/viewer/ScreenshotRunner.h"
 #include "app/viewer/SmokeTest.h"
 #include "core/dicom/DicomLibrary.h"
@@ -49,6 +52,8 @@ int main(int argc, char** argv)
     parser.addOption(modelOption);
     parser.addOption(screenshotOption);
     parser.addOption(selectSentenceOption);
+    const lrclr::PacsCommandLine pacsCommandLine;
+    pacsCommandLine.addOptions(parser);
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files, folders or DICOMDIRs to open."),
         QStringLiteral("[paths...]"));
     parser.process(application);
@@ -73,6 +78,11 @@ int main(int argc, char** argv)
         return QApplication::exec();
     }
 
+    // Searches and retrieves run on worker threads: their answers arrive after the runners below have started.
+    if (QString error; !pacsCommandLine.apply(parser, window, &error)) {
+        std::cerr << "lrclr-viewer: " << error.toStdString() << std::endl;
+        return 2;
+    }
     window.show();
     lrclr::ScreenshotRunner screenshot(window, parser.value(screenshotOption), parser.value(selectSentenceOption));
     if (parser.isSet(screenshotOption))
@@ -82,5 +92,6 @@ int main(int argc, char** argv)
         demo.start();
     for (const QString& path : parser.positionalArguments())
         window.openPath(path);
+
     return QApplication::exec();
 }
