@@ -241,7 +241,9 @@ int runGet(const std::vector<std::string>& arguments)
     addCommonOptions(options, common);
     options.add()("study", po::value<std::string>(), "the Study Instance UID to retrieve")("out",
         po::value<std::string>(),
-        "folder to write into; the study goes to DIR/<SHA-256 of its UID>/")("quiet", "no progress on stderr");
+        "folder to write into; the study goes to DIR/<SHA-256 of its UID>/")("move-port", po::value<int>(),
+        "retrieve by C-MOVE to our own storage SCP listening on this port while the retrieve runs (the PACS must "
+        "know --aet with this machine's address and this port); without it, C-GET")("quiet", "no progress on stderr");
     refusePositionals(options);
     if (const auto exitCode = options.parse(arguments))
         return *exitCode;
@@ -251,6 +253,12 @@ int runGet(const std::vector<std::string>& arguments)
     const auto client = clientFor(options, common, &exitCode);
     if (!client)
         return exitCode;
+    if (options.has("move-port")) {
+        const int movePort = options.value<int>("move-port");
+        if (movePort < 1 || movePort > 65535)
+            return options.usageError("--move-port: expected a TCP port, 1 to 65535");
+        client->setMovePort(movePort);
+    }
     const bool showProgress = !options.has("quiet");
     const auto progress = [showProgress](int done, int total) {
         if (showProgress)
@@ -264,7 +272,9 @@ int runGet(const std::vector<std::string>& arguments)
         return options.error(error.toStdString(), 1);
     if (options.has("json")) {
         printJson({ { QStringLiteral("pacs"), client->peer().toString() },
-            { QStringLiteral("studyInstanceUid"), studyUid }, { QStringLiteral("folder"), result->folder },
+            { QStringLiteral("studyInstanceUid"), studyUid },
+            { QStringLiteral("method"), client->movePort() > 0 ? QStringLiteral("C-MOVE") : QStringLiteral("C-GET") },
+            { QStringLiteral("folder"), result->folder },
             { QStringLiteral("files"), QJsonArray::fromStringList(result->files) },
             { QStringLiteral("failed"), result->failedCount }, { QStringLiteral("warnings"), result->warningCount },
             { QStringLiteral("refused"), result->refusedCount } });
@@ -338,7 +348,7 @@ void printUsage(std::ostream& stream)
               "  echo   check the node with C-ECHO\n"
               "  find   list studies (C-FIND) matching --patient-id, --patient-name, --birth-date, --study-date,\n"
               "         --accession, --modality; or the series of --study UID\n"
-              "  get    retrieve a study (C-GET) into --out DIR\n"
+              "  get    retrieve a study (C-GET, or C-MOVE with --move-port N) into --out DIR\n"
               "  store  send DICOM files or folders (C-STORE)\n\n"
               "'lrclr pacs <subcommand> --help' describes its options.\n";
 }

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void echoJson();
     void findByPatientIdJson();
     void findSeriesJson();
+    void getWritesIdenticalPixels_data();
     void getWritesIdenticalPixels();
     void failuresExitWithOne();
     void badUsageExitsWithTwo_data();
@@ -152,14 +153,26 @@ void PacsCommandTest::findSeriesJson()
     QCOMPARE(series.first()[QStringLiteral("instanceCount")].toInt(), 2);
 }
 
+void PacsCommandTest::getWritesIdenticalPixels_data()
+{
+    QTest::addColumn<bool>("byMove");
+    QTest::newRow("c-get") << false;
+    QTest::newRow("c-move") << true;
+}
+
 void PacsCommandTest::getWritesIdenticalPixels()
 {
-    const QString out = m_directory.filePath(QStringLiteral("retrieved"));
+    QFETCH(bool, byMove);
+    const QString out = m_directory.filePath(byMove ? QStringLiteral("moved") : QStringLiteral("retrieved"));
     const PacsTestStudy& study = m_studies[0];
-    const Run got = runCli(
-        pacs(QStringLiteral("get"), { QStringLiteral("--study"), study.studyInstanceUid, "--out", out, "--json" }));
+    QStringList arguments { QStringLiteral("--study"), study.studyInstanceUid, "--out", out, "--json" };
+    if (byMove)
+        arguments += { QStringLiteral("--move-port"), QString::number(m_orthanc.movePort()) };
+    const Run got = runCli(pacs(QStringLiteral("get"), arguments));
     QVERIFY2(got.exitCode == 0, qPrintable(got.err));
     QVERIFY2(got.err.contains(QStringLiteral("received 2")), qPrintable(got.err));
+    QCOMPARE(
+        got.json()[QStringLiteral("method")].toString(), byMove ? QStringLiteral("C-MOVE") : QStringLiteral("C-GET"));
     const QString folder = QDir(out).filePath(sha256Hex(study.studyInstanceUid));
     QCOMPARE(got.json()[QStringLiteral("folder")].toString(), folder);
     QStringList files;
@@ -223,6 +236,8 @@ void PacsCommandTest::badUsageExitsWithTwo_data()
                               << "--study-date:";
     QTest::newRow("get-no-out") << QStringList { "pacs", "get", "--pacs", "A@h:1", "--study", "1.2" }
                                 << "--study UID and --out DIR are required";
+    QTest::newRow("bad-move-port") << QStringList { "pacs", "get", "--pacs", "A@h:1", "--study", "1.2", "--out", "x",
+        "--move-port", "0" } << "--move-port: expected a TCP port";
     QTest::newRow("store-nothing") << QStringList { "pacs", "store", "--pacs", "A@h:1" } << "at least one FILE";
     QTest::newRow("stray-word") << QStringList { "pacs", "echo", "--pacs", "A@h:1", "extra" }
                                 << "unexpected argument 'extra'";
