@@ -15,6 +15,7 @@
 #include <QTest>
 
 #include "core/pacs/DicomWebClient.h"
+#include "core/pacs/StudyCache.h"
 #include "tests/pacs/FakeHttpServer.h"
 #include "tests/pacs/OrthancServer.h"
 #include "tests/pacs/PacsTestStudies.h"
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void hostileAnswersWriteNothing_data();
     void hostileAnswersWriteNothing();
     void hostilePartsAreRefusedOrRenamed();
+    void cacheRetrievesOnceThenOpensOffline();
 
 private:
     std::unique_ptr<DicomWebClient> client() const;
@@ -466,6 +468,23 @@ void DicomWebClientTest::hostilePartsAreRefusedOrRenamed()
     QFile written(output + u'/' + expected);
     QVERIFY(written.open(QIODevice::ReadOnly));
     QVERIFY(written.readAll() == inside);
+}
+
+void DicomWebClientTest::cacheRetrievesOnceThenOpensOffline()
+{
+    QTemporaryDir directory;
+    StudyCache cache(directory.path(), 0);
+    QString error;
+    const auto retrieved = cache.open(*client(), study(1).studyInstanceUid, {}, &error);
+    QVERIFY2(retrieved.has_value(), qPrintable(error));
+    QCOMPARE(retrieved->size(), 1);
+    QVERIFY(cache.contains(study(1).studyInstanceUid));
+    QCOMPARE(sopInstanceUidOf(retrieved->first()), study(1).instances.first().sopInstanceUid);
+    DicomWebClient closed { QUrl(QStringLiteral("http://127.0.0.1:%1/dicom-web").arg(OrthancServer::freePort())) };
+    const auto cached = cache.open(closed, study(1).studyInstanceUid, {}, &error);
+    QVERIFY2(cached.has_value(), qPrintable(error));
+    QCOMPARE(*cached, *retrieved);
+    QVERIFY(!closed.findStudies({}, &error)); // the server really is unreachable
 }
 
 QTEST_GUILESS_MAIN(DicomWebClientTest)
