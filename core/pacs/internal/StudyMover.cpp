@@ -44,6 +44,8 @@ public:
         }
         m_finished = true;
         m_finalStatus = response->m_status;
+        if (m_total < 0 && response->m_numberOfCompletedSubops + m_failedCount + m_warningCount > 0)
+            m_total = response->m_numberOfCompletedSubops + m_failedCount + m_warningCount;
         if (m_progress)
             m_progress(m_receiver.fileCount(), m_total);
         return EC_Normal;
@@ -100,13 +102,13 @@ QString failure(const MoveScu& scu, const MoveReceiver& receiver, const OFCondit
             .arg(storagePort);
     }
     if (received == 0 && (scu.failedCount() > 0 || !usable)) {
-        return QStringLiteral("%1 could not send the study to our storage SCP '%2' on port %3 (status %4, %5 "
-                              "failed): check that it knows '%2' with this machine's address and port %3, and that "
-                              "nothing blocks the connection")
+        const QString failed = scu.failedCount() > 0 ? QStringLiteral(", %1 failed").arg(scu.failedCount()) : QString();
+        return QStringLiteral("%1 could not send the study to our storage SCP '%2' on port %3 (status %4%5): check "
+                              "that it knows '%2' with this machine's address and port %3, and that nothing blocks "
+                              "the connection")
             .arg(peer, settings.callingAeTitle)
             .arg(storagePort)
-            .arg(statusText(finalStatus))
-            .arg(scu.failedCount());
+            .arg(statusText(finalStatus), failed);
     }
     if (!usable)
         return QStringLiteral("%1 answered the C-MOVE with status %2").arg(peer, statusText(finalStatus));
