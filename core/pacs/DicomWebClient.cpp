@@ -99,7 +99,7 @@ std::optional<PacsStudyList> DicomWebClient::findStudies(const StudyQuery& query
     request.url.setQuery(internal::QidoStudies::queryString(query, serverLimit));
     request.headers = { { "Accept", "application/dicom+json" } };
     QString message;
-    const auto response = internal::HttpExchange::run(request, settings.http, {}, &message);
+    const auto response = internal::HttpExchange::run(request, settings.http, &message);
     if (response)
         message = internal::HttpExchange::statusProblem(request, *response);
     if (!message.isEmpty()) {

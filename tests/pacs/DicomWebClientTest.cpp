@@ -103,6 +103,9 @@ private Q_SLOTS:
     void hostileAnswersWriteNothing_data();
     void hostileAnswersWriteNothing();
     void hostilePartsAreRefusedOrRenamed();
+    void hostileQueryAnswersFail_data();
+    void hostileQueryAnswersFail();
+    void cancelFromAnotherThreadStopsWaiting();
     void cacheRetrievesOnceThenOpensOffline();
 
 private:
@@ -468,6 +471,62 @@ void DicomWebClientTest::hostilePartsAreRefusedOrRenamed()
     QFile written(output + u'/' + expected);
     QVERIFY(written.open(QIODevice::ReadOnly));
     QVERIFY(written.readAll() == inside);
+}
+
+void DicomWebClientTest::hostileQueryAnswersFail_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("html") << FakeHttpServer::answer(200, "text/html", "<html>hello</html>") << "is not JSON";
+    QTest::newRow("object") << FakeHttpServer::answer(200, "application/dicom+json", "{}") << "not a JSON array";
+    QTest::newRow("path-uid") << FakeHttpServer::answer(
+        200, "application/dicom+json", R"([{"0020000D": {"vr": "UI", "Value": ["../x"]}}])")
+                              << "without a valid Study Instance UID";
+    // Thousands of matches, more than the answer may weigh.
+    QByteArray many = "[";
+    for (int i = 0; i < 5000; ++i)
+        many += R"({"0020000D": {"vr": "UI", "Value": ["1.2.)" + QByteArray::number(i) + R"("]}},)";
+    many.back() = ']';
+    QTest::newRow("too-many") << FakeHttpServer::answer(200, "application/dicom+json", many)
+                              << "is larger than 65536 bytes: refused";
+    QTest::newRow("unauthorized") << FakeHttpServer::answer(401, "text/plain", "") << "HTTP 401 (Fake) from GET";
+}
+
+void DicomWebClientTest::hostileQueryAnswersFail()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QString, message);
+    FakeHttpServer server(answer);
+    QVERIFY(server.listen());
+    DicomWebClient hostile { QUrl(server.url()) };
+    hostile.setTimeoutSeconds(5);
+    DicomWebClient::Limits limits;
+    limits.maximumQueryBytes = 65536;
+    hostile.setLimits(limits);
+    QString error;
+    QVERIFY(!hostile.findStudies({}, &error));
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QCOMPARE(server.requestCount(), 1);
+}
+
+void DicomWebClientTest::cancelFromAnotherThreadStopsWaiting()
+{
+    // A server that never answers and a timeout far away: only the cancel can end the wait.
+    FakeHttpServer silent { QByteArray() };
+    QVERIFY(silent.listen());
+    DicomWebClient waiting { QUrl(silent.url()) };
+    waiting.setTimeoutSeconds(300);
+    std::thread canceller([&waiting, &silent] {
+        while (silent.requestCount() == 0)
+            std::this_thread::yield();
+        waiting.cancel();
+    });
+    QTemporaryDir parent;
+    QString error;
+    QVERIFY(!waiting.retrieveStudy(QStringLiteral("1.2.3"), parent.filePath(QStringLiteral("out")), {}, &error));
+    canceller.join();
+    QVERIFY2(error.endsWith(QStringLiteral("/dicom-web/studies/1.2.3 cancelled")), qPrintable(error));
+    QCOMPARE(filesBelow(parent.path()), QStringList());
 }
 
 void DicomWebClientTest::cacheRetrievesOnceThenOpensOffline()

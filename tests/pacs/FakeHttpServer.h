@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 #include <QByteArray>
 #include <QString>
 #include <QTcpServer>
@@ -9,7 +11,7 @@ namespace lrclr::test {
 /// A tiny HTTP server of the test's own on 127.0.0.1, living in the thread that creates it (the blocking DICOMweb
 /// client runs its own event loop on that thread, which serves it): reads each request's header block, answers
 /// with fixed raw bytes and closes the connection; with an empty answer it reads and never answers. Not
-/// thread-safe.
+/// thread-safe, except requestCount(), which any thread may read.
 class FakeHttpServer {
 public:
     explicit FakeHttpServer(QByteArray answer);
@@ -18,7 +20,7 @@ public:
     bool listen();
     /// "http://127.0.0.1:<port>/dicom-web".
     QString url() const;
-    int requestCount() const { return m_requestCount; }
+    int requestCount() const { return m_requestCount.load(); }
     /// An HTTP/1.1 answer with `status`, `contentType` and `body` (Content-Length set unless `declaredLength` >= 0
     /// overrides it, for answers that break off).
     static QByteArray answer(
@@ -29,7 +31,7 @@ private:
 
     QByteArray m_answer;
     QTcpServer m_server;
-    int m_requestCount = 0;
+    std::atomic<int> m_requestCount { 0 };
 };
 
 } // namespace lrclr::test

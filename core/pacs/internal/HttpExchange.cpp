@@ -53,8 +53,7 @@ QString stopText(Stop stop, const HttpRequest& request, const HttpSettings& sett
 
 } // namespace
 
-std::optional<HttpResponse> HttpExchange::run(const HttpRequest& request, const HttpSettings& settings,
-    const std::function<void(qint64)>& received, QString* error)
+std::optional<HttpResponse> HttpExchange::run(const HttpRequest& request, const HttpSettings& settings, QString* error)
 {
     if (!QCoreApplication::instance()) {
         *error = QStringLiteral("DICOMweb needs a QCoreApplication (Qt's event system) in this process");
@@ -93,8 +92,6 @@ std::optional<HttpResponse> HttpExchange::run(const HttpRequest& request, const 
         response.body += reply->readAll();
         if (response.body.size() > settings.maximumResponseBytes)
             abortWith(Stop::TooLarge);
-        else if (received)
-            received(response.body.size());
     });
     QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
     silence.start();

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <optional>
 
 #include <QByteArray>
@@ -42,9 +41,7 @@ class HttpExchange {
 public:
     /// The response (whatever its status), or std::nullopt with `error` when there was none: no connection, a
     /// timeout, a cancel, or a body over the limit (then the request is aborted as soon as it passes it).
-    /// `received` (optional) is called with the bytes of the body so far.
-    static std::optional<HttpResponse> run(const HttpRequest& request, const HttpSettings& settings,
-        const std::function<void(qint64)>& received, QString* error);
+    static std::optional<HttpResponse> run(const HttpRequest& request, const HttpSettings& settings, QString* error);
     /// "HTTP 404 (Not Found) from GET URL: <the start of the body>" for a response that is not 2xx; empty for 2xx.
     static QString statusProblem(const HttpRequest& request, const HttpResponse& response);
     /// True when `contentType` names `mediaType` (case-insensitive, parameters ignored).

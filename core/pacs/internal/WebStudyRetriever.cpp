@@ -119,10 +119,10 @@ std::optional<HttpResponse> fetchStudy(
     const DicomWebSettings& settings, const HttpRequest& original, HttpRequest* used, QString* error)
 {
     *used = original;
-    auto response = HttpExchange::run(original, settings.http, {}, error);
+    auto response = HttpExchange::run(original, settings.http, error);
     if (response && (response->status == 406 || response->status == 400)) {
         used->headers = { { "Accept", defaultSyntax } };
-        response = HttpExchange::run(*used, settings.http, {}, error);
+        response = HttpExchange::run(*used, settings.http, error);
     }
     return response;
 }

@@ -102,7 +102,7 @@ std::optional<PacsStoreResult> WebStudyStorer::store(
         const QByteArray content = readDicomFile(path, &problem);
         if (!content.isEmpty()) {
             const HttpRequest request = storeRequest(settings, content);
-            const auto response = HttpExchange::run(request, settings.http, {}, error);
+            const auto response = HttpExchange::run(request, settings.http, error);
             if (!response)
                 return std::nullopt;
             problem = HttpExchange::statusProblem(request, *response);
