@@ -1,5 +1,6 @@
 #include "core/pacs/internal/HttpExchange.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <QCoreApplication>
@@ -78,7 +79,8 @@ std::optional<HttpResponse> HttpExchange::run(const HttpRequest& request, const 
     };
     QTimer silence;
     silence.setSingleShot(true);
-    silence.setInterval(settings.timeoutSeconds * 1000);
+    // A day at most, so that the milliseconds fit an int.
+    silence.setInterval(std::min(settings.timeoutSeconds, 24 * 3600) * 1000);
     QObject::connect(&silence, &QTimer::timeout, &loop, [&] { abortWith(Stop::TimedOut); });
     QTimer cancelPoll;
     cancelPoll.setInterval(100);
