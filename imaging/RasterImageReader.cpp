@@ -9,6 +9,7 @@
 #include <QImage>
 #include <QImageReader>
 
+#include "core/common/RegularFile.h"
 #include "core/report/PlainTextReportReader.h"
 
 namespace lrclr {
@@ -24,10 +25,8 @@ void setError(QString* errorMessage, const QString& message)
 /// Opens a reader and checks the header's size; nullopt (with the message) when the file is no usable image.
 bool checkHeader(QImageReader& reader, const QString& path, QString* errorMessage)
 {
-    if (!QFileInfo(path).isFile()) {
-        setError(errorMessage,
-            QStringLiteral("%1: %2").arg(
-                path, QFileInfo::exists(path) ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+    if (const QString problem = RegularFile::problem(path); !problem.isEmpty()) {
+        setError(errorMessage, QStringLiteral("%1: %2").arg(path, problem));
         return false;
     }
     if (!reader.canRead()) {

@@ -31,6 +31,8 @@ packages=(
   orthanc orthanc-dicomweb util-linux iproute2
   # third-party test data used in place (never copied into the repo)
   python3-pydicom dicom3tools dicomscope
+  # validators of the DICOM results we write (tests/results): pixelmed's DicomSRValidator (dciodvfy is in dicom3tools)
+  pixelmed-apps
 )
 
 missing=()

@@ -12,6 +12,8 @@
 #include <QJsonParseError>
 #include <QString>
 
+#include "core/common/RegularFile.h"
+
 namespace lrclr {
 
 namespace {
@@ -194,6 +196,8 @@ DatasetManifest DatasetManifest::load(const std::string& path, std::vector<std::
 
 DatasetManifest DatasetManifest::read(const std::string& path, std::vector<std::string>* badRows)
 {
+    if (const std::string problem = RegularFile::problem(path); !problem.empty())
+        throw ManifestError(path + ": cannot open the manifest: " + problem);
     std::ifstream input(path, std::ios::binary);
     if (!input)
         throw ManifestError(path + ": cannot open the manifest");
@@ -265,6 +269,8 @@ std::string DatasetManifest::reportText(const ManifestEntry& entry) const
     if (entry.report.empty())
         return entry.reportText;
     const std::string path = resolve(entry.report);
+    if (const std::string problem = RegularFile::problem(path); !problem.empty())
+        throw ManifestError(path + ": cannot read the report: " + problem);
     std::ifstream input(path, std::ios::binary);
     if (!input)
         throw ManifestError(path + ": cannot read the report");

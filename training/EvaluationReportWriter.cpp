@@ -16,6 +16,8 @@
 #include <QJsonObject>
 #include <QJsonValue>
 
+#include "core/common/AtomicFile.h"
+
 namespace lrclr {
 
 namespace {
@@ -606,12 +608,7 @@ void EvaluationReportWriter::write(const EvaluationResults& results, const std::
         throw std::runtime_error(directory + ": cannot create (" + error.message() + ")");
     for (const auto& [name, text] : { std::pair<std::string, std::string> { "results.json", json(results) },
              std::pair<std::string, std::string> { "report.html", html(results) } }) {
-        const std::string path = (std::filesystem::path(directory) / name).string();
-        std::ofstream output(path, std::ios::binary | std::ios::trunc);
-        output << text;
-        output.flush();
-        if (!output)
-            throw std::runtime_error(path + ": cannot write");
+        AtomicFile::writeOrThrow(QString::fromStdString((std::filesystem::path(directory) / name).string()), text);
     }
 }
 

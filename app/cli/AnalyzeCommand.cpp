@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <QImage>
@@ -16,10 +17,17 @@
 #include "app/cli/ModelCommands.h"
 #include "app/cli/ModelDevice.h"
 #include "app/cli/ModelInput.h"
+#include "app/support/SoftwareInventory.h"
 #include "core/model/AnalysisJson.h"
 #include "core/model/LrclrModel.h"
 #include "core/model/NpyArray.h"
 #include "core/model/PatchMapResampler.h"
+#include "core/results/OverlaySnapshotRenderer.h"
+#include "core/results/ParametricMapWriter.h"
+#include "core/results/ReviewDecisionsFile.h"
+#include "core/results/SecondaryCaptureWriter.h"
+#include "core/results/StructuredReportWriter.h"
+#include "imaging/StudyReader.h"
 
 namespace lrclr::cli {
 
@@ -68,6 +76,42 @@ AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, con
     return { stem + ".png", stem + ".npy" };
 }
 
+// The source of `lrclr analyze --dicom`: the image must be DICOM, so that the results can join its study.
+DicomResultSource readDicomSource(const std::string& imagePath)
+{
+    QString error;
+    const auto image = StudyReader::readImage(QString::fromStdString(imagePath), &error);
+    if (!image)
+        throw std::runtime_error(error.toStdString());
+    const auto source = DicomResultSource::fromImage(*image);
+    if (image->transferSyntaxUid.empty() || !source.isDicom())
+        throw std::runtime_error("--dicom needs a DICOM image, so that the results join its study; " + imagePath
+            + (image->transferSyntaxUid.empty() ? std::string(" is not DICOM")
+                                                : " lacks " + source.missingAttributes()));
+    return source;
+}
+
+// Writes the SR, the overlay Secondary Capture and (unless `withHeatmaps` is false) the Parametric Map into `folder`.
+void writeDicomResults(const AnalysisResult& result, const GrayscaleImage& image, const DicomResultSource& source,
+    const fs::path& folder, bool withHeatmaps, const std::string& reviewPath)
+{
+    fs::create_directories(folder);
+    DicomSeriesOptions series;
+    series.softwareVersion = SoftwareInventory::applicationVersion();
+    StructuredReportWriter::Options report;
+    report.series = series;
+    if (!reviewPath.empty())
+        report.decisions = ReviewDecisionsFile::read(reviewPath, result);
+    const auto sr = StructuredReportWriter::write(result, source, (folder / "lrclr-report-sr.dcm").string(), report);
+    const auto overlay = OverlaySnapshotRenderer::render(image, result, report.regionWeightThreshold);
+    const auto sc = SecondaryCaptureWriter::write(overlay, source, (folder / "lrclr-overlay-sc.dcm").string(), series);
+    std::string written = sr.path + " and " + sc.path;
+    if (withHeatmaps)
+        written += " and "
+            + ParametricMapWriter::write(result, source, (folder / "lrclr-heatmaps-pm.dcm").string(), series).path;
+    std::cerr << "lrclr analyze: wrote " << written << " (study " << source.identity.studyInstanceUid << ")\n";
+}
+
 } // namespace
 
 AnalyzeCommand::AnalyzeCommand()
@@ -83,9 +127,12 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
     options.add()("model", po::value<std::string>(), "model directory")(
         "image", po::value<std::string>(), "image file (DICOM, PNG, JPEG, ...)")(
         "report", po::value<std::string>(), "plain-text report; each sentence is grounded")(
-        "text", po::value<std::vector<std::string>>(), "extra sentence to ground (repeatable)")(
-        "out", po::value<std::string>(), "output folder (created): analysis.json, heatmap PNGs and .npy files")(
-        "no-heatmaps", "write only analysis.json");
+        "text", po::value<std::vector<std::string>>(), "extra sentence to ground (repeatable)")("out",
+        po::value<std::string>(), "output folder (created): analysis.json, heatmap PNGs and .npy files")("no-heatmaps",
+        "write only analysis.json (and, with --dicom, no Parametric Map)")("dicom", po::value<std::string>(),
+        "also write the results as DICOM into this folder (SR, overlay Secondary Capture, heatmap Parametric Map), "
+        "a new series each in the source study; needs a DICOM image")("review", po::value<std::string>(),
+        "with --dicom: the viewer's review decisions (IMAGE.lrclr-review.json) to put in the SR");
     options.addDevice(device);
     options.add()("quiet,q", "do not print the JSON");
     options.addPositional("image");
@@ -94,9 +141,14 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
     const auto& values = options.values();
     if (!values.count("model") || !values.count("image") || !values.count("out"))
         return options.usageError("needs --model, an IMAGE and --out");
+    if (values.count("review") && !values.count("dicom"))
+        return options.usageError("--review goes with --dicom");
     LrclrModel::Options modelOptions;
     modelOptions.device = ModelDevice::fromName(device);
     try {
+        std::optional<DicomResultSource> dicomSource;
+        if (values.count("dicom"))
+            dicomSource = readDicomSource(values["image"].as<std::string>());
         const auto image = ModelInput::readImage(values["image"].as<std::string>());
         std::vector<ModelInput::Sentence> sentences;
         if (values.count("report"))
@@ -142,6 +194,9 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         stream << json << '\n';
         if (!stream)
             throw std::runtime_error(jsonPath.string() + ": cannot write");
+        if (dicomSource)
+            writeDicomResults(result, image, *dicomSource, values["dicom"].as<std::string>(),
+                !values.count("no-heatmaps"), values.count("review") ? values["review"].as<std::string>() : "");
         if (!values.count("quiet"))
             std::cout << json << '\n';
         std::cerr << "lrclr analyze: " << result.findings.size() << " findings, " << result.regions.size()

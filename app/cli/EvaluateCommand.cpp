@@ -169,13 +169,30 @@ private:
     int m_lastPrinted = 0;
 };
 
-/// Runs the models over the job's studies, writing each model's output for each study as a line of `studiesPath`.
+/// The files an evaluation writes into its folder; a new run removes them first, so that an interrupted run never
+/// leaves an earlier run's results beside its own partial studies.
+constexpr const char* ownedFiles[] = { "results.json", "report.html", "studies.jsonl", "studies.jsonl.part" };
+
+void removeEarlierResults(const std::string& folder)
+{
+    for (const char* name : ownedFiles) {
+        std::error_code error;
+        std::filesystem::remove(std::filesystem::path(folder) / name, error);
+        if (error)
+            throw std::runtime_error((std::filesystem::path(folder) / name).string() + ": cannot remove the earlier "
+                + "result (" + error.message() + ")");
+    }
+}
+
+/// Runs the models over the job's studies, writing each model's output for each study as a line of `studiesPath`
+/// (to studies.jsonl.part, renamed when complete).
 EvaluationResults evaluate(ModelEvaluation& job, const std::vector<ModelEvaluation::Model>& models,
     const std::string& studiesPath, ProgressLine& progressLine)
 {
-    std::ofstream studies(studiesPath, std::ios::binary | std::ios::trunc);
+    const std::string partPath = studiesPath + ".part";
+    std::ofstream studies(partPath, std::ios::binary | std::ios::trunc);
     if (!studies)
-        throw std::runtime_error(studiesPath + ": cannot write");
+        throw std::runtime_error(partPath + ": cannot write");
     auto results = job.run(
         models, [&](const ModelEvaluation::Progress& progress) { progressLine.show(progress); },
         [&](std::size_t model, std::size_t study, const Evaluator::StudyOutput& result) {
@@ -183,7 +200,8 @@ EvaluationResults evaluate(ModelEvaluation& job, const std::vector<ModelEvaluati
         });
     studies.close();
     if (!studies)
-        throw std::runtime_error(studiesPath + ": cannot write");
+        throw std::runtime_error(partPath + ": cannot write");
+    std::filesystem::rename(partPath, studiesPath);
     return results;
 }
 
@@ -249,6 +267,7 @@ int EvaluateCommand::run(const std::vector<std::string>& arguments)
             std::fprintf(stderr, "lrclr evaluate: %zu studies (split %s), %zu model(s)\n",
                 job.studies().entries().size(), evaluation.split.c_str(), models.size());
         std::filesystem::create_directories(settings.output);
+        removeEarlierResults(settings.output);
         const auto studiesPath = (std::filesystem::path(settings.output) / "studies.jsonl").string();
         auto results = evaluate(job, models, studiesPath, progressLine);
         results.title = settings.title;

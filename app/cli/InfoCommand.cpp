@@ -147,53 +147,69 @@ QJsonObject indexJson(const StudyIndex& index)
         { QStringLiteral("patients"), patients }, { QStringLiteral("problems"), problems } };
 }
 
-QString orDash(const QString& text)
+/// A header value as a terminal shows it safely: control and format characters (escape sequences a hostile file
+/// may carry) written as \xNN / \uNNNN, and values longer than 200 characters cut with their length said.
+std::string shown(const QString& text)
 {
-    return text.isEmpty() ? QStringLiteral("-") : text;
+    constexpr qsizetype longest = 200;
+    QString safe;
+    for (const QChar c : text.left(longest)) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            safe += c.unicode() < 0x100 ? QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'))
+                                        : QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            safe += c;
+    }
+    if (text.size() > longest)
+        safe += QStringLiteral("... (%1 characters)").arg(text.size());
+    return safe.toStdString();
+}
+
+std::string orDash(const QString& text)
+{
+    return text.isEmpty() ? std::string("-") : shown(text);
 }
 
 void printText(const StudyIndex& index)
 {
-    std::cout << index.rootPath().toStdString() << ": " << index.patientCount() << " patient(s), " << index.studyCount()
+    std::cout << shown(index.rootPath()) << ": " << index.patientCount() << " patient(s), " << index.studyCount()
               << " study(ies), " << index.seriesCount() << " series, " << index.instanceCount() << " instance(s), "
               << index.problems().size() << " file(s) not indexed\n";
     for (const StudyIndexPatient& patient : index.patients()) {
-        std::cout << "Patient " << orDash(patient.patientName).toStdString() << "  ID "
-                  << orDash(patient.patientId).toStdString();
+        std::cout << "Patient " << orDash(patient.patientName) << "  ID " << orDash(patient.patientId);
         if (patient.birthDate.isValid())
             std::cout << "  born " << isoDate(patient.birthDate).toStdString();
         if (!patient.sex.isEmpty())
-            std::cout << "  " << patient.sex.toStdString();
+            std::cout << "  " << shown(patient.sex);
         std::cout << '\n';
         for (const StudyIndexStudy& study : patient.studies) {
-            std::cout << "  Study " << orDash(isoDate(study.date)).toStdString() << "  "
-                      << orDash(study.description).toStdString() << "  UID " << study.studyInstanceUid.toStdString();
+            std::cout << "  Study " << orDash(isoDate(study.date)) << "  " << orDash(study.description) << "  UID "
+                      << shown(study.studyInstanceUid);
             if (!study.accessionNumber.isEmpty())
-                std::cout << "  accession " << study.accessionNumber.toStdString();
+                std::cout << "  accession " << shown(study.accessionNumber);
             std::cout << '\n';
             for (const StudyIndexSeries& series : study.series) {
-                std::cout << "    Series " << series.seriesNumber << "  " << orDash(series.modality).toStdString()
-                          << "  " << orDash(series.description).toStdString() << "  (" << series.instances.size()
-                          << " instance(s))\n";
+                std::cout << "    Series " << series.seriesNumber << "  " << orDash(series.modality) << "  "
+                          << orDash(series.description) << "  (" << series.instances.size() << " instance(s))\n";
                 for (const StudyIndexInstance& instance : series.instances) {
                     std::cout << "      " << kindName(instance.kind).toStdString();
                     if (!instance.viewPosition.isEmpty())
-                        std::cout << ' ' << instance.viewPosition.toStdString();
+                        std::cout << ' ' << shown(instance.viewPosition);
                     std::cout << "  " << instance.columns << 'x' << instance.rows;
                     if (instance.frameCount > 1)
                         std::cout << "  " << instance.frameCount << " frames";
                     if (!instance.transferSyntaxName.isEmpty())
-                        std::cout << "  " << instance.transferSyntaxName.toStdString();
+                        std::cout << "  " << shown(instance.transferSyntaxName);
                     if (!instance.rasterFormat.isEmpty())
-                        std::cout << "  " << instance.rasterFormat.toStdString();
-                    std::cout << "  " << instance.filePath.toStdString() << '\n';
+                        std::cout << "  " << shown(instance.rasterFormat);
+                    std::cout << "  " << shown(instance.filePath) << '\n';
                 }
             }
             for (const QString& reportPath : study.reportPaths) {
                 const QJsonObject report = reportJson(reportPath);
-                std::cout << "    Report " << reportPath.toStdString();
+                std::cout << "    Report " << shown(reportPath);
                 if (report.contains(QStringLiteral("error"))) {
-                    std::cout << "  (unreadable: " << report[QStringLiteral("error")].toString().toStdString() << ")\n";
+                    std::cout << "  (unreadable: " << shown(report[QStringLiteral("error")].toString()) << ")\n";
                     continue;
                 }
                 QStringList sections;
@@ -201,7 +217,7 @@ void printText(const StudyIndex& index)
                     sections.append(section.toObject()[QStringLiteral("name")].toString());
                 std::cout << "  " << report[QStringLiteral("sentences")].toInt() << " sentence(s)";
                 if (!sections.isEmpty())
-                    std::cout << "; sections: " << sections.join(QStringLiteral(", ")).toStdString();
+                    std::cout << "; sections: " << shown(sections.join(QStringLiteral(", ")));
                 std::cout << '\n';
             }
         }
@@ -209,10 +225,9 @@ void printText(const StudyIndex& index)
     if (!index.problems().isEmpty()) {
         std::cout << "Not indexed:\n";
         for (const StudyIndexProblem& problem : index.problems())
-            std::cout << "  " << problemKindName(problem.kind).toStdString() << ": " << problem.reason.toStdString()
+            std::cout << "  " << problemKindName(problem.kind).toStdString() << ": " << shown(problem.reason)
                       << (problem.reason.contains(problem.filePath) ? "" : "  [")
-                      << (problem.reason.contains(problem.filePath) ? "" : problem.filePath.toStdString() + "]")
-                      << '\n';
+                      << (problem.reason.contains(problem.filePath) ? "" : shown(problem.filePath) + "]") << '\n';
     }
 }
 

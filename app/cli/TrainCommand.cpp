@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -84,6 +85,7 @@ void describeOptions(CommandOptions& options, Trainer::Options& train, TextOptio
     options.add()
         ("manifest", po::value(&train.manifestPath), "dataset manifest (.jsonl); trains on split train (or all but validate/test), validates on split validate")
         ("init", po::value(&train.initModel), "model directory to fine-tune (e.g. an imported CheXzero)")
+        ("force", "write into --out even when it holds files (a model there is replaced)")
         ("architecture", po::value(&text.architecture), "train from scratch: a JSON CLIP configuration (manifest key names) or 'tiny'")
         ("merges", po::value(&train.mergesPath), "BPE merges file (required from scratch; see lrclr train-bpe)")
         ("findings", po::value(&train.findingsPath), "findings/prompt file shipped with the model (default: the initial model's, else models/findings.json)")
@@ -292,6 +294,13 @@ int TrainCommand::run(const std::vector<std::string>& arguments)
     } catch (const std::exception& error) {
         return options.error(error.what(), 2);
     }
+    std::error_code ignored;
+    if (!options.has("force") && !options.has("resume") && std::filesystem::is_directory(train.outputDirectory, ignored)
+        && !std::filesystem::is_empty(train.outputDirectory, ignored))
+        return options.error(train.outputDirectory
+                + ": exists and is not empty (a model there would be overwritten); choose another --out or pass "
+                  "--force",
+            2);
     train.commandLine = options.commandLine(arguments);
     return runTraining(train);
 }

@@ -12,6 +12,7 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <dcmtk/dcmsr/dsrtypes.h>
 
+#include "core/common/RegularFile.h"
 #include "core/report/SentenceSplitter.h"
 
 #include "core/dicom/DicomLibrary.h"
@@ -202,13 +203,12 @@ private:
     int m_looseItemsPart = -1; ///< heading-less part collecting CODE / NUM items directly under the root
 };
 
-bool isRegularFile(const QFileInfo& info, const QString& path, QString* errorMessage)
+bool isRegularFile(const QString& path, QString* errorMessage)
 {
-    if (info.isFile())
+    const QString problem = RegularFile::problem(path);
+    if (problem.isEmpty())
         return true;
-    setError(errorMessage,
-        QStringLiteral("%1: %2").arg(
-            path, info.exists() ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+    setError(errorMessage, QStringLiteral("%1: %2").arg(path, problem));
     return false;
 }
 
@@ -293,7 +293,7 @@ std::optional<Report> DicomSrReportReader::read(const QString& path, QString* er
 {
     DicomLibrary::initialize();
     const QFileInfo info(path);
-    if (!isRegularFile(info, path, errorMessage) || !passesPreScan(path, errorMessage))
+    if (!isRegularFile(path, errorMessage) || !passesPreScan(path, errorMessage))
         return std::nullopt;
     DcmFileFormat file;
     if (!loadStructuredReport(path, file, errorMessage))

@@ -6,6 +6,8 @@
 #include <QRegularExpression>
 #include <QStringDecoder>
 
+#include "core/common/RegularFile.h"
+
 namespace lrclr {
 
 namespace {
@@ -20,12 +22,8 @@ void setError(QString* errorMessage, const QString& message)
 
 std::optional<Report> PlainTextReportReader::read(const QString& path, QString* errorMessage)
 {
-    if (!QFileInfo(path).isFile()) {
-        // Opening a FIFO would block; a folder or device is no report either.
-        setError(errorMessage,
-            QStringLiteral("%1: cannot open report: %2")
-                .arg(path,
-                    QFileInfo::exists(path) ? QStringLiteral("not a regular file") : QStringLiteral("no such file")));
+    if (const QString problem = RegularFile::problem(path); !problem.isEmpty()) {
+        setError(errorMessage, QStringLiteral("%1: cannot open report: %2").arg(path, problem));
         return std::nullopt;
     }
     QFile file(path);

@@ -18,6 +18,7 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include "core/common/RegularFile.h"
 #include "core/dicom/DicomLibrary.h"
 #include "core/dicom/internal/DicomPreScanner.h"
 #include "core/study/internal/DicomAttributes.h"
@@ -59,6 +60,8 @@ struct FileBytes {
 
 FileBytes readWholeFile(const std::string& path)
 {
+    if (const std::string problem = RegularFile::problem(path); !problem.empty())
+        fail(problem);
     std::ifstream stream(path, std::ios::binary | std::ios::ate);
     if (!stream)
         fail("cannot open the file");

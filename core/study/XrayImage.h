@@ -63,6 +63,7 @@ struct DicomIdentity {
     std::string patientBirthDate;
     std::string patientSex;
     std::string accessionNumber;
+    std::string referringPhysicianName; ///< DICOM PN, e.g. "Roe^Richard"; empty when absent
     std::string studyInstanceUid;
     std::string studyId;
     std::string studyDate;
@@ -76,6 +77,8 @@ struct DicomIdentity {
     std::string sopInstanceUid;
     std::string instanceNumber;
     std::string bodyPartExamined;
+    /// Frame of Reference UID (0020,0052); empty when the image has none (most projection radiographs).
+    std::string frameOfReferenceUid;
 };
 
 /// One decoded frame of a projection X-ray (DICOM or raster), stored values kept as stored (not windowed), with all

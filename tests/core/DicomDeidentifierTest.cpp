@@ -16,56 +16,30 @@
 #include "core/dicom/DicomDeidentifier.h"
 #include "core/dicom/internal/IdentityScrubber.h"
 #include "tests/TestFiles.h"
+#include "tests/study/IdentifiedTestStudy.h"
 #include "tests/study/TestDicomFiles.h"
 
 namespace lrclr {
 
 namespace {
 
-constexpr const char* imageUid = "1.2.826.0.1.3680043.9.7777.1.1";
-constexpr const char* studyUid = "1.2.826.0.1.3680043.9.7777.2.1";
-constexpr const char* seriesUid = "1.2.826.0.1.3680043.9.7777.3.1";
+constexpr const char* imageUid = test::IdentifiedTestStudy::imageUid;
+constexpr const char* studyUid = test::IdentifiedTestStudy::studyUid;
 
 /// Every identifying value the source files carry; none may appear in a de-identified file.
-const QList<QByteArray> identity { "Doe", "Jane", "PID-884422", "19610312", "20240117", "ACC77311", "Elsewhere",
-    "Gregory", "PRIVATE-SECRET-99", "OTHER-5521", "RP-31337", "1.2.826.0.1.3680043.9.7777", "Radiology West" };
+QList<QByteArray> identity()
+{
+    QList<QByteArray> values;
+    for (const std::string& value : test::IdentifiedTestStudy::identifyingValues())
+        values.append(QByteArray::fromStdString(value));
+    return values;
+}
 
 std::string stringOf(DcmItem& item, const DcmTagKey& key)
 {
     OFString value;
     item.findAndGetOFStringArray(key, value, true);
     return value.c_str();
-}
-
-/// The synthetic image with the identity of the list above in its patient, study and private attributes.
-std::string writeSourceImage(const QString& path)
-{
-    test::SyntheticImage image;
-    image.rows = 32;
-    image.columns = 24;
-    image.samples = test::patternSamples(image);
-    image.attributes = { { 0x0010, 0x0010, "Doe^Jane" }, { 0x0010, 0x0020, "PID-884422" },
-        { 0x0010, 0x0030, "19610312" }, { 0x0008, 0x0020, "20240117" }, { 0x0008, 0x0050, "ACC77311" },
-        { 0x0008, 0x0080, "St Elsewhere Hospital" }, { 0x0008, 0x0090, "House^Gregory" },
-        { 0x0008, 0x1030, "CHEST PA for Jane Doe" }, { 0x0020, 0x4000, "Jane's follow-up" },
-        { 0x0008, 0x1040, "Radiology West" }, { 0x0008, 0x0018, imageUid }, { 0x0020, 0x000D, studyUid },
-        { 0x0020, 0x000E, seriesUid } };
-    const std::string error = test::writeSyntheticDicom(image, test::TestSyntax::ExplicitLittle, path.toStdString());
-    if (!error.empty())
-        return error;
-    DcmFileFormat file;
-    if (file.loadFile(path.toStdString().c_str()).bad())
-        return "cannot reload " + path.toStdString();
-    DcmDataset& dataset = *file.getDataset();
-    dataset.putAndInsertString(DcmTag(0x0009, 0x0010, EVR_LO), "ACME RESEARCH");
-    dataset.putAndInsertString(DcmTag(0x0009, 0x1001, EVR_LO), "PRIVATE-SECRET-99");
-    DcmItem* item = nullptr;
-    dataset.findOrCreateSequenceItem(DCM_OtherPatientIDsSequence, item, 0);
-    item->putAndInsertString(DCM_PatientID, "OTHER-5521");
-    dataset.findOrCreateSequenceItem(DCM_RequestAttributesSequence, item, 0);
-    item->putAndInsertString(DCM_RequestedProcedureID, "RP-31337");
-    item->putAndInsertString(DCM_AccessionNumber, "ACC77311");
-    return file.saveFile(path.toStdString().c_str(), EXS_LittleEndianExplicit).good() ? "" : "cannot save";
 }
 
 /// A second file of the same study that references the image and carries report text (as our SR does).
@@ -120,13 +94,13 @@ private Q_SLOTS:
         QVERIFY(m_folder.isValid());
         m_image = m_folder.filePath(QStringLiteral("image.dcm"));
         m_result = m_folder.filePath(QStringLiteral("result.dcm"));
-        const std::string imageError = writeSourceImage(m_image);
+        const std::string imageError = test::IdentifiedTestStudy::writeImage(m_image.toStdString());
         QVERIFY2(imageError.empty(), imageError.c_str());
         const std::string resultError = writeReferencingFile(m_result);
         QVERIFY2(resultError.empty(), resultError.c_str());
         // The sources really carry what the test looks for.
         const QByteArray source = test::readAll(m_image) + test::readAll(m_result);
-        for (const QByteArray& value : identity)
+        for (const QByteArray& value : identity())
             QVERIFY2(source.contains(value), value.constData());
     }
 
@@ -143,7 +117,7 @@ private Q_SLOTS:
         QVERIFY2(deidentifier.deidentifyFile(m_result.toStdString(), result.toStdString(), &error), error.c_str());
 
         const QByteArray bytes = test::readAll(image) + test::readAll(result);
-        for (const QByteArray& value : identity)
+        for (const QByteArray& value : identity())
             QVERIFY2(!bytes.contains(value) && !bytes.toLower().contains(value.toLower()), value.constData());
 
         DcmFileFormat imageFile;

@@ -34,6 +34,8 @@ public:
     int movePort() const { return m_movePort; }
     /// The DICOMweb root, "http://127.0.0.1:<HTTP port>/dicom-web" (with setDicomWebEnabled(true)).
     QString dicomWebUrl() const;
+    /// Its REST API's port on 127.0.0.1.
+    int httpPort() const { return m_httpPort; }
     /// True when the process only sees the loopback interface (the test runs in its own network namespace).
     static bool onlyLoopbackExists(QString* interfaces);
     /// A TCP port on 127.0.0.1 that nothing listens on right now.

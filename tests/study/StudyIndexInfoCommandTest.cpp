@@ -84,6 +84,7 @@ private Q_SLOTS:
     void describesFolderAsText();
     void describesSingleFiles();
     void failsClearly();
+    void escapesControlCharactersAndCutsLongValues();
 
 private:
     QTemporaryDir m_dir;
@@ -194,6 +195,25 @@ void StudyIndexInfoCommandTest::failsClearly()
     QCOMPARE(run.exitCode, 2);
     run = runInfo({ QStringLiteral("--no-such-option") });
     QCOMPARE(run.exitCode, 2);
+}
+
+void StudyIndexInfoCommandTest::escapesControlCharactersAndCutsLongValues()
+{
+    // A hostile site's header: a terminal escape sequence in the name, a 5,000-character description.
+    const QString folder = m_dir.filePath(QStringLiteral("hostile"));
+    const QString path = folder + QStringLiteral("/x.dcm");
+    QVERIFY(writeDicom(path, "1.2.826.0.1.3680043.2.1125.78.1", "1.2.3.78.1", "PA", 1, EXS_LittleEndianExplicit));
+    DcmFileFormat file;
+    QVERIFY(file.loadFile(QFile::encodeName(path).constData()).good());
+    file.getDataset()->putAndInsertString(DCM_PatientName, "Evil\x1b]0;owned\x07^Name");
+    file.getDataset()->putAndInsertString(DCM_StudyDescription, std::string(5000, 'A').c_str());
+    QVERIFY(file.saveFile(QFile::encodeName(path).constData(), EXS_LittleEndianExplicit).good());
+    const Run run = runInfo({ folder });
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(!run.out.contains('\x1b') && !run.out.contains('\x07'), run.out.constData());
+    QVERIFY2(run.out.contains("Evil\\x1b]0;owned\\x07^Name"), run.out.constData());
+    QVERIFY2(run.out.contains("... (5000 characters)"), run.out.constData());
+    QVERIFY(!run.out.contains(QByteArray(201, 'A')));
 }
 
 QTEST_GUILESS_MAIN(StudyIndexInfoCommandTest)

@@ -49,3 +49,10 @@ file(READ "${OUT}/evaluation/report.html" page)
 if(NOT page MATCHES "<th>first</th><th>second</th>" OR NOT page MATCHES "data:image/png;base64,")
   message(FATAL_ERROR "report.html lacks the side-by-side table or the example overlays")
 endif()
+
+# A run that fails into the same folder leaves no earlier results behind to be mistaken for its own.
+execute_process(COMMAND "${LRCLR}" evaluate --manifest "${OUT}/phantoms/manifest.jsonl" --model "${OUT}/no-such-model"
+  --split all --device cpu --threads 1 --out "${OUT}/evaluation" RESULT_VARIABLE failed OUTPUT_QUIET ERROR_QUIET)
+if(failed EQUAL 0 OR EXISTS "${OUT}/evaluation/results.json" OR EXISTS "${OUT}/evaluation/studies.jsonl")
+  message(FATAL_ERROR "a failed evaluate (exit ${failed}) left the earlier run's results.json or studies.jsonl")
+endif()

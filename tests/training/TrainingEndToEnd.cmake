@@ -28,6 +28,15 @@ run_step(train "${LRCLR_MODEL}" train --manifest phantoms/manifest.jsonl --archi
   --attend-all-patches --label-prompts --steps 30 --batch-size 16 --lr 1e-3 --warmup 3 --seed 1 --threads 2
   --out model)
 
+# A second run into the same folder is refused (exit 2) and leaves the model alone, unless --force.
+file(SHA256 "${WORK}/model/weights.pt" weightsBefore)
+execute_process(COMMAND "${LRCLR_MODEL}" train --manifest phantoms/manifest.jsonl --architecture tiny
+  --merges merges.txt.gz --steps 2 --out model RESULT_VARIABLE status ERROR_VARIABLE errors WORKING_DIRECTORY "${WORK}")
+file(SHA256 "${WORK}/model/weights.pt" weightsAfter)
+if(NOT status EQUAL 2 OR NOT errors MATCHES "exists and is not empty" OR NOT weightsBefore STREQUAL weightsAfter)
+  message(FATAL_ERROR "TrainingEndToEnd: train into a used --out was not refused (${status}): ${errors}")
+endif()
+
 # The loss fell: mean of the last five logged steps below the mean of the first five.
 file(READ "${WORK}/model/training-log.json" log)
 string(JSON steps LENGTH "${log}" steps)

@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include "core/common/RegularFile.h"
+
 namespace lrclr {
 
 namespace {
@@ -224,6 +226,10 @@ bool ReviewDecisions::load(const QString& path, QString* error)
     QFile file(path);
     if (!QFileInfo::exists(path)) {
         setError(error, QStringLiteral("No review decisions file at %1").arg(path));
+        return false;
+    }
+    if (const QString problem = RegularFile::problem(path); !problem.isEmpty()) {
+        setError(error, QStringLiteral("Cannot read %1: %2").arg(path, problem));
         return false;
     }
     // Decision files hold a few hundred entries at most; anything far larger is not one of ours.

@@ -277,6 +277,7 @@ void DicomDisplayAttributes::readIdentity(DcmItem& dataset, DicomIdentity& ident
     identity.patientBirthDate = text(DCM_PatientBirthDate);
     identity.patientSex = text(DCM_PatientSex);
     identity.accessionNumber = text(DCM_AccessionNumber);
+    identity.referringPhysicianName = text(DCM_ReferringPhysicianName);
     identity.studyInstanceUid = text(DCM_StudyInstanceUID);
     identity.studyId = text(DCM_StudyID);
     identity.studyDate = text(DCM_StudyDate);
@@ -290,6 +291,7 @@ void DicomDisplayAttributes::readIdentity(DcmItem& dataset, DicomIdentity& ident
     identity.sopInstanceUid = text(DCM_SOPInstanceUID);
     identity.instanceNumber = text(DCM_InstanceNumber);
     identity.bodyPartExamined = text(DCM_BodyPartExamined);
+    identity.frameOfReferenceUid = text(DCM_FrameOfReferenceUID);
 }
 
 void DicomDisplayAttributes::applyRequantization(const DicomRequantization& map, XrayImage& image)
