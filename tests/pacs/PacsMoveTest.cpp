@@ -11,6 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcobject.h>
+
 #include "core/pacs/PacsClient.h"
 #include "core/pacs/internal/MoveReceiver.h"
 #include "tests/pacs/OrthancServer.h"
@@ -193,6 +196,8 @@ void PacsMoveTest::receiverRefusesOtherStudies()
     settings.callingAeTitle = QStringLiteral("LRCLR");
     internal::MoveReceiver receiver(study(0).studyInstanceUid, output.path());
     QCOMPARE(receiver.start(settings, port), QString());
+    // Opening the port leaves DCMTK's process-wide input correction as the rest of the process uses it.
+    QVERIFY(dcmEnableAutomaticInputDataCorrection.get());
     PacsClient sender(PacsNode(QStringLiteral("LRCLR"), QStringLiteral("127.0.0.1"), port), QStringLiteral("PEER"));
     sender.setTimeouts({ 5, 10 });
     QStringList files;

@@ -10,6 +10,7 @@
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcobject.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/dstorscp.h>
@@ -107,8 +108,13 @@ public:
             if (opened.good())
                 opened = addPresentationContext(sopClass.c_str(), syntaxes);
         }
-        if (opened.good())
+        if (opened.good()) {
+            // openListenPort() turns off DCMTK's process-wide input data correction; the rest of the process (and
+            // C-GET, which receives the same instances) reads with it on, so it is put back.
+            const OFBool correction = dcmEnableAutomaticInputDataCorrection.get();
             opened = openListenPort();
+            dcmEnableAutomaticInputDataCorrection.set(correction);
+        }
         if (opened.bad()) {
             return QStringLiteral("cannot listen on port %1 for the C-MOVE (our storage SCP '%2'): %3")
                 .arg(port)
