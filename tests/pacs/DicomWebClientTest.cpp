@@ -95,6 +95,7 @@ private Q_SLOTS:
     void findStopsAtLimit();
     void findWorksFromWorkerThread();
     void retrieveGivesIdenticalPixelsUnderOurNames();
+    void compressedStudyKeepsItsTransferSyntax();
     void retrieveUnknownStudyFails();
     void cancelDuringRetrieveStops();
     void storeGeneratedThenFind();
@@ -312,6 +313,41 @@ void DicomWebClientTest::retrieveGivesIdenticalPixelsUnderOurNames()
         QVERIFY2(!got.isEmpty(), qPrintable(error));
         QCOMPARE(got.size(), sent.size());
         QVERIFY(got == sent);
+    }
+}
+
+void DicomWebClientTest::compressedStudyKeepsItsTransferSyntax()
+{
+    // WADO-RS asks for the stored syntax (transfer-syntax=*): a JPEG Lossless and a JPEG-LS instance come back as
+    // stored, their compressed fragments byte for byte.
+    const QString studyUid = QStringLiteral("1.2.826.0.1.3680043.10.543.62");
+    const QList<QPair<TestSyntax, QString>> syntaxes { { TestSyntax::JpegLossless, "1.2.840.10008.1.2.4.70" },
+        { TestSyntax::JpegLs, "1.2.840.10008.1.2.4.80" } };
+    QStringList paths;
+    for (int i = 0; i < syntaxes.size(); ++i) {
+        SyntheticImage image;
+        image.samples = patternSamples(image);
+        image.attributes = { { 0x0008, 0x0016, "1.2.840.10008.5.1.4.1.1.1" },
+            { 0x0020, 0x000D, studyUid.toStdString() }, { 0x0010, 0x0020, "PAT-W2" } };
+        const QString path = m_directory.filePath(QStringLiteral("web-compressed-%1.dcm").arg(i));
+        QCOMPARE(QString::fromStdString(writeSyntheticDicom(image, syntaxes[i].first, path.toStdString())), QString());
+        paths.append(path);
+    }
+    QString error;
+    const auto stored = client()->store(paths, {}, &error);
+    QVERIFY2(stored.has_value(), qPrintable(error));
+    QVERIFY2(stored->storedCount == 2, qPrintable(stored->failures.join(u'\n')));
+    QTemporaryDir output;
+    const auto retrieved = client()->retrieveStudy(studyUid, output.path(), {}, &error);
+    QVERIFY2(retrieved.has_value(), qPrintable(error));
+    QCOMPARE(retrieved->files.size(), 2);
+    for (int i = 0; i < syntaxes.size(); ++i) {
+        const QString received = retrieved->folder + u'/' + sha256Hex(sopInstanceUidOf(paths[i])) + ".dcm";
+        QVERIFY(retrieved->files.contains(received));
+        QCOMPARE(transferSyntaxOf(received), syntaxes[i].second);
+        const QByteArray sent = pixelDataOf(paths[i], &error);
+        QVERIFY2(!sent.isEmpty(), qPrintable(error));
+        QVERIFY(pixelDataOf(received, &error) == sent);
     }
 }
 
