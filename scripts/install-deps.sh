@@ -26,8 +26,9 @@ packages=(
   xvfb xauth x11-apps imagemagick
   # benchmarks: Google Benchmark, and Python torch for the reference comparison
   libbenchmark-dev python3-numpy python3-torch
-  # PACS tests: a real Orthanc started by the tests in a network namespace of their own (unshare, ip)
-  orthanc util-linux iproute2
+  # PACS tests: a real Orthanc (with its DICOMweb plugin) started by the tests in a network namespace of their own
+  # (unshare, ip)
+  orthanc orthanc-dicomweb util-linux iproute2
   # third-party test data used in place (never copied into the repo)
   python3-pydicom dicom3tools dicomscope
   # validators of the DICOM results we write (tests/results): pixelmed's DicomSRValidator (dciodvfy is in dicom3tools)
@@ -58,8 +59,9 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
 # The PACS tests start Orthanc themselves, inside a network namespace; the package's own service would listen on
-# every interface (DICOM port 4242), so a fresh install stops it and keeps it from starting at boot.
-if printf '%s\n' "${missing[@]}" | grep -qx orthanc; then
+# every interface (DICOM port 4242), so a fresh install stops it and keeps it from starting at boot (the plugin's
+# installation may restart it).
+if printf '%s\n' "${missing[@]}" | grep -qxE 'orthanc|orthanc-dicomweb'; then
   if [ -d /run/systemd/system ]; then
     $sudo systemctl disable --now orthanc.service >/dev/null 2>&1 || true
   elif [ -x /etc/init.d/orthanc ]; then

@@ -13,6 +13,7 @@
 #include "core/pacs/internal/ScuConnection.h"
 #include "core/pacs/internal/StorageNames.h"
 #include "core/pacs/internal/StudyFinder.h"
+#include "core/pacs/internal/StudyMover.h"
 #include "core/pacs/internal/StudyRetriever.h"
 
 namespace lrclr {
@@ -144,13 +145,17 @@ std::optional<PacsRetrieveResult> PacsClient::retrieveStudy(
         problem = uidProblem(studyInstanceUid);
     if (problem.isEmpty() && outputFolder.isEmpty())
         problem = QStringLiteral("no output folder");
+    if (problem.isEmpty() && (m_movePort < 0 || m_movePort > 65535))
+        problem = QStringLiteral("the C-MOVE port %1 is not a TCP port (1 to 65535)").arg(m_movePort);
     if (!problem.isEmpty()) {
         setError(error, problem);
         return std::nullopt;
     }
     QString message;
-    auto result = internal::StudyRetriever::retrieve(
-        current, studyInstanceUid, studyFolder(outputFolder, studyInstanceUid), progress, &message);
+    const QString folder = studyFolder(outputFolder, studyInstanceUid);
+    auto result = m_movePort > 0
+        ? internal::StudyMover::retrieve(current, studyInstanceUid, folder, m_movePort, progress, &message)
+        : internal::StudyRetriever::retrieve(current, studyInstanceUid, folder, progress, &message);
     setError(error, message);
     return result;
 }

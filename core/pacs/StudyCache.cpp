@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include "core/pacs/DicomWebClient.h"
 #include "core/pacs/PacsClient.h"
 #include "core/pacs/internal/StorageNames.h"
 
@@ -135,6 +136,22 @@ int StudyCache::evict(const QString& keepStudyInstanceUid)
 std::optional<QStringList> StudyCache::open(
     PacsClient& client, const QString& studyInstanceUid, const PacsProgress& progress, QString* error)
 {
+    return openWith([&](const QString& folder,
+                        QString* message) { return client.retrieveStudy(studyInstanceUid, folder, progress, message); },
+        studyInstanceUid, error);
+}
+
+std::optional<QStringList> StudyCache::open(
+    DicomWebClient& client, const QString& studyInstanceUid, const PacsProgress& progress, QString* error)
+{
+    return openWith([&](const QString& folder,
+                        QString* message) { return client.retrieveStudy(studyInstanceUid, folder, progress, message); },
+        studyInstanceUid, error);
+}
+
+std::optional<QStringList> StudyCache::openWith(
+    const Retrieve& retrieve, const QString& studyInstanceUid, QString* error)
+{
     if (contains(studyInstanceUid)) {
         markUsed(studyInstanceUid);
         return files(studyInstanceUid);
@@ -142,7 +159,7 @@ std::optional<QStringList> StudyCache::open(
     QString message;
     // A folder without the marker is what a failed or interrupted retrieve left: start over.
     remove(studyInstanceUid);
-    const auto retrieved = client.retrieveStudy(studyInstanceUid, m_folder, progress, &message);
+    const auto retrieved = retrieve(m_folder, &message);
     if (!retrieved || !markComplete(studyInstanceUid)) {
         remove(studyInstanceUid);
         if (error)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <QDateTime>
@@ -10,6 +11,7 @@
 
 namespace lrclr {
 
+class DicomWebClient;
 class PacsClient;
 
 /// A local folder of retrieved studies with a size limit: <folder>/<SHA-256 hex of the study UID>/, the layout
@@ -34,6 +36,9 @@ public:
     /// `client`, recorded as complete and followed by an eviction that keeps it. A failed retrieve leaves nothing.
     std::optional<QStringList> open(PacsClient& client, const QString& studyInstanceUid,
         const PacsProgress& progress = {}, QString* error = nullptr);
+    /// The same, retrieving by WADO-RS (same folder layout and names).
+    std::optional<QStringList> open(DicomWebClient& client, const QString& studyInstanceUid,
+        const PacsProgress& progress = {}, QString* error = nullptr);
 
     /// Records that the study's folder holds the complete study (retrieve() does this), used now.
     bool markComplete(const QString& studyInstanceUid);
@@ -48,6 +53,10 @@ public:
     int evict(const QString& keepStudyInstanceUid = {});
 
 private:
+    /// Retrieves a study into `folder` (the cache's): a result, or std::nullopt with the error set.
+    using Retrieve = std::function<std::optional<PacsRetrieveResult>(const QString& folder, QString* error)>;
+    std::optional<QStringList> openWith(const Retrieve& retrieve, const QString& studyInstanceUid, QString* error);
+
     QString studyFolder(const QString& studyInstanceUid) const;
     QString markerPath(const QString& studyInstanceUid) const;
 

@@ -49,12 +49,26 @@ lrclr::PacsNode OrthancServer::node() const
     return lrclr::PacsNode(QStringLiteral("ORTHANC"), QStringLiteral("127.0.0.1"), m_dicomPort);
 }
 
+QString OrthancServer::dicomWebUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/dicom-web").arg(m_httpPort);
+}
+
 bool OrthancServer::writeConfiguration(QString* error)
 {
     m_dicomPort = freePort();
     m_httpPort = freePort();
     while (m_httpPort == m_dicomPort)
         m_httpPort = freePort();
+    m_movePort = freePort();
+    while (m_movePort == m_dicomPort || m_movePort == m_httpPort)
+        m_movePort = freePort();
+    const QString plugin = QStringLiteral(LRCLR_ORTHANC_DICOMWEB_PLUGIN);
+    if (m_dicomWebEnabled && (plugin.isEmpty() || !QFile::exists(plugin))) {
+        *error = QStringLiteral("the Orthanc DICOMweb plugin is not installed (scripts/install-deps.sh installs the "
+                                "'orthanc-dicomweb' package)");
+        return false;
+    }
     const QJsonObject configuration {
         { QStringLiteral("Name"), QStringLiteral("lrclr-test") },
         { QStringLiteral("StorageDirectory"), m_directory.filePath(QStringLiteral("storage")) },
@@ -67,10 +81,13 @@ bool OrthancServer::writeConfiguration(QString* error)
         { QStringLiteral("DicomCheckCalledAet"), false },
         { QStringLiteral("StorageCompression"), false },
         { QStringLiteral("SaveJobs"), false },
-        { QStringLiteral("Plugins"), QJsonArray() },
+        { QStringLiteral("Plugins"), m_dicomWebEnabled ? QJsonArray { plugin } : QJsonArray() },
+        { QStringLiteral("DicomWeb"),
+            QJsonObject { { QStringLiteral("Enable"), m_dicomWebEnabled },
+                { QStringLiteral("Root"), QStringLiteral("/dicom-web/") }, { QStringLiteral("EnableWado"), false } } },
         { QStringLiteral("DicomModalities"),
             QJsonObject { { QStringLiteral("lrclr"),
-                QJsonArray { m_clientAeTitle, QStringLiteral("127.0.0.1"), freePort() } } } },
+                QJsonArray { m_clientAeTitle, QStringLiteral("127.0.0.1"), m_movePort } } } },
     };
     QFile file(m_directory.filePath(QStringLiteral("orthanc.json")));
     if (m_dicomPort == 0 || m_httpPort == 0 || !file.open(QIODevice::WriteOnly)

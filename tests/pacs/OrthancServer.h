@@ -9,9 +9,10 @@
 namespace lrclr::test {
 
 /// A throw-away Orthanc for the PACS tests: a generated configuration (free loopback ports, storage and index in a
-/// temporary folder, our AE title as a known modality so that C-GET is allowed), started with QProcess and stopped
-/// by its PID. Run it only inside the test's own network namespace (tests/pacs/in-network-namespace.sh): Orthanc
-/// listens on every interface. Not thread-safe; one per test.
+/// temporary folder, our AE title as a known modality at 127.0.0.1:movePort() so that C-GET and C-MOVE are allowed,
+/// optionally the DICOMweb plugin), started with QProcess and stopped by its PID. Run it only inside the test's own
+/// network namespace (tests/pacs/in-network-namespace.sh): Orthanc listens on every interface. Not thread-safe; one per
+/// test.
 class OrthancServer {
 public:
     /// `clientAeTitle`: the AE title the tests call from, registered in DicomModalities.
@@ -20,6 +21,8 @@ public:
     OrthancServer(const OrthancServer&) = delete;
     OrthancServer& operator=(const OrthancServer&) = delete;
 
+    /// Loads the DICOMweb plugin (orthanc-dicomweb) with the REST API at dicomWebUrl(); call before start().
+    void setDicomWebEnabled(bool enabled) { m_dicomWebEnabled = enabled; }
     /// Starts Orthanc and waits until its DICOM port answers C-ECHO; false with a message (and the end of Orthanc's
     /// log) in `error` when it does not within `timeoutSeconds`.
     bool start(QString* error, int timeoutSeconds = 60);
@@ -27,6 +30,10 @@ public:
 
     /// Orthanc's DICOM node: ORTHANC@127.0.0.1:<port>.
     lrclr::PacsNode node() const;
+    /// The port Orthanc sends C-MOVE sub-operations to for our AE title (nothing listens there unless a test does).
+    int movePort() const { return m_movePort; }
+    /// The DICOMweb root, "http://127.0.0.1:<HTTP port>/dicom-web" (with setDicomWebEnabled(true)).
+    QString dicomWebUrl() const;
     /// Its REST API's port on 127.0.0.1.
     int httpPort() const { return m_httpPort; }
     /// True when the process only sees the loopback interface (the test runs in its own network namespace).
@@ -43,6 +50,8 @@ private:
     QProcess m_process;
     int m_dicomPort = 0;
     int m_httpPort = 0;
+    int m_movePort = 0;
+    bool m_dicomWebEnabled = false;
 };
 
 } // namespace lrclr::test

@@ -1,5 +1,6 @@
 // `lrclr pacs echo|find|get|store` end to end: runs the built executable against a real Orthanc (started here, in the
-// test's own network namespace) and checks exit codes, JSON fields and the retrieved pixel data.
+// test's own network namespace, with its DICOMweb plugin) over DIMSE and DICOMweb, and checks exit codes, JSON fields
+// and the retrieved pixel data.
 #include <QCryptographicHash>
 #include <QDir>
 #include <QJsonArray>
@@ -53,7 +54,9 @@ private Q_SLOTS:
     void echoJson();
     void findByPatientIdJson();
     void findSeriesJson();
+    void getWritesIdenticalPixels_data();
     void getWritesIdenticalPixels();
+    void dicomWebStoreFindGet();
     void failuresExitWithOne();
     void badUsageExitsWithTwo_data();
     void badUsageExitsWithTwo();
@@ -80,6 +83,7 @@ void PacsCommandTest::initTestCase()
                                         "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
                              .arg(interfaces)));
     QVERIFY(m_directory.isValid());
+    m_orthanc.setDicomWebEnabled(true);
     QString error;
     QVERIFY2(m_orthanc.start(&error), qPrintable(error));
     const QString sources = m_directory.filePath(QStringLiteral("sources"));
@@ -152,14 +156,26 @@ void PacsCommandTest::findSeriesJson()
     QCOMPARE(series.first()[QStringLiteral("instanceCount")].toInt(), 2);
 }
 
+void PacsCommandTest::getWritesIdenticalPixels_data()
+{
+    QTest::addColumn<bool>("byMove");
+    QTest::newRow("c-get") << false;
+    QTest::newRow("c-move") << true;
+}
+
 void PacsCommandTest::getWritesIdenticalPixels()
 {
-    const QString out = m_directory.filePath(QStringLiteral("retrieved"));
+    QFETCH(bool, byMove);
+    const QString out = m_directory.filePath(byMove ? QStringLiteral("moved") : QStringLiteral("retrieved"));
     const PacsTestStudy& study = m_studies[0];
-    const Run got = runCli(
-        pacs(QStringLiteral("get"), { QStringLiteral("--study"), study.studyInstanceUid, "--out", out, "--json" }));
+    QStringList arguments { QStringLiteral("--study"), study.studyInstanceUid, "--out", out, "--json" };
+    if (byMove)
+        arguments += { QStringLiteral("--move-port"), QString::number(m_orthanc.movePort()) };
+    const Run got = runCli(pacs(QStringLiteral("get"), arguments));
     QVERIFY2(got.exitCode == 0, qPrintable(got.err));
     QVERIFY2(got.err.contains(QStringLiteral("received 2")), qPrintable(got.err));
+    QCOMPARE(
+        got.json()[QStringLiteral("method")].toString(), byMove ? QStringLiteral("C-MOVE") : QStringLiteral("C-GET"));
     const QString folder = QDir(out).filePath(sha256Hex(study.studyInstanceUid));
     QCOMPARE(got.json()[QStringLiteral("folder")].toString(), folder);
     QStringList files;
@@ -178,6 +194,43 @@ void PacsCommandTest::getWritesIdenticalPixels()
         QVERIFY2(!sent.isEmpty(), qPrintable(error));
         QVERIFY(pixelDataOf(received, &error) == sent);
     }
+}
+
+void PacsCommandTest::dicomWebStoreFindGet()
+{
+    const QString url = m_orthanc.dicomWebUrl();
+    const PacsTestStudy& study = m_studies[1];
+    const Run stored
+        = runCli({ "pacs", "store", "--dicomweb", url, study.instances.first().path, QStringLiteral("--json") });
+    QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
+    QCOMPARE(stored.json()[QStringLiteral("stored")].toInt(), 1);
+    QCOMPARE(stored.json()[QStringLiteral("dicomweb")].toString(), url);
+
+    const Run found = runCli({ "pacs", "find", "--dicomweb", url, "--patient-id", study.patientId, "--json" });
+    QVERIFY2(found.exitCode == 0, qPrintable(found.err));
+    const QJsonArray studies = found.json()[QStringLiteral("studies")].toArray();
+    QCOMPARE(studies.size(), 1);
+    QCOMPARE(studies.first()[QStringLiteral("studyInstanceUid")].toString(), study.studyInstanceUid);
+    QCOMPARE(studies.first()[QStringLiteral("patientName")].toString(), study.patientName);
+
+    const QString out = m_directory.filePath(QStringLiteral("web"));
+    const Run got = runCli({ "pacs", "get", "--dicomweb", url, "--study", study.studyInstanceUid, "--out", out,
+        QStringLiteral("--json") });
+    QVERIFY2(got.exitCode == 0, qPrintable(got.err));
+    QCOMPARE(got.json()[QStringLiteral("method")].toString(), QStringLiteral("WADO-RS"));
+    const QString received = QDir(out).filePath(sha256Hex(study.studyInstanceUid)) + u'/'
+        + sha256Hex(study.instances.first().sopInstanceUid) + QStringLiteral(".dcm");
+    QCOMPARE(got.json()[QStringLiteral("files")].toArray().size(), 1);
+    QCOMPARE(got.json()[QStringLiteral("files")].toArray().first().toString(), received);
+    QString error;
+    const QByteArray sent = pixelDataOf(study.instances.first().path, &error);
+    QVERIFY2(!sent.isEmpty(), qPrintable(error));
+    QVERIFY(pixelDataOf(received, &error) == sent);
+
+    const QString closed = QStringLiteral("http://127.0.0.1:%1/dicom-web").arg(OrthancServer::freePort());
+    const Run refused = runCli({ "pacs", "find", "--dicomweb", closed });
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("Connection refused")), qPrintable(refused.err));
 }
 
 void PacsCommandTest::failuresExitWithOne()
@@ -223,6 +276,16 @@ void PacsCommandTest::badUsageExitsWithTwo_data()
                               << "--study-date:";
     QTest::newRow("get-no-out") << QStringList { "pacs", "get", "--pacs", "A@h:1", "--study", "1.2" }
                                 << "--study UID and --out DIR are required";
+    QTest::newRow("bad-move-port") << QStringList { "pacs", "get", "--pacs", "A@h:1", "--study", "1.2", "--out", "x",
+        "--move-port", "0" } << "--move-port: expected a TCP port";
+    QTest::newRow("both-transports") << QStringList { "pacs", "find", "--pacs", "A@h:1", "--dicomweb", "http://h/" }
+                                     << "give --pacs or --dicomweb, not both";
+    QTest::newRow("echo-dicomweb") << QStringList { "pacs", "echo", "--dicomweb", "http://h/" }
+                                   << "echo is C-ECHO, a DIMSE service";
+    QTest::newRow("move-dicomweb") << QStringList { "pacs", "get", "--dicomweb", "http://h/", "--study", "1.2", "--out",
+        "x", "--move-port", "104" } << "--move-port is C-MOVE";
+    QTest::newRow("https") << QStringList { "pacs", "find", "--dicomweb", "https://h/dicom-web" }
+                           << "https is not supported yet";
     QTest::newRow("store-nothing") << QStringList { "pacs", "store", "--pacs", "A@h:1" } << "at least one FILE";
     QTest::newRow("stray-word") << QStringList { "pacs", "echo", "--pacs", "A@h:1", "extra" }
                                 << "unexpected argument 'extra'";

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <QDir>
-#include <QFile>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -16,7 +15,7 @@
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scu.h>
 
-#include "core/pacs/internal/StorageNames.h"
+#include "core/pacs/internal/ReceivedInstanceWriter.h"
 #include "core/pacs/internal/StudyFinder.h"
 
 namespace lrclr::internal {
@@ -53,8 +52,7 @@ const char* const compressedSyntaxes[] = {
 class GetScu : public DcmSCU {
 public:
     GetScu(QString studyInstanceUid, QString folder, PacsProgress progress, const std::atomic<bool>* cancelled)
-        : m_studyInstanceUid(std::move(studyInstanceUid))
-        , m_folder(std::move(folder))
+        : m_writer(std::move(studyInstanceUid), std::move(folder))
         , m_progress(std::move(progress))
         , m_cancelled(cancelled)
     {
@@ -74,7 +72,7 @@ public:
         }
         storeStatus = storeInstance(std::move(dataset));
         if (m_progress)
-            m_progress(static_cast<int>(m_files.size()), m_total);
+            m_progress(m_writer.fileCount(), m_total);
         return EC_Normal;
     }
 
@@ -90,7 +88,7 @@ public:
             m_total = response->m_numberOfRemainingSubops + response->m_numberOfCompletedSubops
                 + response->m_numberOfFailedSubops + response->m_numberOfWarningSubops;
             if (m_progress)
-                m_progress(static_cast<int>(m_files.size()), m_total);
+                m_progress(m_writer.fileCount(), m_total);
             continueSession = !isCancelled();
             m_wasCancelled = isCancelled();
             return EC_Normal;
@@ -104,56 +102,37 @@ public:
     bool wasCancelled() const { return m_wasCancelled; }
     bool finished() const { return m_finished; }
     Uint16 finalStatus() const { return m_finalStatus; }
-    QStringList files() const { return QStringList(m_files.begin(), m_files.end()); }
+    QStringList files() const { return m_writer.files(); }
     int failedCount() const { return m_failedCount; }
     int warningCount() const { return m_warningCount; }
-    int refusedCount() const { return m_refusedCount; }
-    const QString& writeError() const { return m_writeError; }
+    int refusedCount() const { return m_writer.refusedCount(); }
+    const QString& writeError() const { return m_writer.writeError(); }
 
 private:
     /// Writes one received instance; the C-STORE status to answer.
     Uint16 storeInstance(std::unique_ptr<DcmDataset> dataset)
     {
-        OFString studyUid;
-        OFString instanceUid;
-        dataset->findAndGetOFString(DCM_StudyInstanceUID, studyUid);
-        dataset->findAndGetOFString(DCM_SOPInstanceUID, instanceUid);
-        if (QString::fromLatin1(studyUid.c_str()) != m_studyInstanceUid || instanceUid.empty()) {
-            ++m_refusedCount;
-            return STATUS_STORE_Error_CannotUnderstand;
-        }
-        const QString name = StorageNames::instanceFileName(QString::fromLatin1(instanceUid.c_str()));
-        const QString path = m_folder + u'/' + name;
-        const QString partialPath = path + QStringLiteral(".part");
         DcmFileFormat file(dataset.release(), OFFalse);
-        const QByteArray encodedPartial = QFile::encodeName(partialPath);
-        const OFCondition status = file.saveFile(OFFilename(encodedPartial.constData()));
-        const bool written = status.good();
-        if (!written || (QFile::exists(path) && !QFile::remove(path)) || !QFile::rename(partialPath, path)) {
-            QFile::remove(partialPath);
-            m_writeError
-                = QStringLiteral("cannot write %1: %2")
-                      .arg(path,
-                          written ? QStringLiteral("cannot replace the file") : QString::fromLatin1(status.text()));
-            return STATUS_STORE_Refused_OutOfResources;
+        switch (m_writer.write(file)) {
+        case ReceivedInstanceWriter::Outcome::Written:
+            return STATUS_Success;
+        case ReceivedInstanceWriter::Outcome::Refused:
+            return STATUS_STORE_Error_CannotUnderstand;
+        case ReceivedInstanceWriter::Outcome::WriteFailed:
+            break;
         }
-        m_files.insert(path);
-        return STATUS_Success;
+        return STATUS_STORE_Refused_OutOfResources;
     }
 
-    QString m_studyInstanceUid;
-    QString m_folder;
+    ReceivedInstanceWriter m_writer;
     PacsProgress m_progress;
     const std::atomic<bool>* m_cancelled = nullptr;
-    std::set<QString> m_files;
     int m_total = -1;
     int m_failedCount = 0;
     int m_warningCount = 0;
-    int m_refusedCount = 0;
     bool m_wasCancelled = false;
     bool m_finished = false;
     Uint16 m_finalStatus = 0;
-    QString m_writeError;
 };
 
 OFList<OFString> uncompressedSyntaxes()
