@@ -2,7 +2,11 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QImage>
 
+#include <cstring>
+
+#include "ui/ImageViewport.h"
 #include "ui/MainWindow.h"
 #include "ui/ViewerStatusBar.h"
 #include "ui/model/ViewerSession.h"
@@ -27,6 +31,13 @@ void ExportDialogs::connectSession()
                 message += tr("; check: %1").arg(warnings.join(QStringLiteral("; ")));
             m_window->viewerStatusBar()->showMessage(message, 15000);
         });
+    connect(session, &ViewerSession::dicomExportFinished, this, [this](const QStringList& paths) {
+        m_window->viewerStatusBar()->showMessage(
+            tr("DICOM results written: %1").arg(paths.join(QStringLiteral(", "))), 15000);
+    });
+    connect(session, &ViewerSession::dicomExportFailed, this, [this](const QString& message) {
+        m_window->viewerStatusBar()->showMessage(tr("DICOM export failed: %1").arg(message), 15000);
+    });
     connect(session, &ViewerSession::deidentifiedExportFailed, this, [this](const QString& message) {
         m_window->viewerStatusBar()->showMessage(tr("De-identified export failed: %1").arg(message), 15000);
     });
@@ -47,6 +58,29 @@ void ExportDialogs::exportAnalysis()
         m_window, tr("Export analysis"), QStringLiteral("analysis.json"), tr("JSON (*.json)"));
     QString error;
     if (!path.isEmpty() && !m_window->exportAnalysisJson(path, &error))
+        m_window->viewerStatusBar()->showMessage(error);
+}
+
+void ExportDialogs::exportDicomResults()
+{
+    const QString folder
+        = QFileDialog::getExistingDirectory(m_window, tr("DICOM results (SR + Secondary Capture) into"));
+    if (folder.isEmpty())
+        return;
+    // The snapshot as exported to PNG: the overlay with its legend, burned in (the SC says so).
+    const QImage shot = m_window->viewport()->renderSnapshot(2048).convertToFormat(QImage::Format_RGB888);
+    RgbPicture picture;
+    picture.width = shot.width();
+    picture.height = shot.height();
+    picture.rgb.resize(static_cast<std::size_t>(shot.width()) * shot.height() * 3);
+    for (int y = 0; y < shot.height(); ++y)
+        std::memcpy(picture.rgb.data() + static_cast<std::size_t>(y) * shot.width() * 3, shot.constScanLine(y),
+            static_cast<std::size_t>(shot.width()) * 3);
+    QString error;
+    if (m_window->session()->exportDicomResults(folder, std::move(picture), &error))
+        m_window->viewerStatusBar()->showMessage(
+            tr("Writing DICOM results to %1...").arg(QDir::toNativeSeparators(folder)));
+    else
         m_window->viewerStatusBar()->showMessage(error);
 }
 

@@ -7,8 +7,9 @@ namespace lrclr {
 class MainWindow;
 
 /// The File menu's export commands as the user meets them: a file or folder dialog, then the export, then what
-/// happened in the status bar: the overlay snapshot (PNG), the analysis JSON, and a de-identified copy of the study
-/// (ViewerSession::exportDeidentified, which runs on a worker thread). GUI thread only.
+/// happened in the status bar: the overlay snapshot (PNG), the analysis JSON, the DICOM results (SR + Secondary
+/// Capture of the snapshot) and a de-identified copy of the study (both written by ViewerSession on a worker thread).
+/// GUI thread only.
 class ExportDialogs : public QObject {
     Q_OBJECT
 
@@ -19,6 +20,7 @@ public:
 public Q_SLOTS:
     void exportSnapshot();
     void exportAnalysis();
+    void exportDicomResults();
     void exportDeidentified();
 
 private:

@@ -120,6 +120,7 @@ void MainWindow::connectMenus()
     auto* exports = new ExportDialogs(this);
     connect(m_menus, &ViewerMenus::exportSnapshotRequested, exports, &ExportDialogs::exportSnapshot);
     connect(m_menus, &ViewerMenus::exportAnalysisRequested, exports, &ExportDialogs::exportAnalysis);
+    connect(m_menus, &ViewerMenus::exportDicomResultsRequested, exports, &ExportDialogs::exportDicomResults);
     connect(m_menus, &ViewerMenus::exportDeidentifiedRequested, exports, &ExportDialogs::exportDeidentified);
     connect(m_menus, &ViewerMenus::saveReviewRequested, this, &MainWindow::saveReview);
 }

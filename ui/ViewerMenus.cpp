@@ -98,6 +98,8 @@ void ViewerMenus::createFileMenu()
     connect(snapshot, &QAction::triggered, this, &ViewerMenus::exportSnapshotRequested);
     auto* json = makeAction(this, tr("Export Analysis &JSON..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     connect(json, &QAction::triggered, this, &ViewerMenus::exportAnalysisRequested);
+    auto* dicom = makeAction(this, tr("Export DICOM &Results (SR + Secondary Capture)..."), QKeySequence());
+    connect(dicom, &QAction::triggered, this, &ViewerMenus::exportDicomResultsRequested);
     auto* deidentified = makeAction(this, tr("Export &De-identified Study..."), QKeySequence());
     connect(deidentified, &QAction::triggered, this, &ViewerMenus::exportDeidentifiedRequested);
     auto* save = makeAction(this, tr("Save &Review Decisions"), QKeySequence::Save);
@@ -107,10 +109,10 @@ void ViewerMenus::createFileMenu()
     file->addActions({ open, openFolder });
     file->addMenu(m_recentMenu);
     file->addSeparator();
-    file->addActions({ snapshot, json, deidentified, save });
+    file->addActions({ snapshot, json, dicom, deidentified, save });
     file->addSeparator();
     file->addAction(quit);
-    m_groups.append({ tr("File"), { open, openFolder, snapshot, json, deidentified, save, quit } });
+    m_groups.append({ tr("File"), { open, openFolder, snapshot, json, dicom, deidentified, save, quit } });
 }
 
 void ViewerMenus::createViewMenu()

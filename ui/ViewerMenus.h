@@ -47,6 +47,7 @@ Q_SIGNALS:
     void recentStudyRequested(const QString& path);
     void exportSnapshotRequested();
     void exportAnalysisRequested();
+    void exportDicomResultsRequested();
     void exportDeidentifiedRequested();
     void saveReviewRequested();
 

@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include "core/inference/InferenceService.h"
 #include "tests/TestFiles.h"
 #include "tests/inference/FakeAnalyzer.h"
@@ -224,6 +227,51 @@ private Q_SLOTS:
         QVERIFY(m_session->exportDeidentified(folder, &error));
         QVERIFY(failed.wait(20000));
         QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("not empty")));
+    }
+
+    void dicomResultsJoinTheSourceStudy()
+    {
+        test::SyntheticImage image;
+        image.samples = test::patternSamples(image);
+        image.attributes = { { 0x0020, 0x000D, "1.2.826.0.1.3680043.9.7777.20.1" } };
+        const QString path = m_directory.filePath(QStringLiteral("results-source.dcm"));
+        QVERIFY(test::writeSyntheticDicom(image, test::TestSyntax::ExplicitLittle, path.toStdString()).empty());
+        QVERIFY(lrclr::test::writeAll(m_directory.filePath(QStringLiteral("results-source.txt")),
+            QByteArray("Small right effusion. No pneumothorax.")));
+        m_session->openFile(path);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 10000);
+        m_session->decisions()->setDecision(0, 0, ReviewDecisions::Decision::Accepted);
+        RgbPicture snapshot;
+        snapshot.width = 4;
+        snapshot.height = 3;
+        snapshot.rgb.assign(4 * 3 * 3, 128);
+        const QString folder = m_directory.filePath(QStringLiteral("dicom-results"));
+        QSignalSpy finished(m_session.get(), &ViewerSession::dicomExportFinished);
+        QString error;
+        QVERIFY2(m_session->exportDicomResults(folder, snapshot, &error), qPrintable(error));
+        QVERIFY(finished.wait(20000));
+        const QStringList paths = finished.at(0).at(0).toStringList();
+        QCOMPARE(paths.size(), 2);
+        DcmFileFormat sr;
+        QVERIFY(sr.loadFile(QFile::encodeName(paths[0]).constData()).good());
+        OFString value;
+        sr.getDataset()->findAndGetOFString(DCM_SOPClassUID, value);
+        QCOMPARE(QString(value.c_str()), QStringLiteral("1.2.840.10008.5.1.4.1.1.88.33"));
+        sr.getDataset()->findAndGetOFString(DCM_StudyInstanceUID, value);
+        QCOMPARE(QString(value.c_str()), QStringLiteral("1.2.826.0.1.3680043.9.7777.20.1"));
+        DcmFileFormat sc;
+        QVERIFY(sc.loadFile(QFile::encodeName(paths[1]).constData()).good());
+        sc.getDataset()->findAndGetOFString(DCM_BurnedInAnnotation, value);
+        QCOMPARE(QString(value.c_str()), QStringLiteral("YES"));
+        QVERIFY(
+            lrclr::test::readAll(paths[0]).contains("ACCEPTED") || lrclr::test::readAll(paths[0]).contains("Accepted"));
+
+        // A raster study has no DICOM study to join: refused, with the reason.
+        const QString raster = writeStudyFile(m_directory, QStringLiteral("raster"), 40, 30, QStringLiteral("A."));
+        m_session->openFile(raster);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->study().path, raster, 10000);
+        QVERIFY(!m_session->exportDicomResults(folder, snapshot, &error));
+        QVERIFY2(error.contains(QStringLiteral("DICOM study")), qPrintable(error));
     }
 
     void openStudyAnalyzesAndLinks()

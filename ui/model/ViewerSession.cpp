@@ -1,5 +1,6 @@
 #include "ui/model/ViewerSession.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -7,6 +8,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/model/AnalysisJson.h"
+#include "core/results/SecondaryCaptureWriter.h"
+#include "core/results/StructuredReportWriter.h"
 #include "core/study/DeidentifiedExport.h"
 #include "core/study/DisplayPipeline.h"
 #include "imaging/StudyReader.h"
@@ -191,6 +194,80 @@ bool ViewerSession::exportDeidentified(const QString& folder, QString* error)
             Q_EMIT deidentifiedExportFinished(outcome.folder, outcome.written, problems);
     });
     watcher->setFuture(QtConcurrent::run([inputs, folder] { return DeidentifiedExport::run(inputs, folder, {}); }));
+    return true;
+}
+
+namespace {
+
+/// The review decisions as the SR writer takes them (pairs of the current result only).
+std::vector<ReviewedRegion> reviewedRegions(const ReviewDecisions& decisions)
+{
+    std::vector<ReviewedRegion> regions;
+    for (const ReviewDecisions::Entry& entry : decisions.entries())
+        if (entry.decision != ReviewDecisions::Decision::Undecided)
+            regions.push_back({ entry.sentence, entry.region, entry.decision == ReviewDecisions::Decision::Accepted });
+    return regions;
+}
+
+struct WrittenResults {
+    QStringList paths;
+    QString error;
+};
+
+/// Writes the SR and the Secondary Capture (on a worker thread): the paths written, or why not.
+WrittenResults writeDicomResults(const AnalysisResult& result, const DicomResultSource& source, const QString& folder,
+    const StructuredReportWriter::Options& options, const RgbPicture& snapshot)
+{
+    WrittenResults written;
+    try {
+        if (!QDir().mkpath(folder))
+            throw std::runtime_error("cannot create " + folder.toStdString());
+        const std::string base = QDir(folder).absolutePath().toStdString() + "/";
+        const auto sr = StructuredReportWriter::write(result, source, base + "lrclr-report-sr.dcm", options);
+        const auto sc = SecondaryCaptureWriter::write(snapshot, source, base + "lrclr-overlay-sc.dcm", options.series);
+        written.paths = QStringList { QString::fromStdString(sr.path), QString::fromStdString(sc.path) };
+    } catch (const std::exception& exception) {
+        written.error = QString::fromUtf8(exception.what());
+    }
+    return written;
+}
+
+} // namespace
+
+bool ViewerSession::exportDicomResults(const QString& folder, RgbPicture snapshot, QString* error)
+{
+    const auto fail = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (!m_result)
+        return fail(QStringLiteral("No analysis to export"));
+    if (!m_study.displayImage)
+        return fail(QStringLiteral("The study has no image to reference"));
+    const DicomResultSource source = DicomResultSource::fromImage(*m_study.displayImage);
+    if (m_study.displayImage->transferSyntaxUid.empty() || !source.isDicom())
+        return fail(QStringLiteral("DICOM results need a DICOM study to join (this one lacks %1)")
+                        .arg(QString::fromStdString(source.missingAttributes().empty() ? std::string("a DICOM header")
+                                                                                       : source.missingAttributes())));
+    StructuredReportWriter::Options options;
+    options.decisions = reviewedRegions(*m_decisions);
+    options.series.softwareVersion = QCoreApplication::applicationVersion().toStdString();
+    if (options.series.softwareVersion.empty())
+        options.series.softwareVersion = "unknown";
+    const SharedAnalysisResult result = m_result;
+    auto* watcher = new QFutureWatcher<WrittenResults>(this);
+    connect(watcher, &QFutureWatcher<WrittenResults>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const WrittenResults written = watcher->result();
+        if (written.error.isEmpty())
+            Q_EMIT dicomExportFinished(written.paths);
+        else
+            Q_EMIT dicomExportFailed(written.error);
+    });
+    watcher->setFuture(QtConcurrent::run([result, source, folder, options, snapshot = std::move(snapshot)] {
+        return writeDicomResults(*result, source, folder, options, snapshot);
+    }));
     return true;
 }
 

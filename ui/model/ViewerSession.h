@@ -12,6 +12,7 @@
 #include "core/inference/InferenceTypes.h"
 #include "core/model/GrayscaleImage.h"
 #include "core/report/Report.h"
+#include "core/results/DicomResultTypes.h"
 #include "core/study/DisplayPipeline.h"
 #include "core/study/XrayImage.h"
 #include "ui/model/ReportRegionLinks.h"
@@ -108,6 +109,12 @@ public:
     /// scrubbed from its sentences); deidentifiedExportFinished() or deidentifiedExportFailed() reports it. False
     /// (with `error`) when there is no study file to export.
     bool exportDeidentified(const QString& folder, QString* error = nullptr);
+    /// Writes the latest analysis as DICOM into `folder` on a worker thread, as a new series each in the source
+    /// study: the Comprehensive SR of core/results (sentences, their regions as SCOORD on the source image, scores,
+    /// the review decisions made so far, findings, the model) and `snapshot` (the overlay as shown, with its legend)
+    /// as a Secondary Capture; dicomExportFinished() or dicomExportFailed() reports it. False (with `error`) when
+    /// there is no analysis or the study is not a DICOM image (the results must join its study).
+    bool exportDicomResults(const QString& folder, RgbPicture snapshot, QString* error = nullptr);
 
 public Q_SLOTS:
     /// Reads `imagePath` (and `reportPath`, else the study's own report) on a worker thread, then opens it as
@@ -148,6 +155,9 @@ Q_SIGNALS:
     /// exportDeidentified() wrote `written` files into `folder`; `warnings` lists what the user should check.
     void deidentifiedExportFinished(const QString& folder, int written, const QStringList& warnings);
     void deidentifiedExportFailed(const QString& message);
+    /// exportDicomResults() wrote these files.
+    void dicomExportFinished(const QStringList& paths);
+    void dicomExportFailed(const QString& message);
 
 private:
     void setState(State state);
