@@ -21,6 +21,7 @@
 #include "core/model/LrclrModel.h"
 #include "core/study/StudyIndexScanner.h"
 #include "imaging/RasterImageReader.h"
+#include "imaging/StudyReader.h"
 #include "training/AuditReportWriter.h"
 #include "training/DatasetManifest.h"
 #include "training/StudyAudit.h"
@@ -89,8 +90,10 @@ std::vector<AuditStudy> studiesInFolder(const std::string& folder, std::string& 
             Row row;
             row.key = studyKey(image->filePath);
             row.image = image->filePath.toStdString();
-            if (!study.reportPaths.isEmpty())
-                row.report = study.reportPaths.first().toStdString();
+            // The index's own reports first, else where the viewer looks (also reports/ beside images/).
+            const QString report
+                = study.reportPaths.isEmpty() ? StudyReader::findReportFor(image->filePath) : study.reportPaths.first();
+            row.report = report.toStdString();
             studies.push_back({ std::move(row), {} });
         }
     return studies;

@@ -141,6 +141,19 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 0);
         QCOMPARE(again.count("resumed"), 3);
         QCOMPARE(again.count("analyzed"), 0);
+
+        // --folder on the same studies (images/ beside reports/, as lrclr synth writes them) finds their reports.
+        QFile::remove(studies + "/images/broken.dcm");
+        const QString byFolder = folder.filePath(QStringLiteral("audit-folder"));
+        process.start(QStringLiteral(LRCLR_CLI),
+            { "audit", "--model", QStringLiteral(LRCLR_SOURCE_DIR) + "/models/demo", "--folder", studies, "--out",
+                byFolder });
+        QVERIFY(process.waitForFinished(300000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        const QList<QByteArray> folderLines = test::readAll(byFolder + "/audit.csv").trimmed().split('\n');
+        QCOMPARE(folderLines.size(), 4);
+        for (const QByteArray& line : folderLines.mid(1))
+            QVERIFY2(line.contains("/reports/") && line.split(',').value(4).toInt() > 0, line.constData());
     }
 };
 
