@@ -127,11 +127,8 @@ std::unique_ptr<DicomWebClient> DicomWebClientTest::client() const
 
 void DicomWebClientTest::initTestCase()
 {
-    QString interfaces;
-    if (!OrthancServer::onlyLoopbackExists(&interfaces))
-        QFAIL(qPrintable(QStringLiteral("the test must run in its own network namespace (through CTest and "
-                                        "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
-                             .arg(interfaces)));
+    if (const QString problem = OrthancServer::namespaceProblem(); !problem.isEmpty())
+        QFAIL(qPrintable(problem));
     QVERIFY(m_directory.isValid());
     m_orthanc.setDicomWebEnabled(true);
     QString error;
@@ -140,11 +137,7 @@ void DicomWebClientTest::initTestCase()
     QVERIFY(QDir().mkpath(sources));
     m_studies = writePacsTestStudies(sources, &error);
     QVERIFY2(m_studies.size() == 2, qPrintable(error));
-    QStringList files;
-    for (const PacsTestStudy& testStudy : m_studies) {
-        for (const PacsTestInstance& instance : testStudy.instances)
-            files.append(instance.path);
-    }
+    const QStringList files = filesOf(m_studies);
     int lastDone = 0;
     const auto stored = client()->store(
         files, [&lastDone](int done, int) { lastDone = done; }, &error);

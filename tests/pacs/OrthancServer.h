@@ -38,6 +38,16 @@ public:
     int httpPort() const { return m_httpPort; }
     /// True when the process only sees the loopback interface (the test runs in its own network namespace).
     static bool onlyLoopbackExists(QString* interfaces);
+    /// Empty when only loopback exists; else what a test that needs its own network namespace fails with.
+    static QString namespaceProblem()
+    {
+        QString interfaces;
+        if (onlyLoopbackExists(&interfaces))
+            return {};
+        return QStringLiteral("the test must run in its own network namespace (through CTest and "
+                              "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
+            .arg(interfaces);
+    }
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
     static int freePort();
 

@@ -77,11 +77,8 @@ QStringList PacsCommandTest::pacs(const QString& subcommand, const QStringList& 
 
 void PacsCommandTest::initTestCase()
 {
-    QString interfaces;
-    if (!OrthancServer::onlyLoopbackExists(&interfaces))
-        QFAIL(qPrintable(QStringLiteral("the test must run in its own network namespace (through CTest and "
-                                        "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
-                             .arg(interfaces)));
+    if (const QString problem = OrthancServer::namespaceProblem(); !problem.isEmpty())
+        QFAIL(qPrintable(problem));
     QVERIFY(m_directory.isValid());
     m_orthanc.setDicomWebEnabled(true);
     QString error;

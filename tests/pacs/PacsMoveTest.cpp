@@ -83,11 +83,8 @@ std::unique_ptr<PacsClient> PacsMoveTest::client(int movePort) const
 
 void PacsMoveTest::initTestCase()
 {
-    QString interfaces;
-    if (!OrthancServer::onlyLoopbackExists(&interfaces))
-        QFAIL(qPrintable(QStringLiteral("the test must run in its own network namespace (through CTest and "
-                                        "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
-                             .arg(interfaces)));
+    if (const QString problem = OrthancServer::namespaceProblem(); !problem.isEmpty())
+        QFAIL(qPrintable(problem));
     QVERIFY(m_directory.isValid());
     QString error;
     QVERIFY2(m_orthanc.start(&error), qPrintable(error));
@@ -95,11 +92,7 @@ void PacsMoveTest::initTestCase()
     QVERIFY(QDir().mkpath(sources));
     m_studies = writePacsTestStudies(sources, &error);
     QVERIFY2(m_studies.size() == 2, qPrintable(error));
-    QStringList files;
-    for (const PacsTestStudy& testStudy : m_studies) {
-        for (const PacsTestInstance& instance : testStudy.instances)
-            files.append(instance.path);
-    }
+    const QStringList files = filesOf(m_studies);
     const auto stored = client(0)->store(files, {}, &error);
     QVERIFY2(stored.has_value(), qPrintable(error));
     QVERIFY2(stored->storedCount == 3, qPrintable(stored->failures.join(u'\n')));
@@ -200,11 +193,7 @@ void PacsMoveTest::receiverRefusesOtherStudies()
     QVERIFY(dcmEnableAutomaticInputDataCorrection.get());
     PacsClient sender(PacsNode(QStringLiteral("LRCLR"), QStringLiteral("127.0.0.1"), port), QStringLiteral("PEER"));
     sender.setTimeouts({ 5, 10 });
-    QStringList files;
-    for (const PacsTestStudy& testStudy : m_studies) {
-        for (const PacsTestInstance& instance : testStudy.instances)
-            files.append(instance.path);
-    }
+    const QStringList files = filesOf(m_studies);
     QString error;
     const auto stored = sender.store(files, {}, &error);
     receiver.stop();

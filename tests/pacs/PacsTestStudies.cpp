@@ -152,4 +152,13 @@ QString sopInstanceUidOf(const QString& path)
     return QString::fromLatin1(uid.c_str());
 }
 
+QStringList filesOf(const QList<PacsTestStudy>& studies)
+{
+    QStringList files;
+    for (const PacsTestStudy& study : studies)
+        for (const PacsTestInstance& instance : study.instances)
+            files.append(instance.path);
+    return files;
+}
+
 } // namespace lrclr::test

@@ -28,6 +28,8 @@ struct PacsTestStudy {
 /// DOE^JANE, CR, 2024-01-15, two instances; study B, ROE^RICHARD, DX, 2024-06-20, one instance. Empty list with
 /// `error` on failure.
 QList<PacsTestStudy> writePacsTestStudies(const QString& folder, QString* error);
+/// Every instance file of `studies`, study by study.
+QStringList filesOf(const QList<PacsTestStudy>& studies);
 
 /// The bytes of the Pixel Data element of `path` (read with DCMTK): the value of native pixel data, the fragments of
 /// encapsulated pixel data one after the other; empty with `error` when there are none.

@@ -43,11 +43,8 @@ private:
 
 void PacsBrowserTest::initTestCase()
 {
-    QString interfaces;
-    if (!test::OrthancServer::onlyLoopbackExists(&interfaces))
-        QFAIL(qPrintable(QStringLiteral("the test must run in its own network namespace (through CTest and "
-                                        "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
-                             .arg(interfaces)));
+    if (const QString problem = test::OrthancServer::namespaceProblem(); !problem.isEmpty())
+        QFAIL(qPrintable(problem));
     QVERIFY(m_folder.isValid());
     test::isolateSettings(m_folder);
     QCoreApplication::setOrganizationName(QStringLiteral("LRCLR tests"));

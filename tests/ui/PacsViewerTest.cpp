@@ -22,6 +22,7 @@
 #include "tests/inference/FakeAnalyzer.h"
 #include "tests/pacs/OrthancServer.h"
 #include "tests/pacs/PacsTestStudies.h"
+#include "tests/ui/EventLoopGaps.h"
 #include "tests/ui/PacsViewerTestData.h"
 #include "ui/model/PacsNodeSettings.h"
 #include "ui/model/PacsSearch.h"
@@ -32,36 +33,6 @@
 namespace lrclr {
 
 namespace {
-
-/// Longest gap between the ticks of a 5 ms timer on this thread while `until` is false (ViewerOpeningTest's way).
-struct GapMeasurement {
-    qint64 longestGap = 0;
-    int ticks = 0;
-    bool finished = false;
-};
-
-GapMeasurement measureGaps(const std::function<void()>& start, const std::function<bool()>& until, int timeoutMs)
-{
-    GapMeasurement measurement;
-    QElapsedTimer clock;
-    qint64 last = 0;
-    QTimer ticker;
-    ticker.setTimerType(Qt::PreciseTimer);
-    ticker.setInterval(5);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.elapsed();
-        measurement.longestGap = std::max(measurement.longestGap, now - last);
-        last = now;
-        ++measurement.ticks;
-    });
-    clock.start();
-    ticker.start();
-    QTest::qWait(20);
-    start();
-    measurement.finished = QTest::qWaitFor(until, timeoutMs);
-    QTest::qWait(20);
-    return measurement;
-}
 
 QString text(const PacsStudyRows* rows, int row, int column)
 {
@@ -101,11 +72,8 @@ private:
 
 void PacsViewerTest::initTestCase()
 {
-    QString interfaces;
-    if (!test::OrthancServer::onlyLoopbackExists(&interfaces))
-        QFAIL(qPrintable(QStringLiteral("the test must run in its own network namespace (through CTest and "
-                                        "tests/pacs/in-network-namespace.sh); interfaces seen: %1")
-                             .arg(interfaces)));
+    if (const QString problem = test::OrthancServer::namespaceProblem(); !problem.isEmpty())
+        QFAIL(qPrintable(problem));
     QVERIFY(m_folder.isValid());
     test::isolateSettings(m_folder);
     QCoreApplication::setOrganizationName(QStringLiteral("LRCLR tests"));
@@ -323,8 +291,8 @@ void PacsViewerTest::closedPortFailsWithAMessageAndTheLoopKeepsRunning()
     QSignalSpy failed(&search, &PacsSearch::failed);
     PacsSearch::Form form;
     form.patientId = QStringLiteral("VIEW-A1");
-    const GapMeasurement gaps
-        = measureGaps([&] { QVERIFY(search.search(closed, form)); }, [&] { return !failed.isEmpty(); }, 30000);
+    const test::GapMeasurement gaps
+        = test::measureGaps([&] { QVERIFY(search.search(closed, form)); }, [&] { return !failed.isEmpty(); }, 30000);
     qInfo("failing search: longest event-loop gap %lld ms over %d ticks", gaps.longestGap, gaps.ticks);
     QVERIFY2(gaps.finished, "the search did not fail within 30 s");
     QCOMPARE(search.state(), PacsSearch::State::Failed);
@@ -347,8 +315,8 @@ void PacsViewerTest::silentNodeTimesOutWithAMessageAndTheLoopKeepsRunning()
     QSignalSpy failed(&search, &PacsSearch::failed);
     PacsSearch::Form form;
     form.patientId = QStringLiteral("VIEW-A1");
-    const GapMeasurement gaps
-        = measureGaps([&] { QVERIFY(search.search(node, form)); }, [&] { return !failed.isEmpty(); }, 30000);
+    const test::GapMeasurement gaps
+        = test::measureGaps([&] { QVERIFY(search.search(node, form)); }, [&] { return !failed.isEmpty(); }, 30000);
     qInfo("timing-out search: longest event-loop gap %lld ms over %d ticks", gaps.longestGap, gaps.ticks);
     QVERIFY2(gaps.finished, "the search did not fail within 30 s");
     QCOMPARE(search.state(), PacsSearch::State::Failed);

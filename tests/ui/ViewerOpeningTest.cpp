@@ -15,48 +15,13 @@
 #include "tests/TestFiles.h"
 #include "tests/inference/FakeAnalyzer.h"
 #include "tests/study/TestDicomFiles.h"
+#include "tests/ui/EventLoopGaps.h"
 #include "ui/ImageViewport.h"
 #include "ui/MainWindow.h"
 #include "ui/model/AnalysisSelection.h"
 #include "ui/model/ViewerSession.h"
 
 namespace lrclr {
-
-namespace {
-
-/// Longest gap between the ticks of a 5 ms timer on this thread while `until` is false, in milliseconds.
-struct GapMeasurement {
-    qint64 longestGap = 0;
-    int ticks = 0;
-    qint64 elapsed = 0;
-    bool finished = false;
-};
-
-GapMeasurement measureGaps(const std::function<void()>& start, const std::function<bool()>& until, int timeoutMs)
-{
-    GapMeasurement measurement;
-    QElapsedTimer clock;
-    qint64 last = 0;
-    QTimer ticker;
-    ticker.setTimerType(Qt::PreciseTimer);
-    ticker.setInterval(5);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.elapsed();
-        measurement.longestGap = std::max(measurement.longestGap, now - last);
-        last = now;
-        ++measurement.ticks;
-    });
-    clock.start();
-    ticker.start();
-    QTest::qWait(20);
-    start();
-    measurement.finished = QTest::qWaitFor(until, timeoutMs);
-    QTest::qWait(20); // what happens right after the image arrives (first paint) counts too
-    measurement.elapsed = clock.elapsed();
-    return measurement;
-}
-
-} // namespace
 
 class ViewerOpeningTest : public QObject {
     Q_OBJECT
@@ -91,7 +56,7 @@ private Q_SLOTS:
         window.resize(1200, 800);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        const GapMeasurement gaps = measureGaps(
+        const test::GapMeasurement gaps = test::measureGaps(
             [&] { QVERIFY(window.openPath(path)); }, [&] { return window.viewport()->hasImage(); }, 60000);
         qInfo("opened a 3000 x 3000 JPEG 2000 CR in %lld ms; longest event-loop gap %lld ms over %d ticks",
             gaps.elapsed, gaps.longestGap, gaps.ticks);

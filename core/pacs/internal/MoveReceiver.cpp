@@ -16,23 +16,14 @@
 #include <dcmtk/dcmnet/dstorscp.h>
 
 #include "core/pacs/internal/ReceivedInstanceWriter.h"
+#include "core/pacs/internal/TransferSyntaxes.h"
 
 namespace lrclr::internal {
 
 namespace {
 
-/// The transfer syntaxes we accept, best first: the compressed ones before the uncompressed, so that a peer that
-/// proposes a file's own syntax sends it as stored (its pixel data byte for byte) instead of transcoding it.
-const char* const acceptedSyntaxes[] = {
-    UID_JPEGProcess14SV1TransferSyntax,
-    UID_JPEGLSLosslessTransferSyntax,
-    UID_JPEG2000LosslessOnlyTransferSyntax,
-    UID_RLELosslessTransferSyntax,
-    UID_JPEGProcess1TransferSyntax,
-    UID_JPEGProcess2_4TransferSyntax,
-    UID_JPEGLSLossyTransferSyntax,
-    UID_JPEG2000TransferSyntax,
-    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
+/// After the compressed syntaxes (TransferSyntaxes), the uncompressed ones.
+const char* const uncompressedSyntaxes[] = {
     UID_LittleEndianExplicitTransferSyntax,
     UID_BigEndianExplicitTransferSyntax,
     UID_LittleEndianImplicitTransferSyntax,
@@ -101,7 +92,9 @@ public:
         setHostLookupEnabled(OFFalse);
         m_cancelled = settings.cancelled;
         OFList<OFString> syntaxes;
-        for (const char* syntax : acceptedSyntaxes)
+        for (const char* syntax : compressedTransferSyntaxes())
+            syntaxes.push_back(syntax);
+        for (const char* syntax : uncompressedSyntaxes)
             syntaxes.push_back(syntax);
         OFCondition opened = EC_Normal;
         for (const std::string& sopClass : acceptedClasses()) {

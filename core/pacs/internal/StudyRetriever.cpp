@@ -17,6 +17,7 @@
 
 #include "core/pacs/internal/ReceivedInstanceWriter.h"
 #include "core/pacs/internal/StudyFinder.h"
+#include "core/pacs/internal/TransferSyntaxes.h"
 
 namespace lrclr::internal {
 
@@ -32,20 +33,6 @@ const char* const radiographClasses[] = {
     UID_DigitalXRayImageStorageForPresentation,
     UID_DigitalXRayImageStorageForProcessing,
     UID_SecondaryCaptureImageStorage,
-};
-
-/// Offered one per context (beside the uncompressed context of the class), so that the peer can send each file in
-/// the syntax it is stored in instead of transcoding it (Orthanc cannot transcode every syntax).
-const char* const compressedSyntaxes[] = {
-    UID_JPEGProcess14SV1TransferSyntax,
-    UID_JPEGLSLosslessTransferSyntax,
-    UID_JPEG2000LosslessOnlyTransferSyntax,
-    UID_RLELosslessTransferSyntax,
-    UID_JPEGProcess1TransferSyntax,
-    UID_JPEGProcess2_4TransferSyntax,
-    UID_JPEGLSLossyTransferSyntax,
-    UID_JPEG2000TransferSyntax,
-    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
 };
 
 /// A DcmSCU that writes each C-STORE of a C-GET under our own name, reports progress and stops on cancel.
@@ -164,7 +151,7 @@ void addContexts(DcmSCU& scu, const QStringList& studyClasses)
         }
     }
     for (const std::string& sopClass : added) {
-        for (const char* syntax : compressedSyntaxes) {
+        for (const char* syntax : compressedTransferSyntaxes()) { // one per context, beside the uncompressed one
             if (count >= maximumContexts)
                 break;
             OFList<OFString> single;
