@@ -140,15 +140,7 @@ protected:
             return STATUS_STORE_Refused_OutOfResources;
         }
         const std::lock_guard<std::mutex> lock(m_mutex);
-        switch (m_writer.write(fileformat)) {
-        case ReceivedInstanceWriter::Outcome::Written:
-            return STATUS_Success;
-        case ReceivedInstanceWriter::Outcome::Refused:
-            return STATUS_STORE_Error_CannotUnderstand;
-        case ReceivedInstanceWriter::Outcome::WriteFailed:
-            break;
-        }
-        return STATUS_STORE_Refused_OutOfResources;
+        return m_writer.writeAndAnswer(fileformat);
     }
 
     OFBool stopAfterConnectionTimeout() override { return m_stop.load(); }

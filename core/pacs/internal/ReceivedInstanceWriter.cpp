@@ -8,6 +8,7 @@
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmnet/dimse.h>
 
 #include "core/pacs/internal/StorageNames.h"
 
@@ -50,6 +51,19 @@ ReceivedInstanceWriter::Outcome ReceivedInstanceWriter::write(DcmFileFormat& fil
     }
     m_files.insert(path);
     return Outcome::Written;
+}
+
+std::uint16_t ReceivedInstanceWriter::writeAndAnswer(DcmFileFormat& file)
+{
+    switch (write(file)) {
+    case Outcome::Written:
+        return STATUS_Success;
+    case Outcome::Refused:
+        return STATUS_STORE_Error_CannotUnderstand;
+    case Outcome::WriteFailed:
+        break;
+    }
+    return STATUS_STORE_Refused_OutOfResources;
 }
 
 } // namespace lrclr::internal

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <set>
 
 #include <QString>
@@ -26,6 +27,8 @@ public:
 
     /// Writes `file` (its dataset in the transfer syntax it arrived in) unless it belongs to another study.
     Outcome write(DcmFileFormat& file);
+    /// write(), answered as a C-STORE status: Success, Cannot Understand (refused) or Out of Resources (disk).
+    std::uint16_t writeAndAnswer(DcmFileFormat& file);
 
     QStringList files() const { return QStringList(m_files.begin(), m_files.end()); }
     int fileCount() const { return static_cast<int>(m_files.size()); }

@@ -100,15 +100,7 @@ private:
     Uint16 storeInstance(std::unique_ptr<DcmDataset> dataset)
     {
         DcmFileFormat file(dataset.release(), OFFalse);
-        switch (m_writer.write(file)) {
-        case ReceivedInstanceWriter::Outcome::Written:
-            return STATUS_Success;
-        case ReceivedInstanceWriter::Outcome::Refused:
-            return STATUS_STORE_Error_CannotUnderstand;
-        case ReceivedInstanceWriter::Outcome::WriteFailed:
-            break;
-        }
-        return STATUS_STORE_Refused_OutOfResources;
+        return m_writer.writeAndAnswer(file);
     }
 
     ReceivedInstanceWriter m_writer;
