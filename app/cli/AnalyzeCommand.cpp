@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include <QBuffer>
 #include <QImage>
 #include <QString>
 
@@ -18,6 +19,7 @@
 #include "app/cli/ModelDevice.h"
 #include "app/cli/ModelInput.h"
 #include "app/support/SoftwareInventory.h"
+#include "core/common/AtomicFile.h"
 #include "core/model/AnalysisJson.h"
 #include "core/model/LrclrModel.h"
 #include "core/model/NpyArray.h"
@@ -49,17 +51,28 @@ std::string slug(const std::string& text)
     return result.substr(0, 40);
 }
 
-// Writes `map` upsampled to the original pixels as <stem>.npy (float32 [H, W], raw values, NaN outside the model's
-// field of view) and <stem>.png (8-bit, the map's min..max stretched, black outside the field of view); returns the
-// file names relative to the output folder.
-AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
-    const fs::path& folder, const std::string& stem)
-{
-    const int width = geometry.originalWidth;
-    const int height = geometry.originalHeight;
-    const auto pixels = PatchMapResampler::toPixels(map, geometry, width, height);
-    NpyArray({ height, width }, pixels).write((folder / (stem + ".npy")).string());
+// What `lrclr analyze` writes beside analysis.json for each map.
+struct HeatmapOutput {
+    int longestSide = 1024; ///< of the PNG, keeping the aspect ratio; 0 = the original size
+    bool floatMaps = false; ///< also a float32 .npy at the original size
+};
 
+// Writes `map` as <stem>.png (8-bit, the map's min..max stretched, black outside the field of view) at
+// output.longestSide at most, and with output.floatMaps <stem>.npy (float32 [H, W] at the original size, raw values,
+// NaN outside the model's field of view); returns the file names relative to the output folder.
+AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
+    const fs::path& folder, const std::string& stem, const HeatmapOutput& output)
+{
+    AnalysisJson::HeatmapFiles files;
+    if (output.floatMaps) {
+        const auto pixels = PatchMapResampler::toPixels(map, geometry, geometry.originalWidth, geometry.originalHeight);
+        AtomicFile::writeOrThrow(QString::fromStdString((folder / (stem + ".npy")).string()),
+            NpyArray({ geometry.originalHeight, geometry.originalWidth }, pixels).toBytes());
+        files.npy = stem + ".npy";
+    }
+    const auto [width, height] = output.longestSide > 0 ? PatchMapResampler::displaySize(geometry, output.longestSide)
+                                                        : std::pair { geometry.originalWidth, geometry.originalHeight };
+    const auto pixels = PatchMapResampler::toPixels(map, geometry, width, height);
     const auto [low, high] = std::minmax_element(map.values.begin(), map.values.end());
     const float range = std::max(*high - *low, 1e-12f);
     QImage image(width, height, QImage::Format_Grayscale8);
@@ -70,10 +83,41 @@ AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, con
             line[x] = std::isnan(value) ? 0 : static_cast<uchar>(std::clamp(value, 0.0f, 1.0f) * 255.0f + 0.5f);
         }
     }
-    const auto png = folder / (stem + ".png");
-    if (!image.save(QString::fromStdString(png.string()), "PNG"))
-        throw std::runtime_error(png.string() + ": cannot write the heatmap");
-    return { stem + ".png", stem + ".npy" };
+    QByteArray encoded;
+    QBuffer buffer(&encoded);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
+        throw std::runtime_error((folder / (stem + ".png")).string() + ": cannot encode the heatmap");
+    AtomicFile::writeOrThrow(QString::fromStdString((folder / (stem + ".png")).string()), encoded.toStdString());
+    files.png = stem + ".png";
+    return files;
+}
+
+// Whether `name` is one of the files `lrclr analyze` writes into its output folder (analysis.json and the heatmaps
+// sentence-NN-... and finding-NN-..., .png or .npy).
+bool isOwnOutput(const std::string& name)
+{
+    if (name == "analysis.json")
+        return true;
+    const bool heatmapName
+        = (name.rfind("sentence-", 0) == 0 && name.size() > 11 && std::isdigit(static_cast<unsigned char>(name[9]))
+              && std::isdigit(static_cast<unsigned char>(name[10])))
+        || (name.rfind("finding-", 0) == 0 && name.size() > 10 && std::isdigit(static_cast<unsigned char>(name[8]))
+            && std::isdigit(static_cast<unsigned char>(name[9])));
+    const auto extension = fs::path(name).extension();
+    return heatmapName && (extension == ".png" || extension == ".npy");
+}
+
+// Prepares `folder` for a new analysis: creates it, and removes what an earlier analysis wrote there (its own file
+// names only; anything else in the folder is left alone), so that no heatmap of another study stays beside the new
+// analysis.json.
+void prepareOutputFolder(const fs::path& folder)
+{
+    fs::create_directories(folder);
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        if (entry.is_regular_file() && isOwnOutput(entry.path().filename().string()))
+            fs::remove(entry.path());
+    }
 }
 
 // The source of `lrclr analyze --dicom`: the image must be DICOM, so that the results can join its study.
@@ -128,8 +172,12 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         "image", po::value<std::string>(), "image file (DICOM, PNG, JPEG, ...)")(
         "report", po::value<std::string>(), "plain-text report; each sentence is grounded")(
         "text", po::value<std::vector<std::string>>(), "extra sentence to ground (repeatable)")("out",
-        po::value<std::string>(), "output folder (created): analysis.json, heatmap PNGs and .npy files")("no-heatmaps",
-        "write only analysis.json (and, with --dicom, no Parametric Map)")("dicom", po::value<std::string>(),
+        po::value<std::string>(), "output folder (created): analysis.json (maps on the patch grid) and heatmap PNGs")(
+        "no-heatmaps", "write only analysis.json (and, with --dicom, no Parametric Map)")("heatmap-size",
+        po::value<int>()->default_value(1024),
+        "longest side of the heatmap PNGs in pixels, keeping the aspect ratio (0: the image's own size)")("float-maps",
+        "also write each heatmap as float32 .npy at the image's own size (large: 36 MB per map at 3000^2)")("dicom",
+        po::value<std::string>(),
         "also write the results as DICOM into this folder (SR, overlay Secondary Capture, heatmap Parametric Map), "
         "a new series each in the source study; needs a DICOM image")("review", po::value<std::string>(),
         "with --dicom: the viewer's review decisions (IMAGE.lrclr-review.json) to put in the SR");
@@ -143,6 +191,11 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         return options.usageError("needs --model, an IMAGE and --out");
     if (values.count("review") && !values.count("dicom"))
         return options.usageError("--review goes with --dicom");
+    HeatmapOutput heatmapOutput;
+    heatmapOutput.longestSide = values["heatmap-size"].as<int>();
+    heatmapOutput.floatMaps = values.count("float-maps") > 0;
+    if (heatmapOutput.longestSide < 0 || heatmapOutput.longestSide > PatchMapResampler::maximumSide)
+        return options.usageError("--heatmap-size must be 0.." + std::to_string(PatchMapResampler::maximumSide));
     LrclrModel::Options modelOptions;
     modelOptions.device = ModelDevice::fromName(device);
     try {
@@ -169,31 +222,28 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         }
 
         const fs::path folder(values["out"].as<std::string>());
-        fs::create_directories(folder);
+        prepareOutputFolder(folder);
         AnalysisJson::Attachments attachments;
         if (!values.count("no-heatmaps")) {
             for (std::size_t i = 0; i < result.sentences.size(); ++i) {
                 std::ostringstream stem;
                 stem << "sentence-" << std::setw(2) << std::setfill('0') << i + 1;
-                attachments.sentenceSimilarity.push_back(writeHeatmap(
-                    result.sentences[i].similarityMap, result.geometry, folder, stem.str() + "-similarity"));
-                attachments.sentenceAttention.push_back(
-                    writeHeatmap(result.sentences[i].attentionMap, result.geometry, folder, stem.str() + "-attention"));
+                attachments.sentenceSimilarity.push_back(writeHeatmap(result.sentences[i].similarityMap,
+                    result.geometry, folder, stem.str() + "-similarity", heatmapOutput));
+                attachments.sentenceAttention.push_back(writeHeatmap(result.sentences[i].attentionMap, result.geometry,
+                    folder, stem.str() + "-attention", heatmapOutput));
             }
             for (std::size_t i = 0; i < result.findings.size(); ++i) {
                 std::ostringstream stem;
                 stem << "finding-" << std::setw(2) << std::setfill('0') << i + 1 << '-'
                      << slug(result.findings[i].name);
                 attachments.findingMaps.push_back(
-                    writeHeatmap(result.findings[i].map, result.geometry, folder, stem.str()));
+                    writeHeatmap(result.findings[i].map, result.geometry, folder, stem.str(), heatmapOutput));
             }
         }
         const auto json = AnalysisJson::toJson(result, attachments);
         const auto jsonPath = folder / "analysis.json";
-        std::ofstream stream(jsonPath, std::ios::binary | std::ios::trunc);
-        stream << json << '\n';
-        if (!stream)
-            throw std::runtime_error(jsonPath.string() + ": cannot write");
+        AtomicFile::writeOrThrow(QString::fromStdString(jsonPath.string()), json + '\n');
         if (dicomSource)
             writeDicomResults(result, image, *dicomSource, values["dicom"].as<std::string>(),
                 !values.count("no-heatmaps"), values.count("review") ? values["review"].as<std::string>() : "");

@@ -83,11 +83,32 @@ private Q_SLOTS:
         QCOMPARE(result.sentences.back().text, std::string("typed text"));
         QVERIFY(result.sentences[0].end > result.sentences[0].begin);
 
-        const auto heatmap = NpyArray::read((out + "/sentence-01-attention.npy").toStdString());
-        QCOMPARE(heatmap.shape(), (std::vector<std::int64_t> { 200, 300 }));
+        // Default: 8-bit PNGs no larger than 1024 px (this image is smaller, so its own size), no float maps.
         QImage png(out + "/finding-01-atelectasis.png");
         QCOMPARE(png.size(), QSize(300, 200));
-        QVERIFY(QFile::exists(out + "/sentence-04-similarity.npy"));
+        QVERIFY(QFile::exists(out + "/sentence-04-similarity.png"));
+        QVERIFY(!QFile::exists(out + "/sentence-01-attention.npy"));
+
+        // --heatmap-size bounds the PNGs keeping the aspect ratio; --float-maps adds full-size float32 maps.
+        const auto large = m_folder.filePath("analysis-float");
+        runCli({ "analyze", "--model", m_folder.filePath("model"), imagePath, "--report", reportPath, "--out", large,
+            "--heatmap-size", "150", "--float-maps", "--quiet", "--device", "cpu" });
+        QCOMPARE(QImage(large + "/finding-01-atelectasis.png").size(), QSize(150, 100));
+        const auto heatmap = NpyArray::read((large + "/sentence-01-attention.npy").toStdString());
+        QCOMPARE(heatmap.shape(), (std::vector<std::int64_t> { 200, 300 }));
+        QVERIFY(QFile::exists(large + "/sentence-03-similarity.npy"));
+
+        // A second analysis into the same folder removes what the first wrote, and nothing else.
+        QFile keep(large + "/notes.txt");
+        QVERIFY(keep.open(QIODevice::WriteOnly));
+        keep.close();
+        runCli({ "analyze", "--model", m_folder.filePath("model"), imagePath, "--text", "one sentence", "--out", large,
+            "--quiet", "--device", "cpu" });
+        QVERIFY(QFile::exists(large + "/sentence-01-similarity.png"));
+        QVERIFY(!QFile::exists(large + "/sentence-02-similarity.png"));
+        QVERIFY(!QFile::exists(large + "/sentence-01-attention.npy"));
+        QVERIFY(QFile::exists(large + "/notes.txt"));
+        QVERIFY(QDir(large).entryList({ "*.tmp", ".*" }, QDir::Files | QDir::Hidden).isEmpty());
     }
 
     void badUsageAndMissingFilesFailCleanly()
