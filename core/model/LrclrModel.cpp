@@ -441,7 +441,8 @@ LrclrModel::~LrclrModel() = default;
 std::unique_ptr<LrclrModel> LrclrModel::load(const std::string& directory, const Options& options)
 {
     auto d = std::make_unique<Private>();
-    const auto opened = ModelDirectory::open(directory); // verifies sizes and SHA-256s
+    // Sizes and SHA-256s are verified; the weights' SHA-256 while they are read, so the file is read once.
+    const auto opened = ModelDirectory::open(directory, ModelDirectory::WeightsDigest::CheckedByReader);
     d->directory = directory;
     d->manifest = opened.manifest();
     const auto& config = d->manifest.clip;
@@ -473,8 +474,10 @@ std::unique_ptr<LrclrModel> LrclrModel::load(const std::string& directory, const
         TorchRuntime::configureThreads(options.threads);
 
     try {
-        d->network = std::make_unique<internal::ClipNetwork>(config);
-        d->network->loadStateDict(internal::TorchCheckpoint::read(opened.weightsPath()));
+        // The network is built without random draws (every backbone tensor comes from the file) and takes the
+        // file's tensors as they are: load time and memory are the weights' own.
+        d->network = std::make_unique<internal::ClipNetwork>(config, internal::ClipNetwork::Weights::ToBeLoaded);
+        d->network->loadStateDict(internal::TorchCheckpoint::read(opened.weightsPath(), d->manifest.weights.sha256));
     } catch (const std::invalid_argument& error) {
         throw ModelError(opened.weightsPath() + ": " + error.what());
     }

@@ -150,7 +150,8 @@ std::string readText(const std::string& path, std::size_t limit)
     return text.str();
 }
 
-void verifyFile(const std::string& directory, const ModelManifest::File& file, bool checkSize, const char* role)
+void verifyFile(const std::string& directory, const ModelManifest::File& file, bool checkSize, const char* role,
+    bool checkDigest = true)
 {
     const auto path = (fs::path(directory) / file.name).string();
     std::error_code error;
@@ -160,6 +161,8 @@ void verifyFile(const std::string& directory, const ModelManifest::File& file, b
     if (checkSize && fs::file_size(path) != file.size)
         throw ModelError(path + ": the " + std::string(role) + " file has " + std::to_string(fs::file_size(path))
             + " bytes but the manifest says " + std::to_string(file.size) + "; refusing to load it");
+    if (!checkDigest)
+        return;
     const auto actual = Sha256::ofFile(path);
     if (actual != file.sha256)
         throw ModelError(path + ": the " + std::string(role) + " file's SHA-256 " + actual
@@ -355,7 +358,7 @@ ModelManifest ModelManifest::fromJson(const std::string& text, const std::string
     return manifest;
 }
 
-ModelDirectory ModelDirectory::open(const std::string& directory)
+ModelDirectory ModelDirectory::open(const std::string& directory, WeightsDigest weightsDigest)
 {
     const auto manifestPath = (fs::path(directory) / kManifestName).string();
     std::error_code error;
@@ -366,7 +369,7 @@ ModelDirectory ModelDirectory::open(const std::string& directory)
     ModelDirectory result;
     result.m_directory = directory;
     result.m_manifest = ModelManifest::fromJson(readText(manifestPath, 16 << 20), manifestPath);
-    verifyFile(directory, result.m_manifest.weights, true, "weights");
+    verifyFile(directory, result.m_manifest.weights, true, "weights", weightsDigest == WeightsDigest::CheckNow);
     verifyFile(directory, result.m_manifest.merges, result.m_manifest.merges.size != 0, "tokenizer merges");
     if (!result.m_manifest.findingsFile.empty() && !fs::is_regular_file(result.findingsPath(), error))
         throw ModelError(result.findingsPath() + ": the findings file named in the manifest is missing");

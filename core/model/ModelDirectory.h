@@ -84,9 +84,15 @@ class ModelDirectory {
 public:
     static constexpr const char* kManifestName = "manifest.json";
 
+    /// When the weights file's SHA-256 is checked.
+    enum class WeightsDigest {
+        CheckNow, ///< open() hashes the file
+        CheckedByReader, ///< the caller reads the weights with the manifest's SHA-256 (TorchCheckpoint), one pass
+    };
+
     /// Throws lrclr::ModelError naming the file for a missing or malformed manifest, a missing file, or a file whose
     /// size or SHA-256 does not match the manifest.
-    static ModelDirectory open(const std::string& directory);
+    static ModelDirectory open(const std::string& directory, WeightsDigest weightsDigest = WeightsDigest::CheckNow);
 
     /// Writes `manifest` as manifest.json (atomically: a temporary file renamed into place).
     static void writeManifest(const std::string& directory, const ModelManifest& manifest);

@@ -11,6 +11,7 @@
 #include "core/model/CheckpointReader.h"
 #include "core/model/ClipConfig.h"
 #include "core/model/LrclrModel.h"
+#include "core/model/Sha256.h"
 #include "core/model/internal/TorchCheckpoint.h"
 #include "core/model/internal/WeightsUnpickler.h"
 #include "tests/TestFiles.h"
@@ -458,6 +459,42 @@ private Q_SLOTS:
             QFAIL("unknown test row");
         }
         expectRefused(path, fragment);
+    }
+
+    void aVerifiedDigestReplacesTheRecordChecksAndTensorsViewTheFileCopyOnWrite()
+    {
+        const auto path = temporaryPath("digest.pt");
+        TensorSpec a { "a", "FloatStorage", "0", 4, 0, { 2, 2 }, { 2, 1 } };
+        writeArchive(path, stateDictPickle({ a }), { { "data/0", floats({ 1, 2, 3, 4 }) } });
+        const auto original = lrclr::test::readFile(path);
+        const auto digest = lrclr::Sha256::ofBytes(original.data(), original.size());
+        {
+            auto stateDict = TorchCheckpoint::read(path, digest);
+            QVERIFY(torch::equal(stateDict.tensor("a"), torch::tensor({ 1.0f, 2.0f, 3.0f, 4.0f }).reshape({ 2, 2 })));
+            // Writing through a loaded tensor (as training from a loaded model does) never reaches the file.
+            stateDict.tensor("a").mul_(10);
+            const float scaled = stateDict.tensor("a")[1][1].item().toFloat();
+            QCOMPARE(scaled, 40.0f);
+        }
+        QVERIFY(lrclr::test::readFile(path) == original);
+
+        // A digest that does not match is refused before any tensor is made, naming both digests.
+        const std::string wrong(64, '0');
+        try {
+            TorchCheckpoint::read(path, wrong);
+            QFAIL("a wrong SHA-256 was accepted");
+        } catch (const ModelError& error) {
+            QVERIFY2(QString(error.what()).contains("SHA-256") && QString(error.what()).contains(wrong.c_str()),
+                error.what());
+        }
+        // A flipped storage byte: refused by the digest the manifest holds, as by the CRC-32 without one.
+        auto flipped = original;
+        const auto at = flipped.find(floats({ 1, 2, 3, 4 }));
+        QVERIFY(at != std::string::npos);
+        flipped[at + 1] = static_cast<char>(flipped[at + 1] ^ 0x10);
+        writeFile(path, flipped);
+        QVERIFY_THROWS_EXCEPTION(ModelError, TorchCheckpoint::read(path, digest));
+        QVERIFY_THROWS_EXCEPTION(ModelError, TorchCheckpoint::read(path));
     }
 
     void everySingleByteCorruptionIsRefusedOrHarmless()

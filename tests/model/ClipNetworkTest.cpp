@@ -118,6 +118,27 @@ private Q_SLOTS:
             0.0);
     }
 
+    void networkBuiltForLoadingMatchesOnceLoaded()
+    {
+        // A network built without random draws (a model load) equals the source once loaded, image and text, and
+        // takes the loaded tensors' memory instead of copying them.
+        c10::InferenceMode guard;
+        internal::ClipNetwork loaded(test::smallConfig(), internal::ClipNetwork::Weights::ToBeLoaded);
+        const auto weights = m_network->stateDict();
+        loaded.loadStateDict(weights);
+        const auto images = torch::randn({ 2, 3, 64, 64 });
+        QCOMPARE(test::maxAbsError(
+                     loaded.encodeImage(images, false).tokens(), m_network->encodeImage(images, false).tokens()),
+            0.0);
+        const auto tokens
+            = torch::randint(1, test::smallConfig().vocabularySize - 1, { 3, test::smallConfig().contextLength });
+        QCOMPARE(
+            test::maxAbsError(loaded.encodeTextFullContext(tokens), m_network->encodeTextFullContext(tokens)), 0.0);
+        QCOMPARE(loaded.logitScale(), m_network->logitScale());
+        const auto parameters = loaded.module().named_parameters(true);
+        QCOMPARE(parameters["visual.proj"].data_ptr(), weights.tensor("visual.proj").data_ptr());
+    }
+
     void imageOutputsHaveDocumentedShapes()
     {
         c10::InferenceMode guard;

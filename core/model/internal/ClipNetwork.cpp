@@ -45,17 +45,79 @@ struct LayerNormImpl : torch::nn::Module {
 };
 TORCH_MODULE(LayerNorm);
 
+// Whether a module draws its initial weights (a network built from scratch) or leaves them unset because a state
+// dict will replace every one of them (a loaded model: no random numbers drawn, no pages touched).
+enum class Draw { Random, Nothing };
+
+// torch::nn::Linear's parameters and forward, but with its random initialisation (the same draws, in the same order)
+// only when asked for: LibTorch's own Linear always initialises, which took 12 % of a ViT-B/32 load.
+struct LinearImpl : torch::nn::Module {
+    LinearImpl(int64_t in, int64_t out, Draw draw)
+    {
+        weight = register_parameter("weight", torch::empty({ out, in }));
+        bias = register_parameter("bias", torch::empty({ out }));
+        if (draw == Draw::Random) {
+            torch::NoGradGuard noGrad;
+            torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+            const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+            torch::nn::init::uniform_(bias, -bound, bound);
+        }
+    }
+    torch::Tensor forward(const torch::Tensor& x) { return F::linear(x, weight, bias); }
+
+    torch::Tensor weight;
+    torch::Tensor bias;
+};
+TORCH_MODULE(Linear);
+
+// The weight of CLIP's patch convolution (`conv1`, no bias), as torch::nn::Conv2d initialises it; the forward pass
+// is a GEMM over the patches (VisionTransformerImpl::forward).
+struct PatchConvolutionImpl : torch::nn::Module {
+    PatchConvolutionImpl(int64_t width, int64_t patch, Draw draw)
+    {
+        weight = register_parameter("weight", torch::empty({ width, 3, patch, patch }));
+        if (draw == Draw::Random) {
+            torch::NoGradGuard noGrad;
+            torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+        }
+    }
+    torch::Tensor weight;
+};
+TORCH_MODULE(PatchConvolution);
+
+// torch::nn::Embedding's parameter and lookup (initialised N(0, 1) as it does, only when asked for).
+struct EmbeddingImpl : torch::nn::Module {
+    EmbeddingImpl(int64_t count, int64_t width, Draw draw)
+    {
+        weight = register_parameter("weight", torch::empty({ count, width }));
+        if (draw == Draw::Random) {
+            torch::NoGradGuard noGrad;
+            torch::nn::init::normal_(weight);
+        }
+    }
+    torch::Tensor forward(const torch::Tensor& ids) { return F::embedding(ids, weight); }
+    torch::Tensor weight;
+};
+TORCH_MODULE(Embedding);
+
+// `scale * randn(shape)` for a network built from scratch; uninitialised memory when a state dict will follow.
+torch::Tensor drawn(Draw draw, double scale, c10::IntArrayRef shape)
+{
+    return draw == Draw::Random ? scale * torch::randn(shape) : torch::empty(shape);
+}
+
 // nn.MultiheadAttention's parameters (packed in_proj, out_proj) with the attention written out, so that per-head
 // probabilities can be returned. Activations are batch-first [B, N, D] here; OpenAI's are sequence-first, which does
 // not change any parameter.
 struct AttentionImpl : torch::nn::Module {
-    AttentionImpl(int64_t width, int64_t heads)
+    AttentionImpl(int64_t width, int64_t heads, Draw draw)
         : heads(heads)
         , scale(1.0 / std::sqrt(static_cast<double>(width / heads)))
     {
         in_proj_weight = register_parameter("in_proj_weight", torch::empty({ 3 * width, width }));
-        in_proj_bias = register_parameter("in_proj_bias", torch::zeros({ 3 * width }));
-        out_proj = register_module("out_proj", torch::nn::Linear(width, width));
+        in_proj_bias = register_parameter(
+            "in_proj_bias", draw == Draw::Random ? torch::zeros({ 3 * width }) : torch::empty({ 3 * width }));
+        out_proj = register_module("out_proj", Linear(width, width, draw));
     }
 
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, torch::Tensor* probabilities)
@@ -81,29 +143,29 @@ struct AttentionImpl : torch::nn::Module {
     double scale;
     torch::Tensor in_proj_weight;
     torch::Tensor in_proj_bias;
-    torch::nn::Linear out_proj { nullptr };
+    Linear out_proj { nullptr };
 };
 TORCH_MODULE(Attention);
 
 struct MlpImpl : torch::nn::Module {
-    explicit MlpImpl(int64_t width)
+    MlpImpl(int64_t width, Draw draw)
     {
-        c_fc = register_module("c_fc", torch::nn::Linear(width, 4 * width));
-        c_proj = register_module("c_proj", torch::nn::Linear(4 * width, width));
+        c_fc = register_module("c_fc", Linear(width, 4 * width, draw));
+        c_proj = register_module("c_proj", Linear(4 * width, width, draw));
     }
     torch::Tensor forward(const torch::Tensor& x) { return c_proj(quickGelu(c_fc(x))); }
 
-    torch::nn::Linear c_fc { nullptr };
-    torch::nn::Linear c_proj { nullptr };
+    Linear c_fc { nullptr };
+    Linear c_proj { nullptr };
 };
 TORCH_MODULE(Mlp);
 
 struct ResidualBlockImpl : torch::nn::Module {
-    ResidualBlockImpl(int64_t width, int64_t heads)
+    ResidualBlockImpl(int64_t width, int64_t heads, Draw draw)
     {
-        attn = register_module("attn", Attention(width, heads));
+        attn = register_module("attn", Attention(width, heads, draw));
         ln_1 = register_module("ln_1", LayerNorm(width));
-        mlp = register_module("mlp", Mlp(width));
+        mlp = register_module("mlp", Mlp(width, draw));
         ln_2 = register_module("ln_2", LayerNorm(width));
     }
 
@@ -121,13 +183,13 @@ struct ResidualBlockImpl : torch::nn::Module {
 TORCH_MODULE(ResidualBlock);
 
 struct TransformerImpl : torch::nn::Module {
-    TransformerImpl(int64_t width, int64_t layers, int64_t heads)
+    TransformerImpl(int64_t width, int64_t layers, int64_t heads, Draw draw)
         : width(width)
         , layers(layers)
     {
         resblocks = register_module("resblocks", torch::nn::ModuleList());
         for (int64_t i = 0; i < layers; ++i)
-            resblocks->push_back(ResidualBlock(width, heads));
+            resblocks->push_back(ResidualBlock(width, heads, draw));
     }
 
     torch::Tensor forward(torch::Tensor x, const torch::Tensor& mask, std::vector<torch::Tensor>* attention)
@@ -165,22 +227,24 @@ struct TransformerImpl : torch::nn::Module {
 TORCH_MODULE(Transformer);
 
 struct VisionTransformerImpl : torch::nn::Module {
-    explicit VisionTransformerImpl(const ClipConfig& config)
+    VisionTransformerImpl(const ClipConfig& config, Draw draw)
         : patch(config.visionPatchSize)
         , grid(config.gridSize())
         , width(config.visionWidth)
     {
-        conv1 = register_module(
-            "conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, width, patch).stride(patch).bias(false)));
+        conv1 = register_module("conv1", PatchConvolution(width, patch, draw));
         const double scale = std::pow(static_cast<double>(width), -0.5);
-        class_embedding = register_parameter("class_embedding", scale * torch::randn({ width }));
+        class_embedding = register_parameter("class_embedding", drawn(draw, scale, { width }));
         positional_embedding
-            = register_parameter("positional_embedding", scale * torch::randn({ grid * grid + 1, width }));
+            = register_parameter("positional_embedding", drawn(draw, scale, { grid * grid + 1, width }));
         ln_pre = register_module("ln_pre", LayerNorm(width));
-        transformer = register_module("transformer", Transformer(width, config.visionLayers, config.visionHeads));
+        transformer = register_module("transformer", Transformer(width, config.visionLayers, config.visionHeads, draw));
         ln_post = register_module("ln_post", LayerNorm(width));
-        proj = register_parameter("proj", scale * torch::randn({ width, config.embedDimension }));
-        transformer->initialise();
+        proj = register_parameter("proj", drawn(draw, scale, { width, config.embedDimension }));
+        // The draws keep their order (the blocks' OpenAI initialisation after proj), so a seed gives the weights it
+        // gave before these modules replaced LibTorch's.
+        if (draw == Draw::Random)
+            transformer->initialise();
     }
 
     // Returns ln_post(all tokens) @ proj, [B, 1 + grid², E].
@@ -200,7 +264,7 @@ struct VisionTransformerImpl : torch::nn::Module {
     int64_t patch;
     int64_t grid;
     int64_t width;
-    torch::nn::Conv2d conv1 { nullptr };
+    PatchConvolution conv1 { nullptr };
     torch::Tensor class_embedding;
     torch::Tensor positional_embedding;
     LayerNorm ln_pre { nullptr };
@@ -212,25 +276,26 @@ TORCH_MODULE(VisionTransformer);
 
 // The root module; its children and parameters carry OpenAI's state-dict names.
 struct ClipImpl : torch::nn::Module {
-    explicit ClipImpl(const ClipConfig& config)
+    ClipImpl(const ClipConfig& config, Draw draw)
     {
         const double textScale = std::pow(static_cast<double>(config.textWidth), -0.5);
-        positional_embedding = register_parameter(
-            "positional_embedding", 0.01 * torch::randn({ config.contextLength, config.textWidth }));
+        positional_embedding
+            = register_parameter("positional_embedding", drawn(draw, 0.01, { config.contextLength, config.textWidth }));
         text_projection = register_parameter(
-            "text_projection", textScale * torch::randn({ config.textWidth, config.embedDimension }));
+            "text_projection", drawn(draw, textScale, { config.textWidth, config.embedDimension }));
         logit_scale = register_parameter("logit_scale", torch::full({}, std::log(1.0 / 0.07)));
-        visual = register_module("visual", VisionTransformer(config));
+        visual = register_module("visual", VisionTransformer(config, draw));
         transformer
-            = register_module("transformer", Transformer(config.textWidth, config.textLayers, config.textHeads));
-        token_embedding
-            = register_module("token_embedding", torch::nn::Embedding(config.vocabularySize, config.textWidth));
+            = register_module("transformer", Transformer(config.textWidth, config.textLayers, config.textHeads, draw));
+        token_embedding = register_module("token_embedding", Embedding(config.vocabularySize, config.textWidth, draw));
         ln_final = register_module("ln_final", LayerNorm(config.textWidth));
-        {
-            torch::NoGradGuard noGrad;
-            token_embedding->weight.normal_(0.0, 0.02);
+        if (draw == Draw::Random) {
+            {
+                torch::NoGradGuard noGrad;
+                token_embedding->weight.normal_(0.0, 0.02);
+            }
+            transformer->initialise();
         }
-        transformer->initialise();
         lrclr = register_module("lrclr", std::make_shared<torch::nn::Module>());
     }
 
@@ -250,7 +315,7 @@ struct ClipImpl : torch::nn::Module {
     torch::Tensor logit_scale;
     VisionTransformer visual { nullptr };
     Transformer transformer { nullptr };
-    torch::nn::Embedding token_embedding { nullptr };
+    Embedding token_embedding { nullptr };
     LayerNorm ln_final { nullptr };
     std::shared_ptr<torch::nn::Module> lrclr;
 };
@@ -297,7 +362,7 @@ struct ClipNetwork::Private {
     torch::Dtype dtype() const { return half ? torch::kHalf : torch::kFloat; }
 };
 
-ClipNetwork::ClipNetwork(const ClipConfig& config)
+ClipNetwork::ClipNetwork(const ClipConfig& config, Weights weights)
     : d(std::make_unique<Private>())
 {
     if (config.visionWidth <= 0 || config.visionPatchSize <= 0 || config.gridSize() <= 0 || config.textWidth <= 0
@@ -306,7 +371,7 @@ ClipNetwork::ClipNetwork(const ClipConfig& config)
         || config.textWidth % config.textHeads != 0)
         throw std::invalid_argument("ClipNetwork: invalid configuration");
     d->config = config;
-    d->clip = Clip(config);
+    d->clip = Clip(config, weights == Weights::Random ? Draw::Random : Draw::Nothing);
     d->interaction = std::make_unique<CrossModalInteraction>(config.embedDimension, std::log(1.0 / 0.07));
     d->clip->lrclr->register_module("interaction", d->interaction->module());
     d->clip->eval();
@@ -337,7 +402,9 @@ void ClipNetwork::loadStateDict(const StateDict& weights)
             throw std::invalid_argument("tensor '" + name + "' has shape " + c10::str(source.sizes())
                 + ", the network expects " + c10::str(item.value().sizes()));
         }
-        item.value().copy_(source.to(item.value().options()));
+        // The parameter takes the loaded tensor itself (no copy) when it already has the parameter's type and
+        // layout; a checkpoint's tensors view the mapped file (TorchCheckpoint), so the weights exist once.
+        item.value().set_data(source.to(item.value().options()).contiguous());
     }
     // The temperature of the interaction layer starts at CLIP's own when a checkpoint brings none.
     if (!weights.contains("lrclr.interaction.logit_scale"))

@@ -42,15 +42,21 @@ private:
 /// that per-head probabilities are available. Not thread-safe: use from one thread.
 class ClipNetwork {
 public:
-    /// Builds the network with random weights (OpenAI's initialisation scheme) and identity-initialised LRCLR layers.
-    explicit ClipNetwork(const ClipConfig& config);
+    /// How the backbone's weights start.
+    enum class Weights {
+        Random, ///< OpenAI's initialisation scheme, drawn from LibTorch's generator (training from scratch)
+        ToBeLoaded, ///< unset memory, no random draws: loadStateDict() will set every backbone tensor (a model load)
+    };
+    /// Builds the network and identity-initialised LRCLR layers.
+    explicit ClipNetwork(const ClipConfig& config, Weights weights = Weights::Random);
     ~ClipNetwork();
     ClipNetwork(const ClipNetwork&) = delete;
     ClipNetwork& operator=(const ClipNetwork&) = delete;
 
     const ClipConfig& config() const;
 
-    /// Copies every backbone tensor from `weights` (names and shapes must match exactly; fp16 is converted). LRCLR
+    /// Takes every backbone tensor from `weights` (names and shapes must match exactly; fp16 is converted): the
+    /// parameters share the tensors' memory when their type matches, else get converted copies. LRCLR
     /// tensors (`lrclr.*`) are optional: absent ones keep their neutral initialisation. Throws std::invalid_argument
     /// naming a missing, misshapen or unexpected tensor.
     void loadStateDict(const StateDict& weights);

@@ -1,17 +1,22 @@
 #include "core/model/internal/TorchCheckpoint.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 #include <zlib.h>
 
 #include "core/model/LrclrModel.h"
+#include "core/model/Sha256.h"
+#include "core/model/internal/MappedFile.h"
 #include "core/model/internal/WeightsUnpickler.h"
 
 namespace lrclr::internal {
@@ -193,30 +198,36 @@ at::ScalarType scalarType(WeightsUnpickler::ElementType type)
     return at::kFloat;
 }
 
-/// Reads a record and checks its CRC-32 against the central directory: Debian's (and PyTorch's) miniz is built
-/// without the reader's CRC check, so a flipped bit would otherwise load silently.
-std::tuple<at::DataPtr, size_t> record(caffe2::serialize::PyTorchStreamReader& reader, const std::string& name,
-    const ZipEntry& entry, const std::string& path)
+/// Where a stored record's bytes lie in the mapped archive: after its local header (signature, then the name and
+/// extra lengths at bytes 26 and 28). With `checkCrc`, checks them against the central directory's CRC-32: Debian's
+/// (and PyTorch's) miniz is built without the reader's CRC check, so a flipped bit would otherwise load silently.
+/// Without it the caller has verified the whole file (a SHA-256 covers every record).
+std::string_view record(
+    const MappedFile& file, const std::string& name, const ZipEntry& entry, const std::string& path, bool checkCrc)
 {
-    std::tuple<at::DataPtr, size_t> result;
-    try {
-        result = reader.getRecord(name);
-    } catch (const c10::Error& error) {
-        throw ModelError(path + ": cannot read record '" + name + "': " + error.what_without_backtrace());
+    const auto fail = [&](const std::string& problem) -> std::string_view {
+        throw ModelError(path + ": record '" + name + "' " + problem);
+    };
+    const auto offset = entry.localHeaderOffset;
+    if (offset > file.size() || file.size() - offset < 30 || std::memcmp(file.data() + offset, "PK\x03\x04", 4) != 0)
+        return fail("has no local header where the zip directory says (corrupt file)");
+    const auto* header = reinterpret_cast<const unsigned char*>(file.data() + offset);
+    const std::uint64_t start = offset + 30 + (header[26] | (header[27] << 8)) + (header[28] | (header[29] << 8));
+    if (start > file.size() || entry.size > file.size() - start)
+        return fail("reaches beyond the end of the file (truncated?)");
+    const std::string_view bytes(file.data() + start, static_cast<std::size_t>(entry.size));
+    if (checkCrc) {
+        uLong crc = crc32(0L, Z_NULL, 0);
+        const auto* data = reinterpret_cast<const Bytef*>(bytes.data());
+        for (std::size_t done = 0; done < bytes.size();) {
+            const auto chunk = static_cast<uInt>(std::min<std::size_t>(bytes.size() - done, 1u << 30));
+            crc = crc32(crc, data + done, chunk);
+            done += chunk;
+        }
+        if (crc != entry.crc32)
+            return fail("fails its CRC-32 check (the file is corrupt)");
     }
-    const auto& [data, size] = result;
-    if (size != entry.size)
-        throw ModelError(path + ": record '" + name + "' changed size while reading");
-    uLong crc = crc32(0L, Z_NULL, 0);
-    const auto* bytes = static_cast<const Bytef*>(data.get());
-    for (std::size_t done = 0; done < size;) {
-        const auto chunk = static_cast<uInt>(std::min<std::size_t>(size - done, 1u << 30));
-        crc = crc32(crc, bytes + done, chunk);
-        done += chunk;
-    }
-    if (crc != entry.crc32)
-        throw ModelError(path + ": record '" + name + "' fails its CRC-32 check (the file is corrupt)");
-    return result;
+    return bytes;
 }
 
 // Records that torch.save (PyTorch 1.6 ... 2.x) writes besides data.pkl and data/<key>.
@@ -395,7 +406,7 @@ void TorchCheckpoint::write(const std::string& path, const StateDict& stateDict)
         throw ModelError(path + ": cannot write the checkpoint (" + error.message() + ")");
 }
 
-StateDict TorchCheckpoint::read(const std::string& path)
+StateDict TorchCheckpoint::read(const std::string& path, const std::string& expectedSha256)
 {
     if (!std::filesystem::is_regular_file(path))
         throw ModelError(path + ": no such checkpoint file");
@@ -426,25 +437,30 @@ StateDict TorchCheckpoint::read(const std::string& path)
         throw ModelError(path + ": data.pkl is " + std::to_string(records.at("data.pkl").size)
             + " bytes, far beyond any state dict's; refusing it");
 
-    std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
-    try {
-        reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(path);
-    } catch (const c10::Error& error) {
-        throw ModelError(path + ": not a readable PyTorch archive: " + error.what_without_backtrace());
+    const auto file = MappedFile::open(path);
+    bool checkRecords = true;
+    if (!expectedSha256.empty()) {
+        // One pass over the mapping both reads the file from disk and verifies every byte the tensors will view.
+        const auto actual = Sha256::ofBytes(file->data(), file->size());
+        if (actual != expectedSha256)
+            throw ModelError(path + ": the weights file's SHA-256 " + actual + " does not match the manifest's "
+                + expectedSha256 + "; refusing to load it");
+        checkRecords = false;
     }
 
     if (records.count("byteorder")) {
-        auto [data, size] = record(*reader, "byteorder", records.at("byteorder"), path);
-        const std::string order(static_cast<const char*>(data.get()), size);
+        const auto order = record(*file, "byteorder", records.at("byteorder"), path, checkRecords);
         if (order != "little")
-            throw ModelError(path + ": tensors are stored " + order + "-endian; only little-endian is supported");
+            throw ModelError(
+                path + ": tensors are stored " + std::string(order) + "-endian; only little-endian is supported");
     }
 
-    auto [pickleData, pickleSize] = record(*reader, "data.pkl", records.at("data.pkl"), path);
-    const auto parsed = WeightsUnpickler::parse(
-        std::string_view(static_cast<const char*>(pickleData.get()), pickleSize), path + " (data.pkl)");
+    const auto pickle = record(*file, "data.pkl", records.at("data.pkl"), path, checkRecords);
+    const auto parsed = WeightsUnpickler::parse(pickle, path + " (data.pkl)");
 
-    std::vector<std::shared_ptr<at::DataPtr>> storages;
+    // Each storage views the mapped file (no copy) unless its bytes are not aligned for its type.
+    std::vector<char*> storages;
+    std::vector<std::shared_ptr<std::vector<char>>> copies;
     std::set<std::string> usedRecords;
     for (const auto& storage : parsed.storages) {
         const auto name = "data/" + storage.key;
@@ -458,9 +474,13 @@ StateDict TorchCheckpoint::read(const std::string& path)
                 + " bytes (" + std::to_string(storage.elementCount) + " "
                 + WeightsUnpickler::typeName(storage.elementType) + ") but its record has "
                 + std::to_string(entry->second.size));
-        auto [data, bytes] = record(*reader, name, entry->second, path);
-        (void)bytes;
-        storages.push_back(std::make_shared<at::DataPtr>(std::move(data)));
+        const auto bytes = record(*file, prefix + name, entry->second, path, checkRecords);
+        auto* data = const_cast<char*>(bytes.data());
+        if (reinterpret_cast<std::uintptr_t>(data) % alignof(std::max_align_t) != 0) {
+            copies.push_back(std::make_shared<std::vector<char>>(bytes.begin(), bytes.end()));
+            data = copies.back()->data();
+        }
+        storages.push_back(data);
         usedRecords.insert(name);
     }
     for (const auto& [name, entry] : records) {
@@ -471,12 +491,11 @@ StateDict TorchCheckpoint::read(const std::string& path)
     StateDict result;
     for (const auto& tensor : parsed.tensors) {
         const auto& storage = parsed.storages[tensor.storageIndex];
-        const auto holder = storages[tensor.storageIndex];
-        auto* base = static_cast<char*>(holder->get())
-            + tensor.storageOffset * WeightsUnpickler::elementSize(storage.elementType);
-        // The tensor views the archive's buffer, which the deleter keeps alive; no copy.
+        auto* base
+            = storages[tensor.storageIndex] + tensor.storageOffset * WeightsUnpickler::elementSize(storage.elementType);
+        // The tensor views the mapping (or the aligned copy), which the deleter keeps alive; no copy.
         auto view = torch::from_blob(
-            base, tensor.sizes, tensor.strides, [holder](void*) {},
+            base, tensor.sizes, tensor.strides, [file, copies](void*) {},
             torch::TensorOptions().dtype(scalarType(storage.elementType)));
         result.insert(tensor.name, view);
     }
