@@ -52,14 +52,9 @@ std::optional<nlohmann::json> tensorImagesJson(const LrclrModel& model, const st
         || shape.back() != size)
         return std::nullopt;
     const auto values = array.toFloat32();
-    const std::size_t plane = static_cast<std::size_t>(3) * size * size;
     nlohmann::json images = nlohmann::json::array();
-    for (std::int64_t b = 0; b < (batched ? shape[0] : 1); ++b) {
-        const auto begin = values.begin() + static_cast<std::ptrdiff_t>(b * plane);
-        images.push_back(
-            imageJson(model.encodePreprocessed(std::vector<float>(begin, begin + static_cast<std::ptrdiff_t>(plane))),
-                model.embedDimension()));
-    }
+    for (const auto& encoding : model.encodePreprocessedBatch(values.data(), static_cast<int>(batched ? shape[0] : 1)))
+        images.push_back(imageJson(encoding, model.embedDimension()));
     return images;
 }
 

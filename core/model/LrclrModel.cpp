@@ -576,11 +576,11 @@ int LrclrModel::inputSize() const
 
 namespace {
 
-LrclrModel::ImageEncoding imageEncoding(internal::VisionOutput& output)
+LrclrModel::ImageEncoding imageEncoding(internal::VisionOutput& output, int64_t index = 0)
 {
     LrclrModel::ImageEncoding encoding;
-    const auto embedding = output.embedding()[0].to(torch::kCPU).contiguous();
-    const auto tokens = output.tokens()[0].to(torch::kCPU).contiguous();
+    const auto embedding = output.embedding()[index].to(torch::kCPU).contiguous();
+    const auto tokens = output.tokens()[index].to(torch::kCPU).contiguous();
     encoding.embedding.assign(embedding.data_ptr<float>(), embedding.data_ptr<float>() + embedding.numel());
     encoding.tokenCount = static_cast<int>(tokens.size(0));
     encoding.tokens.assign(tokens.data_ptr<float>(), tokens.data_ptr<float>() + tokens.numel());
@@ -613,6 +613,24 @@ LrclrModel::ImageEncoding LrclrModel::encodePreprocessed(const std::vector<float
     auto data = input;
     auto output = d->network->encodeImage(torch::from_blob(data.data(), { 1, 3, size, size }, torch::kFloat), false);
     return imageEncoding(output);
+}
+
+std::vector<LrclrModel::ImageEncoding> LrclrModel::encodePreprocessedBatch(
+    const float* input, int count, int batchSize) const
+{
+    const int size = inputSize();
+    const int64_t plane = int64_t(3) * size * size;
+    std::vector<ImageEncoding> result;
+    c10::InferenceMode guard;
+    for (int first = 0; first < count; first += std::max(1, batchSize)) {
+        const int64_t rows = std::min(count - first, std::max(1, batchSize));
+        const auto images
+            = torch::from_blob(const_cast<float*>(input) + first * plane, { rows, 3, size, size }, torch::kFloat);
+        auto output = d->network->encodeImage(images, false);
+        for (int64_t row = 0; row < rows; ++row)
+            result.push_back(imageEncoding(output, row));
+    }
+    return result;
 }
 
 std::vector<LrclrModel::TextEncoding> LrclrModel::encodeTexts(const std::vector<std::string>& texts) const

@@ -181,6 +181,26 @@ private Q_SLOTS:
         }
     }
 
+    void batchedImageEncodingEqualsOneAtATime()
+    {
+        const int size = m_model->inputSize();
+        const std::size_t plane = std::size_t(3) * size * size;
+        std::vector<float> images(5 * plane);
+        for (std::size_t i = 0; i < images.size(); ++i)
+            images[i] = static_cast<float>(std::sin(0.001 * static_cast<double>(i * (i % 7 + 1))));
+        const auto batched = m_model->encodePreprocessedBatch(images.data(), 5, 2); // batches of 2, 2 and 1
+        QCOMPARE(batched.size(), std::size_t(5));
+        for (std::size_t b = 0; b < 5; ++b) {
+            const auto alone = m_model->encodePreprocessed(
+                std::vector<float>(images.begin() + static_cast<std::ptrdiff_t>(b * plane),
+                    images.begin() + static_cast<std::ptrdiff_t>((b + 1) * plane)));
+            QCOMPARE(batched[b].tokenCount, alone.tokenCount);
+            for (std::size_t i = 0; i < alone.embedding.size(); ++i)
+                QVERIFY2(std::abs(batched[b].embedding[i] - alone.embedding[i]) < 1e-5, qPrintable(QString::number(b)));
+        }
+        QVERIFY(batched[0].embedding != batched[1].embedding);
+    }
+
     void manifestSettingsSwitchTheLayers_data()
     {
         QTest::addColumn<QString>("lrclr");
