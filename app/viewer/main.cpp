@@ -1,4 +1,5 @@
 // lrclr-viewer: the radiologist's viewer. Parses the command line, builds the main window, runs the event loop.
+#include <cstring>
 #include <iostream>
 
 #include <QApplication>
@@ -14,15 +15,31 @@
 #include "ui/DarkTheme.h"
 #include "ui/MainWindow.h"
 
+namespace {
+
+// Whether the command line only asks for the help text or the version, which need no display.
+bool asksForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char* option : { "-h", "--help", "--help-all", "-?", "-v", "--version" }) {
+            if (std::strcmp(argv[i], option) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("LRCLR Viewer"));
+    QCoreApplication::setOrganizationName(QStringLiteral("LRCLR"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LRCLR_VERSION_STRING));
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
-    // Fractional HiDPI scales (150 %) as the screen asks, instead of rounding fonts and images to 100 % or 200 %.
-    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
-    QApplication application(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("LRCLR Viewer"));
-    QApplication::setOrganizationName(QStringLiteral("LRCLR"));
-    QApplication::setApplicationVersion(QStringLiteral(LRCLR_VERSION_STRING));
-
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Chest X-ray viewer with LRCLR region-sentence grounding"));
     parser.addHelpOption();
@@ -56,6 +73,18 @@ int main(int argc, char** argv)
     pacsCommandLine.addOptions(parser);
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files, folders or DICOMDIRs to open."),
         QStringLiteral("[paths...]"));
+    if (asksForHelpOrVersion(argc, argv)) {
+        // Without a display a QApplication aborts; help and version print (and exit) from a core application.
+        QCoreApplication core(argc, argv);
+        nameApplication();
+        parser.process(core);
+        return 0;
+    }
+
+    // Fractional HiDPI scales (150 %) as the screen asks, instead of rounding fonts and images to 100 % or 200 %.
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+    QApplication application(argc, argv);
+    nameApplication();
     parser.process(application);
 
     lrclr::DicomLibrary::initialize();
