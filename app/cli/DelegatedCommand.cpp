@@ -1,6 +1,7 @@
 #include "app/cli/DelegatedCommand.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -34,6 +35,10 @@ int DelegatedCommand::run(const std::vector<std::string>& arguments)
         argv.push_back(word.data());
     argv.push_back(nullptr);
 
+    // LibTorch's OpenMP threads spin between parallel regions by default, which on a machine whose cores are busy
+    // elsewhere (or busy with this command's own PNG writing) burns the cores the work needs; libgomp reads the
+    // policy once when it loads, so it is set before the model executable starts. A user's own setting wins.
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     std::cout.flush();
     execv(program.c_str(), argv.data());
     std::cerr << "lrclr " << name() << ": cannot run " << program << ": " << std::strerror(errno) << '\n';
