@@ -55,8 +55,15 @@ stamp "stage (b): LRCLR fine-tuning from the base, reports only"
   --description "Report-only LRCLR fine-tuned from lrclr-report-only-base on domain-randomised synthetic chest radiograph phantoms, from reports alone (no box loss, no label prompts). Synthetic phantoms, not for clinical use." \
   --out lrclr
 
+stamp "control: the base continued for LRCLR's budget with the global loss only"
+[ -f control/manifest.json ] || "$lrclr" train $common --init base --local-weight 0 --batch-size 32 \
+  --steps "$steps_lrclr" --lr 2e-4 --warmup 30 --validate-every "$steps_lrclr" \
+  --name lrclr-report-only-base-continued \
+  --description "Control: the report-only base continued for LRCLR's budget with the global loss only." \
+  --out control
+
 stamp "calibration on the training style's validation split"
-for model in base lrclr; do
+for model in base lrclr control; do
   "$lrclr" calibrate --model "$model" --manifest train/manifest.jsonl --split validate --threads 2 --quiet
 done
 
@@ -64,5 +71,7 @@ stamp "evaluation"
 for set in heldout external; do
   "$lrclr" evaluate --manifest "$set/manifest.jsonl" --model lrclr --compare base --name lrclr --name base \
     --split all --threads 2 --quiet --out "evaluation-$set"
+  "$lrclr" evaluate --manifest "$set/manifest.jsonl" --model lrclr --compare control --name lrclr --name control \
+    --split all --threads 2 --quiet --out "evaluation-control-$set"
 done
 stamp "done"
