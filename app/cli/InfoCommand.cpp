@@ -280,7 +280,12 @@ int InfoCommand::run(const std::vector<std::string>& arguments)
     else
         printText(*index);
     // A single file that could not be indexed is a failure; a folder with some bad files is not.
-    return info.isFile() && index->instanceCount() == 0 ? 1 : 0;
+    if (info.isFile() && index->instanceCount() == 0) {
+        std::cerr << "lrclr info: " << shown(path)
+                  << ": no image could be indexed from it (an empty DICOMDIR, or a file that is not an image)\n";
+        return 1;
+    }
+    return 0;
 }
 
 } // namespace lrclr::cli

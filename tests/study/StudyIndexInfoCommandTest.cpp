@@ -185,6 +185,8 @@ void StudyIndexInfoCommandTest::failsClearly()
     Run run = runInfo({ m_folder + QStringLiteral("/junk.dcm") });
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.out.contains("junk.dcm"), run.out.constData());
+    // The exit code comes with its reason (as for an empty DICOMDIR: the same branch).
+    QVERIFY2(run.err.contains("junk.dcm: no image could be indexed"), run.err.constData());
 
     const QString missing = m_dir.filePath(QStringLiteral("nothing-here"));
     run = runInfo({ missing });
