@@ -143,6 +143,13 @@ def best_seconds(function, runs, device):
     return float(min(times))
 
 
+def vit_b32():
+    """OpenAI's ViT-B/32 CLIP (CheXzero's architecture) with random weights from torch's generator, in eval mode."""
+    return CLIP(embed_dim=512, image_resolution=224, vision_layers=12, vision_width=768, vision_patch_size=32,
+                context_length=77, vocab_size=49408, transformer_width=512, transformer_heads=8,
+                transformer_layers=12).eval()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--weights", required=True, help="where to torch.save the state dict")
@@ -157,9 +164,7 @@ def main():
     default_threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = CLIP(embed_dim=512, image_resolution=224, vision_layers=12, vision_width=768, vision_patch_size=32,
-                 context_length=77, vocab_size=49408, transformer_width=512, transformer_heads=8,
-                 transformer_layers=12).eval()
+    model = vit_b32()
     torch.save(model.state_dict(), args.weights)
 
     images = torch.from_numpy(np.load(args.images))

@@ -7,7 +7,7 @@ lrclr uses one thread per core (`encode` has no thread option); set --threads to
   encode 16 images   `lrclr encode --model DIR --tensor x.npy` vs  torch.load + OpenAI's CLIP + encode_image(16)
 
 The model is a random ViT-B/32 in CheXzero's layout (605 MB fp32, both towers), made by scripts/model_benchmark.py's
-CLIP class (OpenAI's architecture) and imported with `lrclr import-clip`. Usage:
+vit_b32() (OpenAI's architecture) and imported with `lrclr import-clip`. Usage:
 
     scripts/whole-process-benchmark.py --lrclr build/release/app/lrclr --merges ../shared/reference/clip/bpe_simple_vocab_16e6.txt.gz
 
@@ -32,9 +32,7 @@ import model_benchmark as mb
 import numpy as np
 torch.set_num_threads(int(sys.argv[4]))
 state = torch.load(sys.argv[2])
-model = mb.CLIP(embed_dim=512, image_resolution=224, vision_layers=12, vision_width=768, vision_patch_size=32,
-                context_length=77, vocab_size=49408, transformer_width=512, transformer_heads=8,
-                transformer_layers=12).eval()
+model = mb.vit_b32()
 model.load_state_dict(state)
 with torch.inference_mode():
     images = torch.from_numpy(np.load(sys.argv[3]))
@@ -86,9 +84,7 @@ def main():
     work = tempfile.mkdtemp(prefix="lrclr-whole-process-")
     try:
         torch.manual_seed(0)
-        model = mb.CLIP(embed_dim=512, image_resolution=224, vision_layers=12, vision_width=768, vision_patch_size=32,
-                        context_length=77, vocab_size=49408, transformer_width=512, transformer_heads=8,
-                        transformer_layers=12).eval()
+        model = mb.vit_b32()
         weights = os.path.join(work, "vitb32.pt")
         torch.save(model.state_dict(), weights)
         del model

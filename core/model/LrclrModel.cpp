@@ -609,10 +609,7 @@ LrclrModel::ImageEncoding LrclrModel::encodePreprocessed(const std::vector<float
     if (input.size() != static_cast<std::size_t>(3) * size * size)
         throw ModelError("encode: preprocessed input must hold 3 x " + std::to_string(size) + " x "
             + std::to_string(size) + " floats, got " + std::to_string(input.size()));
-    c10::InferenceMode guard;
-    auto data = input;
-    auto output = d->network->encodeImage(torch::from_blob(data.data(), { 1, 3, size, size }, torch::kFloat), false);
-    return imageEncoding(output);
+    return encodePreprocessedBatch(input.data(), 1).front();
 }
 
 std::vector<LrclrModel::ImageEncoding> LrclrModel::encodePreprocessedBatch(
