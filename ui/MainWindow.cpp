@@ -207,8 +207,8 @@ bool MainWindow::openPath(const QString& path)
         return true;
     }
     openImageFile(info.absoluteFilePath());
-    // Show the file's neighbours (other views, prior studies in the same folder) in the browser.
-    m_browser->index(info.absolutePath(), false);
+    // Show the file's neighbours (other views, prior studies in the same folder, not its subfolders) in the browser.
+    m_browser->indexNeighbours(info.absolutePath());
     return true;
 }
 

@@ -124,6 +124,14 @@ void StudyBrowser::index(const QString& path, bool openFirst)
     m_indexer->start(path);
 }
 
+void StudyBrowser::indexNeighbours(const QString& folder)
+{
+    m_sources->setCurrentWidget(m_tree);
+    m_openFirst = false;
+    m_status->setText(tr("Indexing %1 (this folder only)").arg(folder));
+    m_indexer->start(folder, StudyIndexScanner::FolderScope::neighbours());
+}
+
 void StudyBrowser::populate(const StudyIndex& index)
 {
     m_index = index;

@@ -31,6 +31,9 @@ public:
     /// Indexes `path` (folder or DICOMDIR) in the background; the tree fills when done, and with `openFirst` the
     /// indexed() signal asks for the first image to be opened.
     void index(const QString& path, bool openFirst = true);
+    /// The folder beside a file the user opened: that folder only (not its subfolders), at most
+    /// StudyIndexScanner::FolderScope::neighbours() files.
+    void indexNeighbours(const QString& folder);
     const StudyIndex& studyIndex() const { return m_index; }
     QTreeWidget* tree() const { return m_tree; }
     PacsBrowser* pacsBrowser() const { return m_pacs; }

@@ -1,5 +1,7 @@
 #include "core/study/StudyIndexScanner.h"
 
+#include <algorithm>
+
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QSet>
@@ -41,21 +43,23 @@ struct Collected {
     bool cancelled = false;
 };
 
-Collected collectFolder(const QString& folder, const StudyIndexScanner::CancelCheck& cancel)
+Collected collectFolder(
+    const QString& folder, const StudyIndexScanner::FolderScope& scope, const StudyIndexScanner::CancelCheck& cancel)
 {
     Collected collected;
     // No FollowSymlinks: a link back up the tree must not loop; QDir::System keeps broken links visible as problems.
-    QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::System,
+        scope.recursive ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
     while (it.hasNext()) {
         const QString file = it.next();
         if ((collected.files.size() & 255) == 0 && isCancelled(cancel)) {
             collected.cancelled = true;
             break;
         }
-        if (collected.files.size() >= StudyIndexScanner::maximumFileCount) {
+        if (collected.files.size() >= std::min(scope.maximumFiles, StudyIndexScanner::maximumFileCount)) {
             collected.problems.append({ StudyIndexProblem::Kind::Ignored, folder,
                 QStringLiteral("more than %1 files; the rest were not indexed")
-                    .arg(StudyIndexScanner::maximumFileCount) });
+                    .arg(std::min(scope.maximumFiles, StudyIndexScanner::maximumFileCount)) });
             break;
         }
         const QFileInfo info(file);
@@ -74,14 +78,15 @@ Collected collectFolder(const QString& folder, const StudyIndexScanner::CancelCh
 /// The files of `root`: a folder walk, a DICOMDIR's references, or the file itself. nullopt and `errorMessage` set
 /// when a DICOMDIR cannot be read. `dicomdirMode` says whether `root` is used as a DICOMDIR.
 std::optional<Collected> collectFiles(const QFileInfo& root, const QString& path,
-    const StudyIndexScanner::CancelCheck& cancel, QString* errorMessage, bool& dicomdirMode)
+    const StudyIndexScanner::FolderScope& scope, const StudyIndexScanner::CancelCheck& cancel, QString* errorMessage,
+    bool& dicomdirMode)
 {
     // A DICOMDIR given on its own is used as one whatever its name (pydicom ships "DICOMDIR-implicit" and the like).
     dicomdirMode = root.isFile() && DicomdirReader::isDicomdirFileName(path);
     if (root.isFile() && !dicomdirMode && StudyIndexHeaderReader::hasDicomPreamble(path))
         StudyIndexHeaderReader::read(root.absoluteFilePath(), nullptr, &dicomdirMode);
     if (root.isDir())
-        return collectFolder(root.absoluteFilePath(), cancel);
+        return collectFolder(root.absoluteFilePath(), scope, cancel);
     Collected collected;
     if (dicomdirMode) {
         QString error;
@@ -233,8 +238,8 @@ bool StudyIndexScanner::isDicomFileName(const QString& path)
     return StudyFileType::hasDicomName(path);
 }
 
-std::optional<StudyIndex> StudyIndexScanner::scan(
-    const QString& path, const CancelCheck& cancel, const ProgressCallback& progress, QString* errorMessage) const
+std::optional<StudyIndex> StudyIndexScanner::scan(const QString& path, const FolderScope& scope,
+    const CancelCheck& cancel, const ProgressCallback& progress, QString* errorMessage) const
 {
     const QFileInfo root(path);
     if (!root.exists()) {
@@ -248,7 +253,7 @@ std::optional<StudyIndex> StudyIndexScanner::scan(
     StudyIndex index;
     index.setRootPath(root.absoluteFilePath());
     bool dicomdirMode = false;
-    const auto collected = collectFiles(root, path, cancel, errorMessage, dicomdirMode);
+    const auto collected = collectFiles(root, path, scope, cancel, errorMessage, dicomdirMode);
     if (!collected)
         return std::nullopt;
     for (const StudyIndexProblem& problem : collected->problems)

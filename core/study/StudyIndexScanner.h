@@ -32,13 +32,28 @@ public:
     /// Folder walks stop collecting beyond this many files (listed as a problem), so a mistaken scan of "/" ends.
     static constexpr int maximumFileCount = 200000;
 
+    /// How much of a folder a scan reads: a folder the user opens is walked recursively; the folder beside a file
+    /// the user opens is read one level deep and bounded, so opening /tmp/x.dcm does not index all of /tmp.
+    struct FolderScope {
+        bool recursive = true;
+        int maximumFiles = maximumFileCount;
+        /// The neighbours of an opened file: this folder only, at most 500 files.
+        static FolderScope neighbours() { return { false, 500 }; }
+    };
+
     explicit StudyIndexScanner(std::shared_ptr<const StudyIndexRasterProbe> rasterProbe = {});
 
     /// `path`: a folder, a DICOMDIR, or a single file. When `cancelRequested` returns true the scan stops between files
     /// and returns what it has with isCancelled() set. Returns std::nullopt and sets `errorMessage` when `path` does
     /// not exist or a DICOMDIR given as `path` is unreadable.
     std::optional<StudyIndex> scan(const QString& path, const CancelCheck& cancelRequested = {},
-        const ProgressCallback& progress = {}, QString* errorMessage = nullptr) const;
+        const ProgressCallback& progress = {}, QString* errorMessage = nullptr) const
+    {
+        return scan(path, FolderScope {}, cancelRequested, progress, errorMessage);
+    }
+    /// The same with a folder scope (ignored for a DICOMDIR or a single file).
+    std::optional<StudyIndex> scan(const QString& path, const FolderScope& scope, const CancelCheck& cancelRequested,
+        const ProgressCallback& progress, QString* errorMessage) const;
 
     static bool isRasterFileName(const QString& path);
     static bool isDicomFileName(const QString& path);

@@ -40,10 +40,15 @@ StudyIndexer::~StudyIndexer()
 {
     m_worker->cancel(m_jobId);
     m_thread->quit();
-    m_thread->wait();
+    if (m_thread->wait(shutdownWaitMilliseconds))
+        return;
+    // Stuck in a read: destroying a running QThread aborts, so the thread (and its worker, deleted when the thread
+    // finishes) is let go; the cancelled scan stops at its next file if the read ever returns.
+    m_thread->setParent(nullptr);
+    connect(m_thread, &QThread::finished, m_thread, &QObject::deleteLater);
 }
 
-void StudyIndexer::start(const QString& path)
+void StudyIndexer::start(const QString& path, const StudyIndexScanner::FolderScope& scope)
 {
     if (m_running)
         m_worker->cancel(m_jobId);
@@ -51,7 +56,7 @@ void StudyIndexer::start(const QString& path)
     const quint64 jobId = ++m_jobId;
     // Queued: runs on the worker thread after any scan already running there returns.
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, path, jobId] { worker->run(path, jobId); }, Qt::QueuedConnection);
+        m_worker, [worker = m_worker, path, jobId, scope] { worker->run(path, jobId, scope); }, Qt::QueuedConnection);
 }
 
 void StudyIndexer::cancel()

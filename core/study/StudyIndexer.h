@@ -6,6 +6,7 @@
 #include <QString>
 
 #include "core/study/StudyIndex.h"
+#include "core/study/StudyIndexScanner.h"
 
 class QThread;
 
@@ -19,7 +20,9 @@ class StudyIndexerWorker;
 ///
 /// start() while a scan runs cancels it and starts the new one; signals of the superseded scan are dropped, so a
 /// receiver only ever sees the latest scan. cancel() lands between files; the scan then finishes with the files
-/// indexed so far and StudyIndex::isCancelled() set. The destructor cancels and waits for the thread.
+/// indexed so far and StudyIndex::isCancelled() set. The destructor cancels and waits for the thread at most
+/// shutdownWaitMilliseconds: a scan stuck in a read that never returns (a special file under /proc, a hung network
+/// mount) must not keep the application from quitting, so such a thread is left to the process's exit.
 /// Use from one thread (the one that created it).
 class StudyIndexer : public QObject {
     Q_OBJECT
@@ -30,8 +33,11 @@ public:
 
     bool isRunning() const { return m_running; }
 
+    static constexpr int shutdownWaitMilliseconds = 300;
+
 public Q_SLOTS:
-    void start(const QString& path);
+    void start(const QString& path) { start(path, StudyIndexScanner::FolderScope {}); }
+    void start(const QString& path, const lrclr::StudyIndexScanner::FolderScope& scope);
     void cancel();
 
 Q_SIGNALS:

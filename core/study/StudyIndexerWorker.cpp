@@ -19,7 +19,7 @@ void StudyIndexerWorker::cancel(quint64 jobId)
     while (current < jobId && !m_cancelledUpTo.compare_exchange_weak(current, jobId)) { }
 }
 
-void StudyIndexerWorker::run(const QString& path, quint64 jobId)
+void StudyIndexerWorker::run(const QString& path, quint64 jobId, const StudyIndexScanner::FolderScope& scope)
 {
     const StudyIndexScanner scanner(m_rasterProbe);
     QString error;
@@ -34,7 +34,7 @@ void StudyIndexerWorker::run(const QString& path, quint64 jobId)
         }
     };
     const auto index = scanner.scan(
-        path, [this, jobId] { return m_cancelledUpTo.load(std::memory_order_relaxed) >= jobId; }, reportProgress,
+        path, scope, [this, jobId] { return m_cancelledUpTo.load(std::memory_order_relaxed) >= jobId; }, reportProgress,
         &error);
     if (index)
         Q_EMIT finished(jobId, *index);

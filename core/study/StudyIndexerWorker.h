@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "core/study/StudyIndex.h"
+#include "core/study/StudyIndexScanner.h"
 
 namespace lrclr {
 
@@ -25,7 +26,7 @@ public:
     void cancel(quint64 jobId);
 
 public Q_SLOTS:
-    void run(const QString& path, quint64 jobId);
+    void run(const QString& path, quint64 jobId, const lrclr::StudyIndexScanner::FolderScope& scope = {});
 
 Q_SIGNALS:
     void progress(quint64 jobId, int done, int total);

@@ -3,11 +3,14 @@
 // with DCMTK. DICOMDIRs: StudyIndexDicomdirTest.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
 
 #include <sys/stat.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -116,6 +119,8 @@ private Q_SLOTS:
     void survivesSymlinkLoop();
     void listsDuplicateInstancesOnce();
     void skipsFifosWithoutBlocking();
+    void neighbourScopeStaysInTheFolder();
+    void quitWhileAReadIsStuckReturnsWithinASecond();
     void facadeRunsOnWorkerWithProgress();
     void cancelLandsBetweenFiles();
     void newStartSupersedesRunningScan();
@@ -373,6 +378,56 @@ void StudyIndexerTest::skipsFifosWithoutBlocking()
     QVERIFY(!StudyIndexHeaderReader::read(fifo, &error));
     QVERIFY2(error.contains(QStringLiteral("not a regular file")), qPrintable(error));
     QVERIFY(!DicomdirReader::read(fifo, &error));
+}
+
+void StudyIndexerTest::neighbourScopeStaysInTheFolder()
+{
+    // Opening /tmp/x.png must not index all of /tmp: the neighbours are this folder's files only, and a bounded
+    // number of them.
+    const QString folder = m_dir.filePath(QStringLiteral("neighbours"));
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(writeBytes(folder + QStringLiteral("/img%1.png").arg(i), "png"));
+    QVERIFY(writeBytes(folder + QStringLiteral("/deeper/nested.png"), "png"));
+    auto probe = std::make_shared<ControlledProbe>();
+    const StudyIndexScanner scanner(probe);
+    const auto all = scanner.scan(folder);
+    QVERIFY(all);
+    QCOMPARE(all->instanceCount(), 5);
+    const auto neighbours = scanner.scan(folder, StudyIndexScanner::FolderScope::neighbours(), {}, {}, nullptr);
+    QVERIFY(neighbours);
+    QCOMPARE(neighbours->instanceCount(), 4);
+    const auto bounded = scanner.scan(folder, { false, 2 }, {}, {}, nullptr);
+    QVERIFY(bounded);
+    QCOMPARE(bounded->instanceCount(), 2);
+    QVERIFY(std::any_of(bounded->problems().begin(), bounded->problems().end(),
+        [](const StudyIndexProblem& problem) { return problem.reason.contains(QStringLiteral("more than 2 files")); }));
+}
+
+void StudyIndexerTest::quitWhileAReadIsStuckReturnsWithinASecond()
+{
+    // A folder holding a FIFO (skipped) and an image whose read never returns, like a special file under /proc or a
+    // hung network mount: destroying the indexer (what quitting the viewer does) must not wait for that read.
+    const QString folder = m_dir.filePath(QStringLiteral("stuck"));
+    QVERIFY(QDir().mkpath(folder));
+    QCOMPARE(::mkfifo(QFile::encodeName(folder + QStringLiteral("/pipe.png")).constData(), 0600), 0);
+    QVERIFY(writeBytes(folder + QStringLiteral("/stuck.png"), "never read to the end"));
+    auto probe = std::make_shared<ControlledProbe>();
+    probe->holdAtCall = 1;
+    QElapsedTimer timer;
+    {
+        auto indexer = std::make_unique<StudyIndexer>(probe);
+        indexer->start(folder);
+        QVERIFY(probe->reached.tryAcquire(1, 10000)); // the worker is now inside the read
+        timer.start();
+        indexer.reset();
+    }
+    const qint64 elapsed = timer.elapsed();
+    QVERIFY2(elapsed < 1000, qPrintable(QStringLiteral("destroying the indexer took %1 ms").arg(elapsed)));
+    // Let the read return: the abandoned worker finishes its cancelled scan, its thread ends and deletes it (the
+    // worker's reference to the probe goes with it).
+    probe->gate.release();
+    QTRY_VERIFY_WITH_TIMEOUT(probe.use_count() == 1, 5000);
+    QCOMPARE(probe->calls.load(), 1);
 }
 
 void StudyIndexerTest::listsDuplicateInstancesOnce()
