@@ -156,9 +156,15 @@ void ReportPanel::refresh()
         item->setText(IndexColumn, k < m_spans.size() ? QString::number(k + 1) : tr("typed"));
         item->setText(ScoreColumn, QString::number(m_links->alignmentScore(k), 'f', 2));
         item->setBackground(ScoreColumn, alignmentTint(m_links->alignmentStrength(k)));
-        item->setText(TextColumn, unsupported.contains(k) ? QStringLiteral("\u26A0 ") + text : text);
-        item->setToolTip(
-            TextColumn, unsupported.contains(k) ? tr("No region reaches the link threshold for this sentence") : text);
+        const bool negative = m_links->isNegativeFinding(k);
+        item->setText(TextColumn,
+            unsupported.contains(k) ? QStringLiteral("\u26A0 ") + text
+                                    : (negative ? QStringLiteral("\u2205 ") + text : text));
+        item->setToolTip(TextColumn,
+            unsupported.contains(k)
+                ? tr("No region reaches the link threshold for this sentence")
+                : (negative ? tr("Negative finding: states an absence, so no region is expected to support it")
+                            : text));
         if (k == selected)
             m_list->setCurrentItem(item);
     }

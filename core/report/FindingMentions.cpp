@@ -181,4 +181,16 @@ bool FindingMentions::assertsAnyFinding(const QString& sentence)
     return false;
 }
 
+bool FindingMentions::isNegativeFinding(const QString& sentence)
+{
+    bool negates = false;
+    for (auto it = termsByFinding().constBegin(); it != termsByFinding().constEnd(); ++it) {
+        const auto label = sentenceLabel(it.key(), sentence);
+        if (label && *label != 0)
+            return false;
+        negates = negates || (label && *label == 0);
+    }
+    return negates;
+}
+
 } // namespace lrclr

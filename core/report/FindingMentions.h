@@ -24,6 +24,10 @@ public:
     /// Whether the sentence asserts or hedges any finding (not a negation, a normal statement or a technique line):
     /// the sentences whose lack of image support the audit reports.
     static bool assertsAnyFinding(const QString& sentence);
+    /// Whether the sentence is a negative finding: it negates or states normal at least one finding and asserts or
+    /// hedges none ("No pneumothorax.", "The heart is not enlarged."); the viewer shows such a sentence as what it
+    /// is instead of flagging it as unsupported.
+    static bool isNegativeFinding(const QString& sentence);
 };
 
 } // namespace lrclr

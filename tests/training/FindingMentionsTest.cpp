@@ -104,6 +104,26 @@ private Q_SLOTS:
         QCOMPARE(label ? *label : 99, expected);
     }
 
+    void negativeFindings_data()
+    {
+        QTest::addColumn<QString>("sentence");
+        QTest::addColumn<bool>("negative");
+        QTest::newRow("negation") << "No pneumothorax." << true;
+        QTest::newRow("normal statement") << "The heart is not enlarged." << true;
+        QTest::newRow("two negations") << "No pleural effusion or pneumothorax." << true;
+        QTest::newRow("assertion") << "Moderate right pleural effusion." << false;
+        QTest::newRow("negation beside an assertion") << "No effusion; consolidation in the right lower lobe." << false;
+        QTest::newRow("hedge") << "Cannot exclude a tiny left apical pneumothorax." << false;
+        QTest::newRow("technique line") << "Chest radiograph, PA view." << false;
+    }
+
+    void negativeFindings()
+    {
+        QFETCH(QString, sentence);
+        QFETCH(bool, negative);
+        QCOMPARE(FindingMentions::isNegativeFinding(sentence), negative);
+    }
+
     void aReportAggregatesLikeTheLabeler()
     {
         const QStringList report { "No pleural effusion.", "Possible small left pleural effusion.",

@@ -62,8 +62,9 @@ private Q_SLOTS:
         QTest::addColumn<QList<int>>("unexplained");
         QTest::newRow("0.2-everything-linked") << 0.2 << QList<int> {} << QList<int> {};
         QTest::newRow("0.3-region2-unexplained") << 0.3 << QList<int> {} << QList<int> { 2 };
-        QTest::newRow("0.45-diffuse-sentence-unsupported") << 0.45 << QList<int> { 2 } << QList<int> { 2 };
-        QTest::newRow("0.9-nothing-linked") << 0.9 << QList<int> { 0, 1, 2 } << QList<int> { 0, 1, 2 };
+        // Sentence 2 ("Heart size is normal.") has no region here but is a negative finding: not flagged.
+        QTest::newRow("0.45-negative-finding-not-flagged") << 0.45 << QList<int> {} << QList<int> { 2 };
+        QTest::newRow("0.9-nothing-linked") << 0.9 << QList<int> { 0, 1 } << QList<int> { 0, 1, 2 };
     }
 
     void auditFlags()
@@ -76,6 +77,21 @@ private Q_SLOTS:
         links.setThreshold(threshold);
         QCOMPARE(links.unsupportedSentences(), unsupported);
         QCOMPARE(links.unexplainedRegions(), unexplained);
+    }
+
+    void negativeFindingsAreNamed()
+    {
+        ReportRegionLinks links;
+        QVERIFY(!links.isNegativeFinding(0));
+        links.setResult(testing::syntheticAnalysis());
+        QVERIFY(!links.isNegativeFinding(0));
+        QVERIFY(!links.isNegativeFinding(1));
+        QVERIFY(links.isNegativeFinding(2)); // "Heart size is normal."
+        QVERIFY(!links.isNegativeFinding(3)); // out of range
+        auto result = std::make_shared<AnalysisResult>(*testing::syntheticAnalysis());
+        result->sentences[1].text = "No pleural effusion.";
+        links.setResult(result);
+        QVERIFY(links.isNegativeFinding(1));
     }
 
     void alignmentScoresForHighlighting()

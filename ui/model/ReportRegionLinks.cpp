@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "core/report/FindingMentions.h"
+
 namespace lrclr {
 
 namespace {
@@ -106,12 +108,21 @@ double ReportRegionLinks::alignmentStrength(int sentence) const
     return (static_cast<double>(alignmentScore(sentence)) - lowest) / (static_cast<double>(highest) - lowest);
 }
 
+bool ReportRegionLinks::isNegativeFinding(int sentence) const
+{
+    if (!m_result || sentence < 0 || sentence >= sentenceCount())
+        return false;
+    return FindingMentions::isNegativeFinding(
+        QString::fromStdString(m_result->sentences[static_cast<std::size_t>(sentence)].text));
+}
+
 QList<int> ReportRegionLinks::unsupportedSentences() const
 {
     QList<int> sentences;
     if (m_result)
         for (const int sentence : AlignmentAudit::unsupportedSentences(*m_result, m_threshold))
-            sentences.append(sentence);
+            if (!isNegativeFinding(sentence))
+                sentences.append(sentence);
     return sentences;
 }
 

@@ -49,7 +49,10 @@ public:
     /// alignmentScore rescaled to 0..1 over the sentences of this report (for highlight intensity); 1 when all equal.
     double alignmentStrength(int sentence) const;
 
-    /// Audit: sentences with no region at or above the threshold.
+    /// Whether the sentence is a negative finding ("No pneumothorax.", "Heart size is normal.": FindingMentions):
+    /// it states an absence, so no region is expected to support it. False for an invalid index.
+    bool isNegativeFinding(int sentence) const;
+    /// Audit: sentences with no region at or above the threshold, negative findings left out.
     QList<int> unsupportedSentences() const;
     /// Audit: regions no sentence reaches the threshold on.
     QList<int> unexplainedRegions() const;
