@@ -34,6 +34,19 @@ QRectF sourceRectFor(const QRectF& visible, const QSizeF& sceneSize, const QSize
     return QRectF(left, top, right - left, bottom - top);
 }
 
+/// Text on a translucent dark backing fitted to the text: readable over bright lung and over the overlay.
+void drawTextOnBacking(QPainter& painter, const QRectF& rect, int flags, const QString& text)
+{
+    const QRectF used = painter.boundingRect(rect, flags, text).intersected(rect).adjusted(-4, -2, 4, 2);
+    painter.save();
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(0, 0, 0, 150));
+    painter.drawRoundedRect(used, 3, 3);
+    painter.restore();
+    painter.setPen(kAnnotation);
+    painter.drawText(rect, flags, text);
+}
+
 void drawTextWithShadow(QPainter& painter, const QRectF& rect, int flags, const QString& text)
 {
     // A one-pixel dark shadow keeps annotations legible over bright bone and over the overlay.
@@ -180,12 +193,12 @@ void PainterViewportRenderer::renderAnnotations(
     if (!scene.overlayLabel.isEmpty() && scene.overlayVisible) {
         const double legendWidth = scene.legend.width() / scene.legend.devicePixelRatio();
         const double width = inner.width() - (legendShown && !legendInColumn ? legendWidth + 10 : 0);
-        drawTextWithShadow(painter, QRectF(inner.left(), inner.top(), width, metrics.height() * 2.2),
+        drawTextOnBacking(painter, QRectF(inner.left(), inner.top(), width, metrics.height() * 2.2),
             Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
             metrics.elidedText(scene.overlayLabel, Qt::ElideRight, int(width) * 2));
     }
     if (!scene.cornerText.isEmpty())
-        drawTextWithShadow(painter, inner, Qt::AlignLeft | Qt::AlignBottom, scene.cornerText);
+        drawTextOnBacking(painter, inner, Qt::AlignLeft | Qt::AlignBottom, scene.cornerText);
 
     if (scene.pixelSpacingMm && *scene.pixelSpacingMm > 0.0) {
         const double widgetPixelsPerMm = view.scale() / *scene.pixelSpacingMm;
