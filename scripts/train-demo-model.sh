@@ -27,3 +27,8 @@ JSON
   --out demo
 
 "$lrclr" evaluate --manifest heldout/manifest.jsonl --model demo --split all --threads 2 --out evaluation
+
+# Calibration on a set used for nothing else: each finding's Platt scaling and threshold, and the one overlay colour
+# scale of every sentence and finding (docs/MODEL.md, "Calibration" and "Shared overlay scale").
+"$lrclr" synth --count 300 --seed 555 --out calibration --dicom
+"$lrclr" calibrate --model demo --manifest calibration/manifest.jsonl --split all --threads 2

@@ -309,7 +309,7 @@ ModelEvaluation::StudyPass ModelEvaluation::analyzeStudies(std::vector<LoadedMod
                                                             result.geometry, image.width, image.height),
                                 image.width, image.height, boxes);
                 }
-                if (!findingsOnly) {
+                if (!findingsOnly && m_options.retrieval) {
                     item.imageEmbeddings[i] = normalized(item.model->encodeImage(image).embedding);
                     item.reportEmbeddings[i] = normalized(item.model->encodeTexts({ report }).front().embedding);
                 }
@@ -414,6 +414,8 @@ void ModelEvaluation::addNotes(EvaluationResults& results, const StudyPass& pass
             + std::to_string(m_studies.entries().size()) + " studies.");
     if (m_options.findingsOnly)
         results.notes.push_back("Findings only: grounding and retrieval not evaluated.");
+    else if (!m_options.retrieval)
+        results.notes.push_back("Retrieval not evaluated (switched off).");
     else if (!pass.withReports)
         results.notes.push_back("Retrieval not evaluated: some studies have no report text.");
     else if (studies > m_options.maximumRetrievalStudies)
@@ -423,7 +425,8 @@ void ModelEvaluation::addNotes(EvaluationResults& results, const StudyPass& pass
 
 bool ModelEvaluation::evaluatesRetrieval(const StudyPass& pass, int studies) const
 {
-    return !m_options.findingsOnly && pass.withReports && studies > 0 && studies <= m_options.maximumRetrievalStudies;
+    return !m_options.findingsOnly && m_options.retrieval && pass.withReports && studies > 0
+        && studies <= m_options.maximumRetrievalStudies;
 }
 
 } // namespace lrclr

@@ -36,6 +36,9 @@ public:
         /// Only the zero-shot findings (`lrclr calibrate`): no sentence is grounded, no report read or embedded, no
         /// retrieval.
         bool findingsOnly = false;
+        /// Embed every image and report for image-report retrieval (off: sentences are still grounded, no
+        /// retrieval; `lrclr calibrate` fitting the overlay scale).
+        bool retrieval = true;
         /// Retrieval is skipped (with a note) above this many studies: its n x n similarity matrix of doubles would
         /// take more than 128 MiB.
         int maximumRetrievalStudies = 4096;

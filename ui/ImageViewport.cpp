@@ -314,7 +314,13 @@ void ImageViewport::setOverlaySettings(OverlaySettings* settings)
     m_settings = settings;
     if (settings) {
         connect(settings, &OverlaySettings::colormapChanged, this, [this] { recolorOverlay(); });
-        connect(settings, &OverlaySettings::thresholdChanged, this, [this] { recolorOverlay(); });
+        // The threshold cuts the colours and, on a shared scale, the isolines.
+        const auto recut = [this] {
+            recolorOverlay();
+            rebuildContours();
+        };
+        connect(settings, &OverlaySettings::thresholdChanged, this, recut);
+        connect(settings, &OverlaySettings::modelThresholdChanged, this, recut);
         connect(settings, &OverlaySettings::contourLevelsChanged, this, [this] { rebuildContours(); });
         connect(settings, &OverlaySettings::contoursVisibleChanged, this, [this] { rebuildContours(); });
         connect(settings, &OverlaySettings::visibleChanged, this, [this](bool visible) {
@@ -410,47 +416,63 @@ void ImageViewport::recolorOverlay()
         m_scene.regionsVisible = m_settings->regionBoxesVisible();
     }
     if (m_field.isValid()) {
-        double minimum = m_heatmap.minimum;
-        double maximum = m_heatmap.maximum;
-        if (!(maximum > minimum)) {
-            const auto range = m_field.finiteRange();
-            minimum = range.first;
-            maximum = range.second > range.first ? range.second : range.first + 1.0;
-        }
-        const double thresholdFraction = m_settings ? m_settings->threshold() : 0.0;
-        const double threshold = minimum + thresholdFraction * (maximum - minimum);
+        const auto [minimum, maximum] = overlayRange();
+        const double threshold = overlayThreshold(minimum, maximum);
         const Colormap colormap(
             Colormap::fromKey(m_settings ? m_settings->colormap() : QString()).value_or(Colormap::Name::Inferno));
         m_scene.overlay = colormap.colorize(m_field, minimum, maximum, threshold);
         fadeIn(m_scene.overlay, m_field, threshold, overlayFadeIn * (maximum - minimum));
         const qreal ratio = devicePixelRatioF();
+        const QString scoreName = m_heatmap.scoreName.isEmpty() ? QStringLiteral("score") : m_heatmap.scoreName;
+        // The legend says whether the colours are the model's (comparable across sentences) or this map's own.
         QImage legend = colormap.legend(QSize(116, 220) * ratio, minimum, maximum,
-            m_heatmap.scoreName.isEmpty() ? QStringLiteral("score") : m_heatmap.scoreName, threshold);
+            m_heatmap.hasSharedScale() ? scoreName : scoreName + tr(" (this map's range)"), threshold);
         legend.setDevicePixelRatio(ratio);
         m_scene.legend = legend;
-        const QString kind = m_heatmap.source == OverlayHeatmap::Source::Finding ? QStringLiteral("Finding")
-                                                                                 : QStringLiteral("Sentence");
+        const QString kind = m_heatmap.source == OverlayHeatmap::Source::Finding
+            ? tr("Finding")
+            : (m_heatmap.negativeFinding ? tr("Negative finding") : tr("Sentence"));
         m_scene.overlayLabel = QStringLiteral("%1: %2").arg(kind, m_heatmap.label);
     }
     update();
     Q_EMIT overlayChanged();
 }
 
+std::pair<double, double> ImageViewport::overlayRange() const
+{
+    double minimum = m_heatmap.minimum;
+    double maximum = m_heatmap.maximum;
+    if (!(maximum > minimum)) {
+        const auto range = m_field.finiteRange();
+        minimum = range.first;
+        maximum = range.second > range.first ? range.second : range.first + 1.0;
+    }
+    return { minimum, maximum };
+}
+
+double ImageViewport::overlayThreshold(double minimum, double maximum) const
+{
+    if (m_heatmap.threshold && (!m_settings || m_settings->usesModelThreshold()))
+        return *m_heatmap.threshold;
+    const double fraction = m_settings ? m_settings->threshold() : 0.0;
+    return minimum + fraction * (maximum - minimum);
+}
+
 void ImageViewport::rebuildContours()
 {
     m_scene.contours.clear();
     if (m_field.isValid() && (!m_settings || m_settings->contoursVisible())) {
-        double minimum = m_heatmap.minimum;
-        double maximum = m_heatmap.maximum;
-        if (!(maximum > minimum)) {
-            const auto range = m_field.finiteRange();
-            minimum = range.first;
-            maximum = range.second;
-        }
-        const QList<double> fractions = m_settings ? m_settings->contourLevels() : QList<double> { 0.5, 0.75, 0.9 };
+        const auto [minimum, maximum] = overlayRange();
+        // On the model's shared scale, no isoline below the threshold: it would outline what the overlay hides.
+        const double floor = m_heatmap.hasSharedScale() ? overlayThreshold(minimum, maximum) : minimum;
+        const QList<double> allFractions = m_settings ? m_settings->contourLevels() : QList<double> { 0.5, 0.75, 0.9 };
+        QList<double> fractions;
         std::vector<double> levels;
-        for (const double fraction : fractions)
-            levels.push_back(minimum + fraction * (maximum - minimum));
+        for (const double fraction : allFractions)
+            if (const double level = minimum + fraction * (maximum - minimum); level >= floor) {
+                fractions.append(fraction);
+                levels.push_back(level);
+            }
         const auto contours = ContourExtractor::extract(m_field, levels, QSizeF(image().columns, image().rows));
         for (std::size_t k = 0; k < contours.size(); ++k) {
             // Brighter and more opaque for higher levels, so the core of a finding reads first.

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <QList>
@@ -160,6 +161,11 @@ private:
     void rebuildOverlay();
     void recolorOverlay();
     void rebuildContours();
+    /// The score range the colours span: the heatmap's (the model's shared scale or the map's own), else the field's.
+    std::pair<double, double> overlayRange() const;
+    /// The value below which nothing is painted: the model's threshold on its shared scale unless the user set one,
+    /// else the settings' fraction of the range.
+    double overlayThreshold(double minimum, double maximum) const;
     void rebuildRegions();
     void updateCornerText();
     void computeHistogram() const;

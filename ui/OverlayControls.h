@@ -5,6 +5,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QSlider;
 
 namespace lrclr {
@@ -23,6 +24,7 @@ public:
     QSlider* opacitySlider() const { return m_opacity; }
     QComboBox* colormapBox() const { return m_colormap; }
     QSlider* thresholdSlider() const { return m_threshold; }
+    QCheckBox* modelThresholdBox() const { return m_modelThreshold; }
     QCheckBox* contoursBox() const { return m_contours; }
 
 private:
@@ -33,6 +35,9 @@ private:
     QSlider* m_opacity = nullptr;
     QComboBox* m_colormap = nullptr;
     QSlider* m_threshold = nullptr;
+    QCheckBox* m_modelThreshold = nullptr;
+    QLabel* m_opacityValue = nullptr;
+    QLabel* m_thresholdValue = nullptr;
     QCheckBox* m_contours = nullptr;
     QCheckBox* m_boxes = nullptr;
 };

@@ -57,11 +57,13 @@ struct HeatmapOutput {
     bool floatMaps = false; ///< also a float32 .npy at the original size
 };
 
-// Writes `map` as <stem>.png (8-bit, the map's min..max stretched, black outside the field of view) at
-// output.longestSide at most, and with output.floatMaps <stem>.npy (float32 [H, W] at the original size, raw values,
-// NaN outside the model's field of view); returns the file names relative to the output folder.
+// Writes `map` as <stem>.png (8-bit: `scale`'s low..high when given, the model's shared overlay scale, so that grey
+// levels mean the same cosine in every similarity map; else the map's min..max stretched; black outside the field of
+// view) at output.longestSide at most, and with output.floatMaps <stem>.npy (float32 [H, W] at the original size, raw
+// values, NaN outside the model's field of view); returns the file names relative to the output folder.
 AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, const AnalysisResult::Geometry& geometry,
-    const fs::path& folder, const std::string& stem, const HeatmapOutput& output)
+    const fs::path& folder, const std::string& stem, const HeatmapOutput& output,
+    const std::optional<AnalysisResult::SimilarityScale>& scale = std::nullopt)
 {
     AnalysisJson::HeatmapFiles files;
     if (output.floatMaps) {
@@ -73,13 +75,14 @@ AnalysisJson::HeatmapFiles writeHeatmap(const AnalysisResult::PatchMap& map, con
     const auto [width, height] = output.longestSide > 0 ? PatchMapResampler::displaySize(geometry, output.longestSide)
                                                         : std::pair { geometry.originalWidth, geometry.originalHeight };
     const auto pixels = PatchMapResampler::toPixels(map, geometry, width, height);
-    const auto [low, high] = std::minmax_element(map.values.begin(), map.values.end());
-    const float range = std::max(*high - *low, 1e-12f);
+    const auto [lowest, highest] = std::minmax_element(map.values.begin(), map.values.end());
+    const float low = scale ? scale->low : *lowest;
+    const float range = std::max((scale ? scale->high : *highest) - low, 1e-12f);
     QImage image(width, height, QImage::Format_Grayscale8);
     for (int y = 0; y < height; ++y) {
         auto* line = image.scanLine(y);
         for (int x = 0; x < width; ++x) {
-            const float value = (pixels[static_cast<std::size_t>(y) * width + x] - *low) / range;
+            const float value = (pixels[static_cast<std::size_t>(y) * width + x] - low) / range;
             line[x] = std::isnan(value) ? 0 : static_cast<uchar>(std::clamp(value, 0.0f, 1.0f) * 255.0f + 0.5f);
         }
     }
@@ -229,7 +232,7 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
                 std::ostringstream stem;
                 stem << "sentence-" << std::setw(2) << std::setfill('0') << i + 1;
                 attachments.sentenceSimilarity.push_back(writeHeatmap(result.sentences[i].similarityMap,
-                    result.geometry, folder, stem.str() + "-similarity", heatmapOutput));
+                    result.geometry, folder, stem.str() + "-similarity", heatmapOutput, result.similarityScale));
                 attachments.sentenceAttention.push_back(writeHeatmap(result.sentences[i].attentionMap, result.geometry,
                     folder, stem.str() + "-attention", heatmapOutput));
             }
@@ -237,8 +240,8 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
                 std::ostringstream stem;
                 stem << "finding-" << std::setw(2) << std::setfill('0') << i + 1 << '-'
                      << slug(result.findings[i].name);
-                attachments.findingMaps.push_back(
-                    writeHeatmap(result.findings[i].map, result.geometry, folder, stem.str(), heatmapOutput));
+                attachments.findingMaps.push_back(writeHeatmap(result.findings[i].map, result.geometry, folder,
+                    stem.str(), heatmapOutput, result.similarityScale));
             }
         }
         const auto json = AnalysisJson::toJson(result, attachments);

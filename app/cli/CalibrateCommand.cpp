@@ -14,6 +14,7 @@
 #include "training/FindingCalibrator.h"
 #include "training/ModelEvaluation.h"
 #include "training/Observations.h"
+#include "training/OverlayScaleCalibrator.h"
 
 namespace lrclr::cli {
 
@@ -44,13 +45,25 @@ struct Samples {
     std::vector<int> labels;
 };
 
-/// The samples of every finding the model scored, and the findings in the order to list them.
+/// The samples of every finding the model scored, and the findings in the order to list them; with grounding, the
+/// sentence heatmaps against their boxes for the overlay scale.
 struct FindingSamples {
     std::map<std::string, Samples> byName;
     std::vector<std::string> order;
+    OverlayScaleCalibrator overlay;
 };
 
-/// Runs the model's zero-shot findings over the job's studies and keeps each finding's combined score and target.
+/// Adds every grounded sentence of one study output (heatmaps in original pixels) to the overlay-scale fit.
+void addGroundedSentences(
+    OverlayScaleCalibrator& overlay, const ManifestEntry& entry, const Evaluator::StudyOutput& output)
+{
+    for (std::size_t s = 0; s < output.sentenceHeatmaps.size() && s < entry.sentences.size(); ++s)
+        if (!output.sentenceHeatmaps[s].empty())
+            overlay.addSentence(output.sentenceHeatmaps[s], output.width, output.height, entry.sentences[s].boxes);
+}
+
+/// Runs the model's zero-shot findings over the job's studies and keeps each finding's combined score and target
+/// (and, when the job grounds sentences, their heatmaps for the overlay scale).
 FindingSamples collectSamples(
     ModelEvaluation& job, const std::string& model, Observations::UncertaintyPolicy policy, bool quiet)
 {
@@ -65,6 +78,7 @@ FindingSamples collectSamples(
         },
         [&](std::size_t, std::size_t study, const Evaluator::StudyOutput& output) {
             const auto& entry = entries[study];
+            addGroundedSentences(samples.overlay, entry, output);
             for (const auto& [name, scores] : output.findingScores) {
                 if (!samples.byName.count(name))
                     samples.order.push_back(name); // the model's order
@@ -132,14 +146,45 @@ std::vector<ModelManifest::Calibration::Finding> fitFindings(
     return findings;
 }
 
-/// Stores `calibration` in the model's manifest.json and says so.
-void writeCalibration(const std::string& model, const ModelManifest::Calibration& calibration, std::size_t studies)
+/// The overlay scale fitted on the grounded sentences, printed; not fitted (with the reason printed) when there were
+/// too few.
+ModelManifest::OverlayScale fitOverlayScale(
+    const OverlayScaleCalibrator& overlay, const ModelManifest::Calibration& calibration)
+{
+    const auto fit = overlay.fit();
+    ModelManifest::OverlayScale scale;
+    if (!fit.fitted) {
+        std::printf("overlay scale not fitted: %s; the manifest keeps the one it has (if any)\n", fit.note.c_str());
+        return scale;
+    }
+    scale.fitted = true;
+    scale.low = fit.low;
+    scale.threshold = fit.threshold;
+    scale.high = fit.high;
+    scale.youden = fit.youden;
+    scale.sentences = fit.sentences;
+    scale.split = calibration.split;
+    scale.manifest = calibration.manifest;
+    scale.date = calibration.date;
+    std::printf("overlay scale (sentence-patch cosine) on %d grounded sentences: low %s, threshold %s, high %s; at the "
+                "threshold %s of the pixels inside the boxes and %s outside are drawn (J %s)\n",
+        fit.sentences, number(fit.low).c_str(), number(fit.threshold).c_str(), number(fit.high).c_str(),
+        number(fit.insideAbove, "%.2f").c_str(), number(fit.outsideAbove, "%.2f").c_str(),
+        number(fit.youden, "%.2f").c_str());
+    return scale;
+}
+
+/// Stores `calibration` (and the overlay scale, when fitted) in the model's manifest.json and says so.
+void writeCalibration(const std::string& model, const ModelManifest::Calibration& calibration,
+    const ModelManifest::OverlayScale& overlayScale, std::size_t studies)
 {
     const auto fitted = std::count_if(calibration.findings.begin(), calibration.findings.end(),
         [](const ModelManifest::Calibration::Finding& finding) { return finding.calibrated; });
     // Re-open (and re-verify) the directory just before writing, so the rest of the manifest is current.
     auto manifest = ModelDirectory::open(model).manifest();
     manifest.calibration = calibration;
+    if (overlayScale.fitted)
+        manifest.overlayScale = overlayScale;
     ModelDirectory::writeManifest(model, manifest);
     std::printf("calibrated %d of %zu findings on %zu studies (split %s, in-sample figures above); wrote %s/%s\n",
         static_cast<int>(fitted), calibration.findings.size(), studies, calibration.split.c_str(), model.c_str(),
@@ -157,9 +202,11 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
 {
     namespace po = boost::program_options;
     CommandOptions options(name(),
-        "lrclr calibrate --model DIR --manifest M [--split validate] [--threads N]\n"
+        "lrclr calibrate --model DIR --manifest M [--split validate] [--findings-only] [--threads N]\n"
         "Fits each finding's Platt scaling p = sigmoid(a * logit(combined) + b) and its Youden threshold on the\n"
-        "labelled studies of a manifest split, and writes them into DIR/manifest.json (\"calibration\")");
+        "labelled studies of a manifest split, and the one overlay colour scale of every sentence and finding from\n"
+        "the sentences with ground-truth boxes, and writes them into DIR/manifest.json (\"calibration\",\n"
+        "\"overlayScale\")");
     std::string manifestPath;
     std::string model;
     ModelEvaluation::Options evaluation;
@@ -173,7 +220,8 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
         po::value(&evaluation.limit)->default_value(0), "use at most N studies of the split (0: all)")("uncertain",
         po::value(&policy)->default_value("ignore"), "uncertain (-1) labels: ignore, ones or zeros")("slope-penalty",
         po::value(&fitting.slopePenalty)->default_value(fitting.slopePenalty),
-        "L2 penalty on the slope a")("skip-bad", "skip unreadable manifest rows and images instead of failing");
+        "L2 penalty on the slope a")("skip-bad", "skip unreadable manifest rows and images instead of failing")(
+        "findings-only", "fit the findings only (no grounding; the manifest's overlay scale stays as it is)");
     options.addDevice(device);
     options.addThreads(threads);
     options.add()("quiet,q", "no progress");
@@ -187,7 +235,8 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
     evaluation.evaluator.uncertaintyPolicy = *parsedPolicy;
     evaluation.evaluator.bootstrapSamples = 0; // only the outputs are used
     evaluation.evaluator.examples = 0;
-    evaluation.findingsOnly = true;
+    evaluation.findingsOnly = options.has("findings-only");
+    evaluation.retrieval = false;
     evaluation.attentionGrounding = false;
     evaluation.skipBad = options.has("skip-bad");
     evaluation.model.threads = threads;
@@ -203,8 +252,11 @@ int CalibrateCommand::run(const std::vector<std::string>& arguments)
     calibration.split = evaluation.split;
     calibration.manifest = manifestPath;
     calibration.date = utcNow();
-    calibration.findings = fitFindings(collectSamples(job, model, *parsedPolicy, quiet), fitting);
-    writeCalibration(model, calibration, studies);
+    const auto samples = collectSamples(job, model, *parsedPolicy, quiet);
+    calibration.findings = fitFindings(samples, fitting);
+    const auto overlayScale
+        = evaluation.findingsOnly ? ModelManifest::OverlayScale {} : fitOverlayScale(samples.overlay, calibration);
+    writeCalibration(model, calibration, overlayScale, studies);
     return 0;
 }
 

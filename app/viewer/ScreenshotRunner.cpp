@@ -200,9 +200,17 @@ void ScreenshotRunner::capture(bool analysisReady, const QString& problem)
             { QStringLiteral("text"),
                 QString::fromStdString(result->sentences[static_cast<std::size_t>(m_selectedSentence)].text) } };
     }
-    report[QStringLiteral("heatmap")] = viewport->heatmap().label;
+    const OverlayHeatmap heatmap = viewport->heatmap();
+    report[QStringLiteral("heatmap")] = heatmap.label;
+    report[QStringLiteral("overlayLabel")] = viewport->scene().overlayLabel;
+    // The colour scale the overlay used: the model's shared one (with its threshold) or the map's own range.
+    report[QStringLiteral("overlayScale")] = QJsonObject { { QStringLiteral("minimum"), heatmap.minimum },
+        { QStringLiteral("maximum"), heatmap.maximum }, { QStringLiteral("shared"), heatmap.hasSharedScale() },
+        { QStringLiteral("threshold"),
+            heatmap.threshold ? QJsonValue(double(*heatmap.threshold)) : QJsonValue(QJsonValue::Null) } };
     report[QStringLiteral("overlay")] = QJsonObject { { QStringLiteral("colormap"), overlay->colormap() },
         { QStringLiteral("opacity"), overlay->opacity() }, { QStringLiteral("threshold"), overlay->threshold() },
+        { QStringLiteral("modelThreshold"), overlay->usesModelThreshold() },
         { QStringLiteral("visible"), overlayWasVisible } };
 
     QSaveFile json(stem + QStringLiteral(".json"));

@@ -49,6 +49,15 @@ AnalysisResult::Box readBox(const json& value)
         value.at("height").get<double>() };
 }
 
+AnalysisResult::SimilarityScale readSimilarityScale(const json& value)
+{
+    const AnalysisResult::SimilarityScale scale { value.at("low").get<float>(), value.at("threshold").get<float>(),
+        value.at("high").get<float>() };
+    if (!(scale.low <= scale.threshold && scale.threshold < scale.high))
+        throw std::runtime_error("similarityScale needs low <= threshold < high");
+    return scale;
+}
+
 } // namespace
 
 std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments& attachments, int indent)
@@ -58,6 +67,11 @@ std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments
     document["version"] = schemaVersion;
     document["model"] = { { "name", result.model.name }, { "sha256", result.model.sha256 },
         { "device", result.model.device }, { "preprocessing", result.model.preprocessing } };
+    if (result.similarityScale)
+        document["similarityScale"] = { { "low", result.similarityScale->low },
+            { "threshold", result.similarityScale->threshold }, { "high", result.similarityScale->high } };
+    else
+        document["similarityScale"] = nullptr;
     const auto& g = result.geometry;
     document["geometry"]
         = { { "originalWidth", g.originalWidth }, { "originalHeight", g.originalHeight }, { "inputSize", g.inputSize },
@@ -106,6 +120,9 @@ AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string
         const auto& model = document.at("model");
         result.model = { model.at("name").get<std::string>(), model.at("sha256").get<std::string>(),
             model.at("device").get<std::string>(), model.at("preprocessing").get<std::string>() };
+        // Absent (or null) in files of models without a shared overlay scale, and in files written before it existed.
+        if (document.contains("similarityScale") && !document.at("similarityScale").is_null())
+            result.similarityScale = readSimilarityScale(document.at("similarityScale"));
         const auto& g = document.at("geometry");
         result.geometry.originalWidth = g.at("originalWidth").get<int>();
         result.geometry.originalHeight = g.at("originalHeight").get<int>();

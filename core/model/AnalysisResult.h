@@ -86,7 +86,18 @@ struct AnalysisResult {
         std::string preprocessing;
     };
 
+    /// The model's one colour scale for similarity maps (sentence and finding maps alike; ModelManifest::OverlayScale):
+    /// cosine values at or above `threshold` are drawn. Absent when the model has none: then each map can only be
+    /// shown relative to its own range, which says nothing about how sure the model is.
+    struct SimilarityScale {
+        float low = 0.0f;
+        float threshold = 0.0f;
+        float high = 0.0f;
+        bool operator==(const SimilarityScale&) const = default;
+    };
+
     ModelIdentity model;
+    std::optional<SimilarityScale> similarityScale;
     Geometry geometry;
     std::vector<Region> regions;
     std::vector<Sentence> sentences;

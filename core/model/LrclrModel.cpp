@@ -505,6 +505,15 @@ AnalysisResult::ModelIdentity LrclrModel::identity() const
     return identity;
 }
 
+std::optional<AnalysisResult::SimilarityScale> LrclrModel::similarityScale() const
+{
+    const auto& scale = d->manifest.overlayScale;
+    if (!scale.fitted)
+        return std::nullopt;
+    return AnalysisResult::SimilarityScale { static_cast<float>(scale.low), static_cast<float>(scale.threshold),
+        static_cast<float>(scale.high) };
+}
+
 std::vector<std::string> LrclrModel::findingNames() const
 {
     return d->findings.findings();
@@ -523,6 +532,7 @@ AnalysisResult LrclrModel::analyze(
     const auto& features = d->imageFeatures(image, observer);
     AnalysisResult result;
     result.model = identity();
+    result.similarityScale = similarityScale();
     result.geometry = features.geometry;
     const int grid = d->grid();
     // Sentences before findings: the order of LrclrModel::Stage (and of the viewer's progress stages).

@@ -44,6 +44,8 @@ public:
     LrclrModel& operator=(const LrclrModel&) = delete;
 
     AnalysisResult::ModelIdentity identity() const;
+    /// The manifest's shared overlay scale ("overlayScale"); none when the model was not calibrated for it.
+    std::optional<AnalysisResult::SimilarityScale> similarityScale() const;
     /// Names of the findings scored zero-shot (from the model's findings.json).
     std::vector<std::string> findingNames() const;
 

@@ -254,6 +254,49 @@ ModelManifest::Calibration calibrationFromJson(const Json& json, const Reader& r
     return calibration;
 }
 
+Json overlayScaleToJson(const ModelManifest::OverlayScale& scale)
+{
+    return Json { { "map", "similarity" }, { "score", "cosine(sentence or positive prompt, patch token)" },
+        { "low", scale.low }, { "threshold", scale.threshold }, { "high", scale.high }, { "youden", scale.youden },
+        { "sentences", scale.sentences }, { "split", scale.split }, { "manifest", scale.manifest },
+        { "date", scale.date } };
+}
+
+ModelManifest::OverlayScale overlayScaleFromJson(const Json& json, const Reader& reader)
+{
+    if (!json.is_object())
+        reader.fail("'overlayScale' is not a JSON object");
+    const auto number = [&](const char* key) {
+        if (!json.contains(key) || !json.at(key).is_number())
+            reader.fail(std::string("'overlayScale.") + key + "' is missing or not a number");
+        const double value = json.at(key).get<double>();
+        if (!std::isfinite(value) || value < -1.0 || value > 1.0)
+            reader.fail(std::string("'overlayScale.") + key + "' is not a cosine in [-1, 1]");
+        return value;
+    };
+    const auto text = [&](const char* key) {
+        return json.contains(key) && json.at(key).is_string() ? json.at(key).get<std::string>() : std::string();
+    };
+    ModelManifest::OverlayScale scale;
+    if (json.contains("map") && json.at("map") != "similarity")
+        reader.fail("'overlayScale.map' is not \"similarity\" (the only map with a shared scale)");
+    scale.low = number("low");
+    scale.threshold = number("threshold");
+    scale.high = number("high");
+    if (!(scale.low <= scale.threshold && scale.threshold < scale.high))
+        reader.fail("'overlayScale' needs low <= threshold < high");
+    if (json.contains("youden") && json.at("youden").is_number())
+        scale.youden = json.at("youden").get<double>();
+    if (json.contains("sentences") && json.at("sentences").is_number_integer())
+        scale.sentences = static_cast<int>(
+            std::clamp<std::int64_t>(json.at("sentences").get<std::int64_t>(), 0, std::numeric_limits<int>::max()));
+    scale.split = text("split");
+    scale.manifest = text("manifest");
+    scale.date = text("date");
+    scale.fitted = true;
+    return scale;
+}
+
 } // namespace
 
 std::string ModelManifest::toJson() const
@@ -276,6 +319,8 @@ std::string ModelManifest::toJson() const
     json["evaluation"] = parseObject(evaluationJson, "evaluation");
     if (!calibration.findings.empty())
         json["calibration"] = calibrationToJson(calibration);
+    if (overlayScale.fitted)
+        json["overlayScale"] = overlayScaleToJson(overlayScale);
     return json.dump(2) + "\n";
 }
 
@@ -355,6 +400,8 @@ ModelManifest ModelManifest::fromJson(const std::string& text, const std::string
     manifest.evaluationJson = reader.objectText(json, "evaluation");
     if (json.contains("calibration") && !json.at("calibration").is_null())
         manifest.calibration = calibrationFromJson(json.at("calibration"), reader);
+    if (json.contains("overlayScale") && !json.at("overlayScale").is_null())
+        manifest.overlayScale = overlayScaleFromJson(json.at("overlayScale"), reader);
     return manifest;
 }
 

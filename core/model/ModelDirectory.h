@@ -57,6 +57,22 @@ struct ModelManifest {
         static double logit(double probability);
     };
 
+    /// The one colour scale of the overlays of every sentence and finding of this model, fitted by `lrclr calibrate`
+    /// on the grounded sentences of a labelled split (training/OverlayScaleCalibrator): sentence-patch cosine values
+    /// at or above `threshold` are drawn, from transparent at `threshold` to full colour at `high`; `low` is where
+    /// the colour bar starts. Written as the manifest's "overlayScale" object only when fitted.
+    struct OverlayScale {
+        bool fitted = false;
+        double low = 0.0; ///< cosine at the bottom of the colour bar
+        double threshold = 0.0; ///< cosine at and above which the overlay is drawn
+        double high = 0.0; ///< cosine at the top of the colour bar
+        double youden = 0.0; ///< in-box vs out-of-box J at the threshold, on the fitting split
+        int sentences = 0; ///< grounded sentences fitted on
+        std::string split;
+        std::string manifest;
+        std::string date;
+    };
+
     int formatVersion = kFormatVersion;
     std::string name; ///< human-readable model name
     ClipConfig clip;
@@ -70,6 +86,7 @@ struct ModelManifest {
     std::string notesJson = "{}"; ///< free JSON object
     std::string evaluationJson = "{}"; ///< free JSON object (metrics of evaluations)
     Calibration calibration; ///< empty findings: no calibration
+    OverlayScale overlayScale; ///< not fitted: each overlay spans its own map's range
 
     /// Pretty-printed manifest.json text.
     std::string toJson() const;

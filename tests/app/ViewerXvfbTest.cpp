@@ -3,7 +3,9 @@
 // reads the lesion's ground-truth box from the study's sidecar, maps it into the screenshot with the viewport
 // transform the viewer saved beside it, and checks that overlay colour (pixels saturated with the overlay shown and
 // not without it) marks that box, is centred in it, and lies mostly near it. A missing model or Xvfb is a failure,
-// never a skip.
+// never a skip. A second run shows "No pneumothorax." (a negative finding): on the model's shared similarity scale it
+// must colour no more than a small share of the chest, so that an unsupported sentence does not look as sure as the
+// effusion.
 #include <algorithm>
 #include <cmath>
 
@@ -34,6 +36,9 @@ constexpr double kDilation = 0.2;
 constexpr double kMinimumInBox = 0.05;
 /// Share of all coloured pixels that must lie inside the dilated box: the overlay does not light up everything.
 constexpr double kMinimumNear = 0.6;
+/// The negative finding may colour at most this share of the chest (the image's central 80 % x 76 %, both lungs
+/// and the mediastinum): "little or nothing", where a per-map colour range paints both lungs.
+constexpr double kMaximumNegativeShare = 0.05;
 
 QString modelDirectory()
 {
@@ -162,37 +167,39 @@ QString summaryOf(const QString& screenshot, const OverlayColour& measured, cons
 
 } // namespace
 
+/// One screenshot of the real window with a sentence selected, and where the viewer placed the image in it.
+struct Capture {
+    QString screenshot;
+    QJsonObject report;
+    QImage shown; ///< overlay on
+    QImage hidden; ///< overlay off
+    double scale = 0.0; ///< screenshot pixels per image pixel
+    QPointF origin; ///< screenshot position of image pixel (0, 0)
+    QRect scan; ///< the visible image, in screenshot pixels
+
+    QRectF toScreenshot(const QRectF& rect) const
+    {
+        return QRectF(rect.topLeft() * scale + origin, rect.size() * scale);
+    }
+};
+
 class ViewerXvfbTest : public QObject {
     Q_OBJECT
 
-private Q_SLOTS:
-    void overlayColourLiesOnTheLesion()
+private:
+    QString m_model;
+    QString m_study = QStringLiteral(LRCLR_SOURCE_DIR "/resources/demo");
+    QJsonObject m_truth;
+
+    /// Runs the viewer on the demo study with `sentence` selected and reads back its two screenshots (QVERIFY fails
+    /// the calling test on any problem).
+    void capture(const QString& sentence, const QString& name, Capture& result)
     {
-        const QString model = modelDirectory();
-        QVERIFY2(QFileInfo::exists(QDir(model).filePath(QStringLiteral("manifest.json"))),
-            qPrintable(QStringLiteral("no model at %1 (manifest.json missing): the demo model models/demo is not "
-                                      "installed yet; train it (docs/MODEL.md) or point LRCLR_XVFB_MODEL_DIR (CMake "
-                                      "cache or environment) at a model directory")
-                           .arg(model)));
-
-        // The lesion's box, from the demo study's ground truth, for the very sentence the viewer will show.
-        const QString study = QStringLiteral(LRCLR_SOURCE_DIR "/resources/demo");
-        QString error;
-        const QJsonObject truth
-            = readJson(QDir(study).filePath(QStringLiteral("ground-truth/phantom-000000.json")), &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QList<QRectF> boxes = boxesOf(truth, kSentence);
-        QVERIFY2(boxes.size() == 1 && boxes[0].isValid(),
-            qPrintable(QStringLiteral("the ground truth should give one box for \"%1\", found %2")
-                           .arg(kSentence)
-                           .arg(boxes.size())));
-        const QRectF box = boxes[0];
-
         // The real window on a virtual X server; its own settings folder, so the overlay has its defaults.
-        const QString output = QStringLiteral(LRCLR_BINARY_DIR "/tests/app/xvfb-screenshot");
+        const QString output = QStringLiteral(LRCLR_BINARY_DIR "/tests/app/xvfb-screenshot-") + name;
         QDir(output).removeRecursively();
         QVERIFY(QDir().mkpath(output + QStringLiteral("/config")));
-        const QString screenshot = QDir(output).filePath(QStringLiteral("effusion.png"));
+        result.screenshot = QDir(output).filePath(name + QStringLiteral(".png"));
         const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
         QVERIFY2(!xvfbRun.isEmpty(), "xvfb-run is not installed (Debian package xvfb, see scripts/install-deps.sh)");
         QProcess viewer;
@@ -200,8 +207,9 @@ private Q_SLOTS:
         viewer.setProcessChannelMode(QProcess::MergedChannels);
         viewer.start(xvfbRun,
             { QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
-                QStringLiteral(LRCLR_VIEWER_EXECUTABLE), QStringLiteral("--model"), model,
-                QStringLiteral("--select-sentence"), kSentence, QStringLiteral("--screenshot"), screenshot, study });
+                QStringLiteral(LRCLR_VIEWER_EXECUTABLE), QStringLiteral("--model"), m_model,
+                QStringLiteral("--select-sentence"), sentence, QStringLiteral("--screenshot"), result.screenshot,
+                m_study });
         QVERIFY2(viewer.waitForStarted(), qPrintable(viewer.errorString()));
         const bool finished = viewer.waitForFinished(240000);
         const QString log = QString::fromLocal8Bit(viewer.readAll());
@@ -211,47 +219,105 @@ private Q_SLOTS:
         QVERIFY2(viewer.exitStatus() == QProcess::NormalExit && viewer.exitCode() == 0,
             qPrintable(QStringLiteral("the viewer exited with %1:\n%2").arg(viewer.exitCode()).arg(log)));
 
-        const QJsonObject report = readJson(QDir(output).filePath(QStringLiteral("effusion.json")), &error);
+        QString error;
+        result.report = readJson(QDir(output).filePath(name + QStringLiteral(".json")), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QJsonObject& report = result.report;
         QCOMPARE(report[QStringLiteral("source")].toString(), QStringLiteral("screen"));
         QVERIFY(report[QStringLiteral("analysisReady")].toBool());
-        QCOMPARE(report[QStringLiteral("sentence")][QStringLiteral("text")].toString(), kSentence);
-        QCOMPARE(report[QStringLiteral("heatmap")].toString(), kSentence);
+        QCOMPARE(report[QStringLiteral("sentence")][QStringLiteral("text")].toString(), sentence);
+        QCOMPARE(report[QStringLiteral("heatmap")].toString(), sentence);
         const QJsonArray imageSize = report[QStringLiteral("imageSize")].toArray();
         QCOMPARE(imageSize.size(), 2);
-        QCOMPARE(imageSize[0].toInt(), truth[QStringLiteral("width")].toInt());
-        QCOMPARE(imageSize[1].toInt(), truth[QStringLiteral("height")].toInt());
+        QCOMPARE(imageSize[0].toInt(), m_truth[QStringLiteral("width")].toInt());
+        QCOMPARE(imageSize[1].toInt(), m_truth[QStringLiteral("height")].toInt());
 
-        const QImage shown = QImage(screenshot).convertToFormat(QImage::Format_RGB32);
-        const QImage hidden = QImage(QDir(output).filePath(report[QStringLiteral("withoutOverlay")].toString()))
-                                  .convertToFormat(QImage::Format_RGB32);
-        QVERIFY2(!shown.isNull() && !hidden.isNull(), "the screenshots cannot be read");
-        QCOMPARE(shown.size(), hidden.size());
+        result.shown = QImage(result.screenshot).convertToFormat(QImage::Format_RGB32);
+        result.hidden = QImage(QDir(output).filePath(report[QStringLiteral("withoutOverlay")].toString()))
+                            .convertToFormat(QImage::Format_RGB32);
+        QVERIFY2(!result.shown.isNull() && !result.hidden.isNull(), "the screenshots cannot be read");
+        QCOMPARE(result.shown.size(), result.hidden.size());
 
         // Image pixel -> screenshot pixel, as the viewer placed the image.
         const QJsonObject geometry = report[QStringLiteral("imageToScreenshot")].toObject();
-        const double scale = geometry[QStringLiteral("scale")].toDouble();
+        result.scale = geometry[QStringLiteral("scale")].toDouble();
         const QJsonArray offset = geometry[QStringLiteral("offset")].toArray();
-        QVERIFY2(scale > 0.0 && offset.size() == 2, "the viewer saved no image-to-screenshot transform");
-        const QPointF origin(offset[0].toDouble(), offset[1].toDouble());
-        const auto toScreenshot
-            = [&](const QRectF& rect) { return QRectF(rect.topLeft() * scale + origin, rect.size() * scale); };
-        const QRectF visible
-            = rectFrom(geometry[QStringLiteral("visibleImage")]).intersected(QRectF(QPointF(0, 0), shown.size()));
+        QVERIFY2(result.scale > 0.0 && offset.size() == 2, "the viewer saved no image-to-screenshot transform");
+        result.origin = QPointF(offset[0].toDouble(), offset[1].toDouble());
+        const QRectF visible = rectFrom(geometry[QStringLiteral("visibleImage")])
+                                   .intersected(QRectF(QPointF(0, 0), result.shown.size()));
         QVERIFY2(visible.width() > 100 && visible.height() > 100, "the image is not visible in the window");
-        const QRectF lesion = toScreenshot(box);
-        const QRectF near = toScreenshot(grown(box, kDilation));
-        QVERIFY2(visible.contains(lesion), "the lesion's box is not inside the visible image");
+        result.scan = visible.toAlignedRect().intersected(result.shown.rect());
+    }
 
-        const QRect scan = visible.toAlignedRect().intersected(shown.rect());
-        const OverlayColour measured = measureOverlayColour(shown, hidden, scan, lesion, near);
-        const QString summary = summaryOf(screenshot, measured, scan, lesion);
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_model = modelDirectory();
+        QVERIFY2(QFileInfo::exists(QDir(m_model).filePath(QStringLiteral("manifest.json"))),
+            qPrintable(QStringLiteral("no model at %1 (manifest.json missing): the demo model models/demo is not "
+                                      "installed yet; train it (docs/MODEL.md) or point LRCLR_XVFB_MODEL_DIR (CMake "
+                                      "cache or environment) at a model directory")
+                           .arg(m_model)));
+        QString error;
+        m_truth = readJson(QDir(m_study).filePath(QStringLiteral("ground-truth/phantom-000000.json")), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+
+    void overlayColourLiesOnTheLesion()
+    {
+        // The lesion's box, from the demo study's ground truth, for the very sentence the viewer will show.
+        const QList<QRectF> boxes = boxesOf(m_truth, kSentence);
+        QVERIFY2(boxes.size() == 1 && boxes[0].isValid(),
+            qPrintable(QStringLiteral("the ground truth should give one box for \"%1\", found %2")
+                           .arg(kSentence)
+                           .arg(boxes.size())));
+        const QRectF box = boxes[0];
+        Capture shot;
+        capture(kSentence, QStringLiteral("effusion"), shot);
+        if (QTest::currentTestFailed())
+            return;
+        const QRectF lesion = shot.toScreenshot(box);
+        const QRectF near = shot.toScreenshot(grown(box, kDilation));
+        QVERIFY2(QRectF(shot.scan).contains(lesion), "the lesion's box is not inside the visible image");
+
+        const OverlayColour measured = measureOverlayColour(shot.shown, shot.hidden, shot.scan, lesion, near);
+        const QString summary = summaryOf(shot.screenshot, measured, shot.scan, lesion);
         qInfo().noquote() << summary;
         QVERIFY2(measured.coloured > 0, qPrintable(QStringLiteral("no overlay colour at all; ") + summary));
         QVERIFY2(measured.inBoxShare() >= kMinimumInBox, qPrintable(summary));
         QVERIFY2(measured.nearShare() >= kMinimumNear, qPrintable(summary));
         QVERIFY2(lesion.contains(measured.centroid()),
             qPrintable(QStringLiteral("the overlay is not centred on the lesion; ") + summary));
+    }
+
+    void negativeFindingColoursLittleOfTheChest()
+    {
+        const QString sentence = QStringLiteral("No pneumothorax.");
+        QVERIFY2(
+            boxesOf(m_truth, sentence).isEmpty() && m_truth[QStringLiteral("report")].toString().contains(sentence),
+            "the demo report should hold \"No pneumothorax.\" without a box");
+        Capture shot;
+        capture(sentence, QStringLiteral("no-pneumothorax"), shot);
+        if (QTest::currentTestFailed())
+            return;
+        const double width = m_truth[QStringLiteral("width")].toDouble();
+        const double height = m_truth[QStringLiteral("height")].toDouble();
+        const QRectF chest = shot.toScreenshot(QRectF(0.1 * width, 0.12 * height, 0.8 * width, 0.76 * height));
+        const OverlayColour measured = measureOverlayColour(shot.shown, shot.hidden, shot.scan, chest, chest);
+        const QString summary = QStringLiteral("screenshot %1: \"%2\" colours %3% of the chest (%4 of %5 pixels; "
+                                               "allowed <= %6%)")
+                                    .arg(shot.screenshot, sentence)
+                                    .arg(100.0 * measured.inBoxShare(), 0, 'f', 2)
+                                    .arg(measured.colouredInBox)
+                                    .arg(measured.boxPixels)
+                                    .arg(100.0 * kMaximumNegativeShare, 0, 'f', 0);
+        qInfo().noquote() << summary;
+        QVERIFY2(measured.boxPixels > 10000, qPrintable(summary));
+        QVERIFY2(measured.inBoxShare() <= kMaximumNegativeShare, qPrintable(summary));
+        // The legend and label say what the sentence is: the viewer's own summary names it a negative finding.
+        QCOMPARE(
+            shot.report[QStringLiteral("overlayLabel")].toString(), QStringLiteral("Negative finding: ") + sentence);
     }
 };
 

@@ -112,6 +112,25 @@ private Q_SLOTS:
         QVERIFY(!text.empty() && text.find('\n') == std::string::npos);
     }
 
+    // The model's shared overlay scale travels with the result; a file without it (or with null) has none, and an
+    // inconsistent one is refused.
+    void similarityScaleRoundTrips()
+    {
+        auto result = sampleResult();
+        QVERIFY(!AnalysisJson::fromJson(AnalysisJson::toJson(result), "memory").similarityScale);
+        result.similarityScale = AnalysisResult::SimilarityScale { -0.125f, 0.25f, 0.5f };
+        const auto text = AnalysisJson::toJson(result, {}, -1);
+        const auto back = AnalysisJson::fromJson(text, "memory");
+        QVERIFY(back.similarityScale);
+        QCOMPARE(*back.similarityScale, *result.similarityScale);
+        auto document = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+        document.insert("similarityScale", QJsonObject { { "low", 0.5 }, { "threshold", 0.25 }, { "high", 0.75 } });
+        QVERIFY_THROWS_EXCEPTION(
+            std::runtime_error, AnalysisJson::fromJson(QJsonDocument(document).toJson().toStdString(), "bad.json"));
+        document.remove("similarityScale");
+        QVERIFY(!AnalysisJson::fromJson(QJsonDocument(document).toJson().toStdString(), "old").similarityScale);
+    }
+
     // Files written before calibration existed show the raw combined score, uncalibrated.
     void olderFilesReadTheRawScore()
     {

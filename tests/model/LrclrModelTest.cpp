@@ -309,12 +309,20 @@ private Q_SLOTS:
         edema.negatives = 14;
         manifest.calibration.split = "validate";
         manifest.calibration.findings = { heart, edema };
+        manifest.overlayScale.fitted = true;
+        manifest.overlayScale.low = -0.25;
+        manifest.overlayScale.threshold = 0.125;
+        manifest.overlayScale.high = 0.5;
         ModelDirectory::writeManifest(copy, manifest);
 
         const auto image = syntheticImage(300, 200, 0.4, 0.6);
         const auto raw = m_model->analyze(image, {});
         const auto model = LrclrModel::load(copy, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
         const auto calibrated = model->analyze(image, {});
+        // The shared overlay scale comes with every analysis of the calibrated model, and not of the other.
+        QVERIFY(!raw.similarityScale);
+        QVERIFY(calibrated.similarityScale);
+        QCOMPARE(*calibrated.similarityScale, (AnalysisResult::SimilarityScale { -0.25f, 0.125f, 0.5f }));
         QCOMPARE(calibrated.findings.size(), raw.findings.size());
         int checked = 0;
         for (std::size_t i = 0; i < raw.findings.size(); ++i) {

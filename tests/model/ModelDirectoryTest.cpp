@@ -156,6 +156,46 @@ private Q_SLOTS:
         QCOMPARE(saved.weightsPath(), opened.weightsPath());
     }
 
+    // "overlayScale" (written by `lrclr calibrate`) survives a save and load; absent when not fitted; values that are
+    // not ordered cosines are refused naming the field.
+    void overlayScaleRoundTripsThroughTheManifest()
+    {
+        auto manifest = sampleManifest();
+        manifest.weights = { "weights.pt", std::string(64, 'a'), 10 };
+        manifest.merges = { "merges.txt", std::string(64, 'b'), 0 };
+        QVERIFY(manifest.toJson().find("\"overlayScale\"") == std::string::npos);
+        QVERIFY(!ModelManifest::fromJson(manifest.toJson(), "memory").overlayScale.fitted);
+        manifest.overlayScale.fitted = true;
+        manifest.overlayScale.low = -0.125;
+        manifest.overlayScale.threshold = 0.25;
+        manifest.overlayScale.high = 0.5;
+        manifest.overlayScale.youden = 0.625;
+        manifest.overlayScale.sentences = 321;
+        manifest.overlayScale.split = "all";
+        const auto text = manifest.toJson();
+        const auto back = ModelManifest::fromJson(text, "memory").overlayScale;
+        QVERIFY(back.fitted);
+        QCOMPARE(back.low, -0.125);
+        QCOMPARE(back.threshold, 0.25);
+        QCOMPARE(back.high, 0.5);
+        QCOMPARE(back.youden, 0.625);
+        QCOMPARE(back.sentences, 321);
+        QCOMPARE(back.split, std::string("all"));
+        for (const auto& [from, to] : { std::pair<std::string, std::string> { "\"high\": 0.5", "\"high\": 0.2" },
+                 { "\"low\": -0.125", "\"low\": -3.0" } }) {
+            auto broken = text;
+            const auto at = broken.find(from);
+            QVERIFY2(at != std::string::npos, from.c_str());
+            broken.replace(at, from.size(), to);
+            try {
+                ModelManifest::fromJson(broken, "model/manifest.json");
+                QFAIL("a broken overlayScale was accepted");
+            } catch (const ModelError& error) {
+                QVERIFY2(std::string(error.what()).find("overlayScale") != std::string::npos, error.what());
+            }
+        }
+    }
+
     // "calibration" (written by `lrclr calibrate`) survives a save and load; a one-class finding stays raw.
     void calibrationRoundTripsThroughTheManifest()
     {

@@ -72,6 +72,37 @@ private Q_SLOTS:
         QCOMPARE(static_cast<int>(peak - shown.map.values.begin()), m_result->regions[1].patchIndex);
     }
 
+    void modelScaleIsSharedBySimilarityMaps()
+    {
+        // With the model's shared scale, every similarity map (sentences and findings) spans the same range and carries
+        // the model's threshold; attention maps keep their own range and have no model threshold.
+        auto result = std::make_shared<AnalysisResult>(*m_result);
+        result->similarityScale = AnalysisResult::SimilarityScale { -0.1f, 0.25f, 0.6f };
+        m_links->setResult(result);
+        for (int sentence = 0; sentence < 3; ++sentence) {
+            m_selection->selectSentence(sentence);
+            const OverlayHeatmap shown = m_selection->heatmap();
+            QCOMPARE(shown.minimum, -0.1f);
+            QCOMPARE(shown.maximum, 0.6f);
+            QCOMPARE(shown.threshold, std::optional<float>(0.25f));
+            QVERIFY(shown.hasSharedScale());
+            QCOMPARE(shown.negativeFinding, sentence == 2); // "Heart size is normal."
+        }
+        m_selection->selectFinding(1);
+        QCOMPARE(m_selection->heatmap().threshold, std::optional<float>(0.25f));
+        QCOMPARE(m_selection->heatmap().maximum, 0.6f);
+        m_selection->setSentenceMap(AnalysisSelection::SentenceMap::Attention);
+        m_selection->selectSentence(1);
+        QVERIFY(!m_selection->heatmap().hasSharedScale());
+        QCOMPARE(m_selection->heatmap().maximum, 0.85f);
+        // Without a scale (the synthetic result's own), the map's own range and no threshold.
+        m_selection->setSentenceMap(AnalysisSelection::SentenceMap::Similarity);
+        m_links->setResult(m_result);
+        m_selection->selectSentence(0);
+        QVERIFY(!m_selection->heatmap().hasSharedScale());
+        QCOMPARE(m_selection->heatmap().maximum, 0.15f);
+    }
+
     void selectingAFindingShowsItsHeatmap()
     {
         m_selection->selectSentence(0);
@@ -150,6 +181,31 @@ private Q_SLOTS:
         m_selection->setHoveredRegion(-1);
         QCOMPARE(m_selection->focusedRegion(), 2);
         QCOMPARE(m_selection->highlightedSentences(), (Links { { 2, 0.25f } }));
+    }
+
+    // One selection model: a sentence, a finding or a pinned region, never two; Esc (clearSelection) clears all.
+    void oneSelectionAtATime()
+    {
+        m_selection->selectSentence(1);
+        QVERIFY(m_selection->heatmap().isValid());
+        m_selection->pinRegion(2);
+        QCOMPARE(m_selection->pinnedRegion(), 2);
+        QCOMPARE(m_selection->kind(), AnalysisSelection::Kind::Nothing);
+        QVERIFY(!m_selection->heatmap().isValid());
+        m_selection->selectFinding(1);
+        QCOMPARE(m_selection->kind(), AnalysisSelection::Kind::Finding);
+        QCOMPARE(m_selection->pinnedRegion(), -1);
+        m_selection->pinRegion(0);
+        m_selection->selectSentence(0);
+        QCOMPARE(m_selection->pinnedRegion(), -1);
+        QCOMPARE(m_selection->kind(), AnalysisSelection::Kind::Sentence);
+        m_selection->pinRegion(1);
+        QSignalSpy pinned(m_selection.get(), &AnalysisSelection::pinnedRegionChanged);
+        m_selection->clearSelection();
+        QCOMPARE(pinned.size(), 1);
+        QCOMPARE(m_selection->pinnedRegion(), -1);
+        QCOMPARE(m_selection->kind(), AnalysisSelection::Kind::Nothing);
+        QVERIFY(m_selection->highlightedSentences().isEmpty());
     }
 
     void thresholdChangeUpdatesHighlights()

@@ -24,6 +24,7 @@ private Q_SLOTS:
         QCOMPARE(settings.opacity(), 0.5);
         QCOMPARE(settings.colormap(), QStringLiteral("inferno"));
         QCOMPARE(settings.threshold(), 0.5);
+        QVERIFY(settings.usesModelThreshold());
         QCOMPARE(settings.contourLevels(), (QList<double> { 0.5, 0.75, 0.9 }));
     }
 
@@ -103,6 +104,7 @@ private Q_SLOTS:
             settings.setOpacity(0.73);
             settings.setColormap(QStringLiteral("turbo"));
             settings.setThreshold(0.35);
+            settings.setUsesModelThreshold(false);
             settings.setContoursVisible(false);
             settings.setContourLevels(levels);
             settings.setRegionBoxesVisible(false);
@@ -119,6 +121,7 @@ private Q_SLOTS:
         QCOMPARE(restored.opacity(), 0.73);
         QCOMPARE(restored.colormap(), QStringLiteral("turbo"));
         QCOMPARE(restored.threshold(), 0.35);
+        QCOMPARE(restored.usesModelThreshold(), false);
         QCOMPARE(restored.contoursVisible(), false);
         QCOMPARE(restored.contourLevels(), levels);
         QCOMPARE(restored.regionBoxesVisible(), false);

@@ -271,6 +271,51 @@ private Q_SLOTS:
             qPrintable(QStringLiteral("below %1, fading %2, full %3").arg(below).arg(fading).arg(full)));
     }
 
+    // On the model's shared scale the model's threshold cuts every map: a sentence whose similarities all lie below it
+    // paints nothing, however its own range would stretch; the slider (Model off) takes over as a fraction.
+    void sharedScaleCutsAtTheModelThreshold()
+    {
+        auto result = std::make_shared<AnalysisResult>(*m_result);
+        const auto& values = result->sentences[1].similarityMap.values;
+        const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+        result->similarityScale = AnalysisResult::SimilarityScale { *lowest - 1.0f, *highest + 0.05f, *highest + 1.0f };
+        m_links->setResult(result);
+        m_viewport->setAnalysis(result);
+        m_selection->selectSentence(1);
+        QVERIFY(m_viewport->heatmap().hasSharedScale());
+        const auto paintedPixels = [this] {
+            const QImage& overlay = m_viewport->scene().overlay;
+            int painted = 0;
+            for (int y = 0; y < overlay.height(); ++y)
+                for (int x = 0; x < overlay.width(); ++x)
+                    painted += qAlpha(overlay.pixel(x, y)) > 0 ? 1 : 0;
+            return painted;
+        };
+        QVERIFY(!m_viewport->scene().overlay.isNull());
+        QCOMPARE(paintedPixels(), 0);
+        // No isoline under the threshold either.
+        for (const auto& contour : m_viewport->scene().contours)
+            QVERIFY2(contour.polylines.empty(), qPrintable(QString::number(contour.level)));
+        m_settings->setUsesModelThreshold(false); // 0.3 of the shared range: below every value
+        QVERIFY(paintedPixels() > 0);
+    }
+
+    void negativeFindingIsNotFlaggedUnsupported()
+    {
+        auto result = std::make_shared<AnalysisResult>(*m_result);
+        result->sentences[1].text = "No pneumothorax.";
+        for (float& weight : result->sentences[1].regionWeights)
+            weight = 0.0f; // no region supports it
+        m_links->setResult(result);
+        const QString shown = m_report->sentenceList()->topLevelItem(1)->text(3); // the text column
+        QVERIFY2(shown.startsWith(QStringLiteral("\u2205 ")), qPrintable(shown));
+        QVERIFY(!m_report->auditLabel()->text().contains(QStringLiteral("Unsupported")));
+        m_selection->selectSentence(1);
+        QVERIFY(m_viewport->heatmap().negativeFinding);
+        QVERIFY2(m_viewport->scene().overlayLabel.startsWith(QStringLiteral("Negative finding: ")),
+            qPrintable(m_viewport->scene().overlayLabel));
+    }
+
     void auditFlagsShowUnexplainedRegions()
     {
         // Region 2 has weights 0.1 and 0.05: below the 0.2 threshold for both sentences.
@@ -386,12 +431,20 @@ private Q_SLOTS:
 
     void overlayControlsAreBoundBothWays()
     {
+        m_settings->setColormap(QStringLiteral("magma"));
         OverlayControls controls(m_settings);
         QCOMPARE(controls.colormapBox()->count(), int(OverlaySettings::availableColormaps().size()));
+        QCOMPARE(controls.colormapBox()->currentData().toString(), QStringLiteral("magma"));
+        QVERIFY(controls.modelThresholdBox()->isChecked());
         controls.opacitySlider()->setValue(35);
         QCOMPARE(m_settings->opacity(), 0.35);
         controls.thresholdSlider()->setValue(60);
         QCOMPARE(m_settings->threshold(), 0.6);
+        // Moving the slider leaves the model's threshold; the box brings it back.
+        QVERIFY(!m_settings->usesModelThreshold());
+        QVERIFY(!controls.modelThresholdBox()->isChecked());
+        controls.modelThresholdBox()->setChecked(true);
+        QVERIFY(m_settings->usesModelThreshold());
         controls.colormapBox()->setCurrentIndex(controls.colormapBox()->findData(QStringLiteral("turbo")));
         QCOMPARE(m_settings->colormap(), QStringLiteral("turbo"));
         controls.contoursBox()->setChecked(false);

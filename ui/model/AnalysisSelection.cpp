@@ -6,12 +6,20 @@ namespace lrclr {
 
 namespace {
 
-/// The range the colormap spans: the map's own minimum and maximum, so that its structure uses every colour.
-void setRange(OverlayHeatmap& heatmap)
+/// The range the colormap spans: the model's shared scale for a similarity map when the model has one (the same
+/// colours mean the same cosine for every sentence and finding), else the map's own minimum and maximum, so that its
+/// structure uses every colour.
+void setRange(OverlayHeatmap& heatmap, const std::optional<AnalysisResult::SimilarityScale>& scale, bool similarity)
 {
     const auto& values = heatmap.map.values;
     if (values.empty())
         return;
+    if (similarity && scale) {
+        heatmap.minimum = scale->low;
+        heatmap.maximum = scale->high;
+        heatmap.threshold = scale->threshold;
+        return;
+    }
     const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
     heatmap.minimum = *lowest;
     heatmap.maximum = *highest;
@@ -74,10 +82,14 @@ void AnalysisSelection::selectFinding(int finding)
 void AnalysisSelection::clearSelection()
 {
     select(Kind::Nothing, -1);
+    pinRegion(-1);
 }
 
 void AnalysisSelection::select(Kind kind, int index)
 {
+    // One selection at a time: a sentence or finding replaces a pinned region.
+    if (kind != Kind::Nothing)
+        pinRegion(-1);
     if (m_kind == kind && m_index == index)
         return;
     m_kind = kind;
@@ -109,6 +121,13 @@ void AnalysisSelection::pinRegion(int region)
     if (m_pinnedRegion == region)
         return;
     m_pinnedRegion = region;
+    // One selection at a time: a pinned region replaces the selected sentence or finding (and its heatmap).
+    if (region >= 0 && m_kind != Kind::Nothing) {
+        m_kind = Kind::Nothing;
+        m_index = -1;
+        Q_EMIT selectionChanged();
+        updateHeatmap();
+    }
     Q_EMIT pinnedRegionChanged(region);
     updateHighlightedSentences();
 }
@@ -151,15 +170,18 @@ void AnalysisSelection::resetForNewResult()
 void AnalysisSelection::updateHeatmap()
 {
     OverlayHeatmap heatmap;
+    bool similarity = false;
     const SharedAnalysisResult result = m_links->result();
     if (result && m_kind == Kind::Sentence && m_index >= 0 && m_index < static_cast<int>(result->sentences.size())) {
         const AnalysisResult::Sentence& sentence = result->sentences[static_cast<std::size_t>(m_index)];
         heatmap.source = OverlayHeatmap::Source::Sentence;
         heatmap.index = m_index;
         heatmap.label = QString::fromStdString(sentence.text);
+        heatmap.negativeFinding = m_links->isNegativeFinding(m_index);
         if (m_sentenceMap == SentenceMap::Similarity) {
             heatmap.map = sentence.similarityMap;
             heatmap.scoreName = QStringLiteral("cosine similarity");
+            similarity = true;
         } else {
             heatmap.map = sentence.attentionMap;
             heatmap.scoreName = QStringLiteral("attention weight");
@@ -177,6 +199,7 @@ void AnalysisSelection::updateHeatmap()
         } else {
             heatmap.map = finding.map;
             heatmap.scoreName = QStringLiteral("cosine similarity");
+            similarity = true;
         }
     }
     // A map whose size does not match its grid would be read out of bounds downstream: show nothing instead.
@@ -184,7 +207,8 @@ void AnalysisSelection::updateHeatmap()
         != static_cast<std::size_t>(std::max(0, heatmap.map.rows))
             * static_cast<std::size_t>(std::max(0, heatmap.map.columns)))
         heatmap = OverlayHeatmap {};
-    setRange(heatmap);
+    if (result)
+        setRange(heatmap, result->similarityScale, similarity);
     if (heatmap == m_heatmap)
         return;
     m_heatmap = heatmap;

@@ -8,10 +8,11 @@
 
 namespace lrclr {
 
-/// What the radiologist has selected in the current analysis — a sentence, a finding, or nothing — plus the region
-/// under the mouse and a pinned (clicked) region; derives the heatmap the overlay shows and the sentences and regions
-/// to highlight. Reads the result from a ReportRegionLinks (which must outlive it) and clears itself when the result
-/// changes. Not thread-safe: GUI thread only.
+/// What the radiologist has selected in the current analysis — one of a sentence, a finding, a pinned (clicked)
+/// region, or nothing: selecting one clears the others, and clearSelection() (Esc) clears all — plus the region under
+/// the mouse; derives the heatmap the overlay shows and the sentences and regions to highlight. Reads the result from a
+/// ReportRegionLinks (which must outlive it) and clears itself when the result changes. Not thread-safe: GUI thread
+/// only.
 class AnalysisSelection : public QObject {
     Q_OBJECT
     Q_PROPERTY(Kind kind READ kind NOTIFY selectionChanged)

@@ -86,6 +86,16 @@ void OverlaySettings::setThreshold(double threshold)
         Q_EMIT changed();
 }
 
+void OverlaySettings::setUsesModelThreshold(bool use)
+{
+    if (m_modelThreshold == use)
+        return;
+    m_modelThreshold = use;
+    Q_EMIT modelThresholdChanged(use);
+    if (!m_loading)
+        Q_EMIT changed();
+}
+
 void OverlaySettings::setContoursVisible(bool visible)
 {
     if (m_contoursVisible == visible)
@@ -125,6 +135,7 @@ void OverlaySettings::reset()
     setOpacity(defaults.opacity());
     setColormap(defaults.colormap());
     setThreshold(defaults.threshold());
+    setUsesModelThreshold(defaults.usesModelThreshold());
     setContoursVisible(defaults.contoursVisible());
     setContourLevels(defaults.contourLevels());
     setRegionBoxesVisible(defaults.regionBoxesVisible());
@@ -146,6 +157,7 @@ void OverlaySettings::load(QSettings& settings, const QString& group)
     setOpacity(readDouble(QStringLiteral("opacity"), m_opacity));
     setColormap(settings.value(QStringLiteral("colormap"), m_colormap).toString());
     setThreshold(readDouble(QStringLiteral("threshold"), m_threshold));
+    setUsesModelThreshold(settings.value(QStringLiteral("modelThreshold"), m_modelThreshold).toBool());
     setContoursVisible(settings.value(QStringLiteral("contoursVisible"), m_contoursVisible).toBool());
     if (settings.contains(QStringLiteral("contourLevels"))) {
         QList<double> levels;
@@ -173,6 +185,7 @@ void OverlaySettings::save(QSettings& settings, const QString& group) const
     settings.setValue(QStringLiteral("opacity"), m_opacity);
     settings.setValue(QStringLiteral("colormap"), m_colormap);
     settings.setValue(QStringLiteral("threshold"), m_threshold);
+    settings.setValue(QStringLiteral("modelThreshold"), m_modelThreshold);
     settings.setValue(QStringLiteral("contoursVisible"), m_contoursVisible);
     // Stored as text so that INI files stay readable and portable (no @Variant blobs).
     QStringList levels;
