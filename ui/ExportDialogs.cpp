@@ -61,6 +61,20 @@ void ExportDialogs::exportAnalysis()
         m_window->viewerStatusBar()->showMessage(error);
 }
 
+void ExportDialogs::exportReview()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export review decisions"), QStringLiteral("review.json"), tr("JSON (*.json)"));
+    QString error;
+    if (path.isEmpty())
+        return;
+    if (m_window->session()->exportDecisions(path, &error))
+        m_window->viewerStatusBar()->showMessage(
+            tr("Review decisions exported to %1").arg(QDir::toNativeSeparators(path)));
+    else
+        m_window->viewerStatusBar()->showMessage(error);
+}
+
 void ExportDialogs::exportDicomResults()
 {
     const QString folder

@@ -120,6 +120,7 @@ void MainWindow::connectMenus()
     auto* exports = new ExportDialogs(this);
     connect(m_menus, &ViewerMenus::exportSnapshotRequested, exports, &ExportDialogs::exportSnapshot);
     connect(m_menus, &ViewerMenus::exportAnalysisRequested, exports, &ExportDialogs::exportAnalysis);
+    connect(m_menus, &ViewerMenus::exportReviewRequested, exports, &ExportDialogs::exportReview);
     connect(m_menus, &ViewerMenus::exportDicomResultsRequested, exports, &ExportDialogs::exportDicomResults);
     connect(m_menus, &ViewerMenus::exportDeidentifiedRequested, exports, &ExportDialogs::exportDeidentified);
     connect(m_menus, &ViewerMenus::saveReviewRequested, this, &MainWindow::saveReview);
@@ -258,7 +259,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_session->decisions()->isModified() && !m_session->decisionsPath().isEmpty()) {
         const auto answer = QMessageBox::question(this, tr("Unsaved review"),
-            tr("Save the accept/reject decisions beside the study?"),
+            tr("Save the accept/reject decisions to your review store?"),
             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
         if (answer == QMessageBox::Cancel) {
             event->ignore();

@@ -103,16 +103,20 @@ void ViewerMenus::createFileMenu()
     auto* deidentified = makeAction(this, tr("Export &De-identified Study..."), QKeySequence());
     connect(deidentified, &QAction::triggered, this, &ViewerMenus::exportDeidentifiedRequested);
     auto* save = makeAction(this, tr("Save &Review Decisions"), QKeySequence::Save);
+    save->setToolTip(tr("Into your own review store (never beside the study), keyed by the image's UIDs"));
     connect(save, &QAction::triggered, this, &ViewerMenus::saveReviewRequested);
+    auto* exportReview = makeAction(this, tr("Export Re&view Decisions..."), QKeySequence());
+    connect(exportReview, &QAction::triggered, this, &ViewerMenus::exportReviewRequested);
     auto* quit = makeAction(this, tr("&Quit"), QKeySequence::Quit);
     connect(quit, &QAction::triggered, m_window, &QWidget::close);
     file->addActions({ open, openFolder });
     file->addMenu(m_recentMenu);
     file->addSeparator();
-    file->addActions({ snapshot, json, dicom, deidentified, save });
+    file->addActions({ snapshot, json, dicom, deidentified, save, exportReview });
     file->addSeparator();
     file->addAction(quit);
-    m_groups.append({ tr("File"), { open, openFolder, snapshot, json, dicom, deidentified, save, quit } });
+    m_groups.append(
+        { tr("File"), { open, openFolder, snapshot, json, dicom, deidentified, save, exportReview, quit } });
 }
 
 void ViewerMenus::createViewMenu()

@@ -50,6 +50,7 @@ Q_SIGNALS:
     void exportDicomResultsRequested();
     void exportDeidentifiedRequested();
     void saveReviewRequested();
+    void exportReviewRequested();
 
 private:
     void createFileMenu();

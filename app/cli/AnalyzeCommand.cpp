@@ -183,7 +183,7 @@ int AnalyzeCommand::run(const std::vector<std::string>& arguments)
         po::value<std::string>(),
         "also write the results as DICOM into this folder (SR, overlay Secondary Capture, heatmap Parametric Map), "
         "a new series each in the source study; needs a DICOM image")("review", po::value<std::string>(),
-        "with --dicom: the viewer's review decisions (IMAGE.lrclr-review.json) to put in the SR");
+        "with --dicom: the viewer's review decisions (File > Export Review Decisions) to put in the SR");
     options.addDevice(device);
     options.add()("quiet,q", "do not print the JSON");
     options.addPositional("image");

@@ -73,6 +73,7 @@ private Q_SLOTS:
         m_control = std::make_shared<FakeAnalyzerControl>();
         m_service = std::make_unique<InferenceService>(std::make_unique<FakeAnalyzer>(m_control));
         m_session = std::make_unique<ViewerSession>(m_service.get());
+        m_session->setReviewStore(ReviewStore(m_directory.filePath(QStringLiteral("reviews"))));
     }
 
     void cleanup()
@@ -392,7 +393,7 @@ private Q_SLOTS:
         QVERIFY(!m_service->isBusy());
     }
 
-    void decisionsAreSavedBesideTheStudyAndReloaded()
+    void decisionsAreSavedInTheStoreAndReloaded()
     {
         const QString studyPath = m_directory.filePath("decided.dcm");
         m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
@@ -401,7 +402,23 @@ private Q_SLOTS:
         m_session->decisions()->setDecision(2, 1, ReviewDecisions::Decision::Rejected);
         QString error;
         QVERIFY2(m_session->saveDecisions(&error), qPrintable(error));
-        QVERIFY(QFile::exists(studyPath + ".lrclr-review.json"));
+        // In the store, never beside the study.
+        const QString saved = m_session->decisionsPath();
+        QVERIFY2(saved.startsWith(m_directory.filePath(QStringLiteral("reviews/"))), qPrintable(saved));
+        QVERIFY(QFile::exists(saved));
+        QVERIFY(!QFile::exists(studyPath + ".lrclr-review.json"));
+        QVERIFY(!QFile::exists(saved + ".bak")); // nothing to back up on the first save
+        // Saving again keeps the previous file as the backup.
+        m_session->decisions()->setDecision(0, 0, ReviewDecisions::Decision::Rejected);
+        QVERIFY2(m_session->saveDecisions(&error), qPrintable(error));
+        QVERIFY(QFile::exists(saved + ".bak"));
+        {
+            ReviewDecisions previous;
+            QVERIFY(previous.load(saved + ".bak", &error));
+            QCOMPARE(previous.count(), 2);
+        }
+        m_session->decisions()->setDecision(0, 0, ReviewDecisions::Decision::Accepted);
+        QVERIFY2(m_session->saveDecisions(&error), qPrintable(error));
 
         m_session->closeStudy();
         QCOMPARE(m_session->state(), ViewerSession::State::Empty);
@@ -412,12 +429,58 @@ private Q_SLOTS:
         QCOMPARE(m_session->decisions()->decision(2, 1), ReviewDecisions::Decision::Rejected);
         QCOMPARE(m_session->decisions()->count(), 2);
         QCOMPARE(QString::fromStdString(m_session->decisions()->loadedModelIdentity().name), QStringLiteral("fake"));
+
+        // Export to a chosen place writes the same decisions and leaves the store alone.
+        m_session->decisions()->setDecision(1, 0, ReviewDecisions::Decision::Accepted);
+        const QString exported = m_directory.filePath(QStringLiteral("exported-review.json"));
+        QVERIFY2(m_session->exportDecisions(exported, &error), qPrintable(error));
+        QVERIFY(m_session->decisions()->isModified());
+        ReviewDecisions copy;
+        QVERIFY(copy.load(exported, &error));
+        QCOMPARE(copy.count(), 3);
     }
 
-    void corruptDecisionsFileIsReportedAndKept()
+    void reviewIsKeyedByTheImagesUids()
+    {
+        // The same image (by its UIDs) found in another folder, or retrieved again, gets its review back; another
+        // image of the same study gets its own.
+        const ReviewStore store(m_directory.filePath(QStringLiteral("keyed")));
+        const ReviewStore::Key here { QStringLiteral("1.2.3"), QStringLiteral("1.2.3.4"), QStringLiteral("/a/x.dcm") };
+        const ReviewStore::Key moved { QStringLiteral("1.2.3"), QStringLiteral("1.2.3.4"), QStringLiteral("/b/y.dcm") };
+        const ReviewStore::Key other { QStringLiteral("1.2.3"), QStringLiteral("1.2.3.5"), QStringLiteral("/a/x.dcm") };
+        QCOMPARE(store.pathFor(here), store.pathFor(moved));
+        QVERIFY(store.pathFor(here) != store.pathFor(other));
+        QCOMPARE(QFileInfo(store.pathFor(here)).dir(), QFileInfo(store.pathFor(other)).dir()); // one study folder
+        QVERIFY(!store.pathFor(here).contains(QStringLiteral("1.2.3"))); // hashed names only
+        const ReviewStore::Key png { {}, {}, m_directory.filePath(QStringLiteral("chest.png")) };
+        QVERIFY(store.pathFor(png).contains(QStringLiteral("/files/")));
+        QVERIFY(store.pathFor({}).isEmpty());
+    }
+
+    void reviewBesideTheStudyFromEarlierVersionsIsRead()
+    {
+        const QString studyPath = m_directory.filePath("legacy.dcm");
+        {
+            m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
+            QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+            m_session->decisions()->setDecision(1, 1, ReviewDecisions::Decision::Rejected);
+            QString error;
+            QVERIFY(m_session->exportDecisions(ReviewDecisions::defaultPathFor(studyPath), &error));
+            m_session->closeStudy();
+        }
+        m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ViewerSession::State::Ready, 5000);
+        QCOMPARE(m_session->decisions()->decision(1, 1), ReviewDecisions::Decision::Rejected);
+        QVERIFY(!QFile::exists(m_session->decisionsPath())); // read from beside the study, saved to the store later
+    }
+
+    void corruptDecisionsFileIsReportedAndSetAside()
     {
         const QString studyPath = m_directory.filePath("corrupt.dcm");
-        const QString decisionsPath = studyPath + ".lrclr-review.json";
+        m_session->openStudy(makeStudy(studyPath, 64, 80.0f, report));
+        const QString decisionsPath = m_session->decisionsPath();
+        m_session->closeStudy();
+        QVERIFY(QDir().mkpath(QFileInfo(decisionsPath).absolutePath()));
         {
             QFile file(decisionsPath);
             QVERIFY(file.open(QIODevice::WriteOnly));
@@ -429,9 +492,26 @@ private Q_SLOTS:
         QCOMPARE(loadFailed.size(), 1);
         QVERIFY2(
             loadFailed.at(0).at(0).toString().contains(decisionsPath), qPrintable(loadFailed.at(0).at(0).toString()));
-        QFile file(decisionsPath);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QCOMPARE(file.readAll(), QByteArray("{ not json"));
+        {
+            QFile file(decisionsPath);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll(), QByteArray("{ not json"));
+        }
+        // Saving after the failed load sets the unreadable file aside instead of overwriting it.
+        m_session->decisions()->setDecision(0, 0, ReviewDecisions::Decision::Accepted);
+        QString error;
+        QVERIFY2(m_session->saveDecisions(&error), qPrintable(error));
+        const QStringList aside
+            = QFileInfo(decisionsPath)
+                  .dir()
+                  .entryList({ QFileInfo(decisionsPath).fileName() + QStringLiteral(".unreadable-*") });
+        QCOMPARE(aside.size(), 1);
+        QFile kept(QFileInfo(decisionsPath).dir().filePath(aside.first()));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("{ not json"));
+        ReviewDecisions reread;
+        QVERIFY2(reread.load(decisionsPath, &error), qPrintable(error));
+        QCOMPARE(reread.count(), 1);
     }
 
     void failedAnalysisIsReportedAndCanBeRetried()

@@ -167,6 +167,14 @@ void ReviewDecisions::setModified(bool modified)
 
 bool ReviewDecisions::save(const QString& path, QString* error)
 {
+    if (!exportTo(path, error))
+        return false;
+    setModified(false);
+    return true;
+}
+
+bool ReviewDecisions::exportTo(const QString& path, QString* error) const
+{
     QJsonObject model;
     const AnalysisResult::ModelIdentity identity = m_result ? m_result->model : m_loadedIdentity;
     model.insert(QStringLiteral("name"), QString::fromStdString(identity.name));
@@ -217,7 +225,6 @@ bool ReviewDecisions::save(const QString& path, QString* error)
         setError(error, QStringLiteral("Cannot write review decisions to %1: %2").arg(path, file.errorString()));
         return false;
     }
-    setModified(false);
     return true;
 }
 

@@ -11,8 +11,9 @@
 
 namespace lrclr {
 
-/// The radiologist's accept/reject decision per sentence–region pair of the current analysis, saved beside the
-/// study as JSON together with the identity of the model that proposed the links, and reloaded with the study.
+/// The radiologist's accept/reject decision per sentence–region pair of the current analysis, saved as JSON (in the
+/// per-user ReviewStore) together with the identity of the model that proposed the links, and reloaded with the
+/// study.
 /// Saving writes a temporary file and renames it (QSaveFile), so a failed save never destroys the previous file.
 /// Not thread-safe: GUI thread only.
 class ReviewDecisions : public QObject {
@@ -35,7 +36,8 @@ public:
 
     explicit ReviewDecisions(QObject* parent = nullptr);
 
-    /// `<study file or folder>.lrclr-review.json` beside the study.
+    /// `<study file or folder>.lrclr-review.json` beside the study: where earlier versions saved; read only now (a
+    /// review found there and not yet in the ReviewStore is loaded, and saved to the store).
     static QString defaultPathFor(const QString& studyPath);
     static constexpr int formatVersion = 1;
 
@@ -53,6 +55,9 @@ public:
     /// Writes the decisions and the current result's model identity to `path`. On failure returns false and sets
     /// `error` to a message naming the file and the problem; the previous file is left intact.
     bool save(const QString& path, QString* error = nullptr);
+    /// The same file, written to a place the user chose ("Export review"); the decisions stay marked modified if
+    /// they were (the review store is still to be saved).
+    bool exportTo(const QString& path, QString* error = nullptr) const;
     /// Replaces the decisions with those in `path`, matched to the current result by sentence text and patch index.
     /// A missing, unreadable or corrupt file returns false with a message naming the file and the problem, and leaves
     /// the current decisions untouched.

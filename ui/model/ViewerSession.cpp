@@ -132,7 +132,15 @@ void ViewerSession::cancelJobs()
 
 QString ViewerSession::decisionsPath() const
 {
-    return m_study.path.isEmpty() ? QString() : ReviewDecisions::defaultPathFor(m_study.path);
+    if (!hasStudy())
+        return {};
+    ReviewStore::Key key;
+    if (m_study.displayImage) {
+        key.studyInstanceUid = QString::fromStdString(m_study.displayImage->identity.studyInstanceUid);
+        key.sopInstanceUid = QString::fromStdString(m_study.displayImage->identity.sopInstanceUid);
+    }
+    key.imagePath = m_study.path;
+    return m_reviews.pathFor(key);
 }
 
 bool ViewerSession::saveDecisions(QString* error)
@@ -140,10 +148,21 @@ bool ViewerSession::saveDecisions(QString* error)
     const QString path = decisionsPath();
     if (path.isEmpty()) {
         if (error)
-            *error = QStringLiteral("The open study has no file or folder to save review decisions beside.");
+            *error = QStringLiteral("The open study has neither DICOM UIDs nor a file to key its review by.");
         return false;
     }
-    return m_decisions->save(path, error);
+    // A file that could not be read is evidence of something (a newer format, a damaged disk): keep it.
+    if (m_decisionsUnreadable && QFileInfo::exists(path) && ReviewStore::setAside(path, error).isEmpty())
+        return false;
+    if (!ReviewStore::prepareSave(path, error) || !m_decisions->save(path, error))
+        return false;
+    m_decisionsUnreadable = false;
+    return true;
+}
+
+bool ViewerSession::exportDecisions(const QString& path, QString* error) const
+{
+    return m_decisions->exportTo(path, error);
 }
 
 bool ViewerSession::exportAnalysisJson(const QString& path, QString* error) const
@@ -277,6 +296,7 @@ void ViewerSession::openStudy(const Study& study)
     m_study = study;
     m_error.clear();
     m_decisionsLoaded = false;
+    m_decisionsUnreadable = false;
     setResult({});
     m_decisions->reset();
     Q_EMIT studyChanged();
@@ -293,6 +313,7 @@ void ViewerSession::closeStudy()
     m_study = Study {};
     m_error.clear();
     m_decisionsLoaded = false;
+    m_decisionsUnreadable = false;
     setResult({});
     m_decisions->reset();
     Q_EMIT studyChanged();
@@ -374,12 +395,20 @@ void ViewerSession::loadDecisions()
     if (m_decisionsLoaded)
         return;
     m_decisionsLoaded = true;
-    const QString path = decisionsPath();
-    if (path.isEmpty() || !QFileInfo::exists(path))
+    QString path = decisionsPath();
+    if (path.isEmpty())
+        return;
+    const bool inStore = QFileInfo::exists(path);
+    // Earlier versions saved beside the study: such a review is read from there (and saved to the store).
+    if (!inStore)
+        path = ReviewDecisions::defaultPathFor(m_study.path);
+    if (!QFileInfo::exists(path))
         return;
     QString error;
-    if (!m_decisions->load(path, &error))
+    if (!m_decisions->load(path, &error)) {
+        m_decisionsUnreadable = inStore;
         Q_EMIT decisionsLoadFailed(error);
+    }
 }
 
 void ViewerSession::onFinished(quint64 jobId, const AnalysisResult& result)

@@ -16,6 +16,7 @@
 #include "core/study/DisplayPipeline.h"
 #include "core/study/XrayImage.h"
 #include "ui/model/ReportRegionLinks.h"
+#include "ui/model/ReviewStore.h"
 
 namespace lrclr {
 
@@ -55,7 +56,7 @@ public:
     /// One opened study, immutable once published: what the viewport shows, what the model receives, and the
     /// report's sentences with their spans.
     struct Study {
-        QString path; ///< study file or folder; review decisions are saved beside it
+        QString path; ///< study file or folder
         QString reportPath; ///< the report file read with the image; empty when none
         QString title;
         std::shared_ptr<const XrayImage>
@@ -97,10 +98,17 @@ public:
     AnalysisSelection* selection() const { return m_selection; }
     ReviewDecisions* decisions() const { return m_decisions; }
 
-    /// Where the open study's review decisions are saved (ReviewDecisions::defaultPathFor); empty without a path.
+    /// Where the open study's review decisions are saved: its file in the ReviewStore (keyed by the image's UIDs, or
+    /// its path); empty without a study.
     QString decisionsPath() const;
-    /// Saves the review decisions beside the study. False with `error` on failure (the previous file stays intact).
+    /// Saves the review decisions into the ReviewStore (the previous file kept as .bak; an unreadable one set aside
+    /// first). False with `error` on failure (the previous file stays intact).
     bool saveDecisions(QString* error = nullptr);
+    /// Writes the review decisions to a file the user chose; the store is not changed.
+    bool exportDecisions(const QString& path, QString* error = nullptr) const;
+    /// The store reviews are saved in (default: the per-user one; tests give their own).
+    void setReviewStore(const ReviewStore& store) { m_reviews = store; }
+    const ReviewStore& reviewStore() const { return m_reviews; }
     /// Writes the latest analysis as JSON (AnalysisJson: the schema of `lrclr analyze`), atomically. False with
     /// `error` when there is no analysis or the file cannot be written.
     bool exportAnalysisJson(const QString& path, QString* error = nullptr) const;
@@ -191,6 +199,8 @@ private:
     QList<PendingGrounding> m_groundings;
     QString m_error;
     bool m_decisionsLoaded = false;
+    bool m_decisionsUnreadable = false; ///< the store's file for this study exists but could not be read
+    ReviewStore m_reviews;
     QString m_loadingPath;
     quint64 m_loadGeneration = 0; ///< bumped by every openFile()/cancelLoad(); a load publishes only if still current
 };
