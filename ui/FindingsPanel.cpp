@@ -163,8 +163,8 @@ FindingsPanel::FindingsPanel(
     connect(m_pairs, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
         if (!m_selection)
             return;
+        // The sentence's heatmap with its supporting regions emphasised (one selection at a time: no pin).
         m_selection->selectSentence(item->data(SentenceColumn, Qt::UserRole).toInt());
-        m_selection->pinRegion(item->data(RegionColumn, Qt::UserRole).toInt());
     });
     if (links)
         connect(links, &ReportRegionLinks::linksChanged, this, &FindingsPanel::refresh);
