@@ -310,7 +310,8 @@ ModelEvaluation::StudyPass ModelEvaluation::analyzeStudies(std::vector<LoadedMod
                                 image.width, image.height, boxes);
                 }
                 if (!findingsOnly && m_options.retrieval) {
-                    item.imageEmbeddings[i] = normalized(item.model->encodeImage(image).embedding);
+                    // The analysis's own global embedding: no second pass through the vision tower.
+                    item.imageEmbeddings[i] = result.imageEmbedding;
                     item.reportEmbeddings[i] = normalized(item.model->encodeTexts({ report }).front().embedding);
                 }
                 item.seconds += secondsSince(modelStart) + readSeconds;

@@ -67,6 +67,7 @@ std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments
     document["version"] = schemaVersion;
     document["model"] = { { "name", result.model.name }, { "sha256", result.model.sha256 },
         { "device", result.model.device }, { "preprocessing", result.model.preprocessing } };
+    document["imageEmbedding"] = result.imageEmbedding;
     if (result.similarityScale)
         document["similarityScale"] = { { "low", result.similarityScale->low },
             { "threshold", result.similarityScale->threshold }, { "high", result.similarityScale->high } };
@@ -120,6 +121,9 @@ AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string
         const auto& model = document.at("model");
         result.model = { model.at("name").get<std::string>(), model.at("sha256").get<std::string>(),
             model.at("device").get<std::string>(), model.at("preprocessing").get<std::string>() };
+        // Absent from files written before the embedding was part of the result.
+        if (document.contains("imageEmbedding"))
+            result.imageEmbedding = document.at("imageEmbedding").get<std::vector<float>>();
         // Absent (or null) in files of models without a shared overlay scale, and in files written before it existed.
         if (document.contains("similarityScale") && !document.at("similarityScale").is_null())
             result.similarityScale = readSimilarityScale(document.at("similarityScale"));

@@ -98,6 +98,7 @@ struct AnalysisResult {
 
     ModelIdentity model;
     std::optional<SimilarityScale> similarityScale;
+    std::vector<float> imageEmbedding; ///< the global image embedding, normalised (retrieval, audits)
     Geometry geometry;
     std::vector<Region> regions;
     std::vector<Sentence> sentences;

@@ -109,6 +109,13 @@ struct LrclrModel::Private {
 
     int grid() const { return manifest.clip.gridSize(); }
 
+    /// The normalised global image embedding, as plain values.
+    static std::vector<float> embeddingValues(const ImageFeatures& features)
+    {
+        const auto global = features.global.to(torch::kCPU, torch::kFloat).contiguous();
+        return { global.data_ptr<float>(), global.data_ptr<float>() + global.numel() };
+    }
+
     using Stage = LrclrModel::Stage;
     using StageObserver = LrclrModel::StageObserver;
 
@@ -534,6 +541,7 @@ AnalysisResult LrclrModel::analyze(
     result.model = identity();
     result.similarityScale = similarityScale();
     result.geometry = features.geometry;
+    result.imageEmbedding = Private::embeddingValues(features);
     const int grid = d->grid();
     // Sentences before findings: the order of LrclrModel::Stage (and of the viewer's progress stages).
     result.sentences = d->groundSentences(features, sentences, observer);

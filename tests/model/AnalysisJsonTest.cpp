@@ -131,6 +131,14 @@ private Q_SLOTS:
         QVERIFY(!AnalysisJson::fromJson(QJsonDocument(document).toJson().toStdString(), "old").similarityScale);
     }
 
+    void imageEmbeddingRoundTrips()
+    {
+        auto result = sampleResult();
+        result.imageEmbedding = { 0.6f, -0.8f };
+        const auto back = AnalysisJson::fromJson(AnalysisJson::toJson(result, {}, -1), "memory");
+        QCOMPARE(back.imageEmbedding, result.imageEmbedding);
+    }
+
     // Files written before calibration existed show the raw combined score, uncalibrated.
     void olderFilesReadTheRawScore()
     {

@@ -319,6 +319,19 @@ private Q_SLOTS:
         const auto raw = m_model->analyze(image, {});
         const auto model = LrclrModel::load(copy, LrclrModel::Options { LrclrModel::Options::Device::Cpu, 2 });
         const auto calibrated = model->analyze(image, {});
+        // The global embedding comes with the result, normalised, and equals the one encodeImage gives.
+        QCOMPARE(raw.imageEmbedding.size(), std::size_t(manifest.clip.embedDimension));
+        const auto encoded = m_model->encodeImage(image).embedding;
+        double norm = 0.0;
+        double dot = 0.0;
+        double encodedNorm = 0.0;
+        for (std::size_t i = 0; i < raw.imageEmbedding.size(); ++i) {
+            norm += double(raw.imageEmbedding[i]) * raw.imageEmbedding[i];
+            dot += double(raw.imageEmbedding[i]) * encoded[i];
+            encodedNorm += double(encoded[i]) * encoded[i];
+        }
+        QVERIFY2(std::abs(norm - 1.0) < 1e-4, qPrintable(QString::number(norm)));
+        QVERIFY2(std::abs(dot / std::sqrt(encodedNorm) - 1.0) < 1e-4, qPrintable(QString::number(dot)));
         // The shared overlay scale comes with every analysis of the calibrated model, and not of the other.
         QVERIFY(!raw.similarityScale);
         QVERIFY(calibrated.similarityScale);
