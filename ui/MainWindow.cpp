@@ -121,6 +121,7 @@ void MainWindow::connectMenus()
     connect(m_menus, &ViewerMenus::exportSnapshotRequested, exports, &ExportDialogs::exportSnapshot);
     connect(m_menus, &ViewerMenus::exportAnalysisRequested, exports, &ExportDialogs::exportAnalysis);
     connect(m_menus, &ViewerMenus::exportReviewRequested, exports, &ExportDialogs::exportReview);
+    connect(m_menus, &ViewerMenus::nextStudyRequested, m_browser, &StudyBrowser::openNextStudy);
     connect(m_menus, &ViewerMenus::exportDicomResultsRequested, exports, &ExportDialogs::exportDicomResults);
     connect(m_menus, &ViewerMenus::exportDeidentifiedRequested, exports, &ExportDialogs::exportDeidentified);
     connect(m_menus, &ViewerMenus::saveReviewRequested, this, &MainWindow::saveReview);

@@ -4,6 +4,7 @@
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTabWidget>
@@ -16,6 +17,7 @@
 #include "imaging/RasterImageReader.h"
 #include "imaging/StudyReader.h"
 #include "ui/PacsBrowser.h"
+#include "ui/model/WorklistRows.h"
 
 namespace lrclr {
 
@@ -27,16 +29,22 @@ constexpr int thumbnailSide = 64;
 constexpr int maximumThumbnails = 200;
 constexpr int pacsDockWidth = 440;
 
-QString patientLabel(const StudyIndexPatient& patient)
-{
-    QString name = patient.patientName;
-    name.replace(QLatin1Char('^'), QStringLiteral(", "));
-    if (name.isEmpty())
-        name = patient.patientId.isEmpty() ? QObject::tr("(no patient name)") : patient.patientId;
-    return patient.patientId.isEmpty() || name == patient.patientId
-        ? name
-        : QStringLiteral("%1  [%2]").arg(name, patient.patientId);
-}
+enum Column { PatientColumn, IdColumn, DateColumn, ViewsColumn, ImagesColumn, DescriptionColumn, ColumnCount };
+
+/// A worklist row that sorts its text columns numeric-aware ("3-2" before "3-10"), dates by date and image counts
+/// by number.
+class WorklistItem : public QTreeWidgetItem {
+public:
+    using QTreeWidgetItem::QTreeWidgetItem;
+
+    bool operator<(const QTreeWidgetItem& other) const override
+    {
+        const int column = treeWidget() ? treeWidget()->sortColumn() : 0;
+        if (column == ImagesColumn)
+            return text(column).toInt() < other.text(column).toInt();
+        return WorklistRows::naturalLess(text(column), other.text(column));
+    }
+};
 
 QImage thumbnailOf(const QString& path)
 {
@@ -59,34 +67,59 @@ StudyBrowser::StudyBrowser(QWidget* parent)
     , m_indexer(new StudyIndexer(std::make_shared<RasterImageReader>(), this))
     , m_sources(new QTabWidget(this))
     , m_tree(new QTreeWidget(this))
+    , m_filter(new QLineEdit(this))
     , m_pacs(new PacsBrowser(this))
     , m_status(new QLabel(this))
+    , m_thumbnailPool(new QThreadPool(this))
 {
-    m_tree->setHeaderHidden(true);
+    // Thumbnails yield to everything else: one thread at idle priority, so that decoding a 3000 x 3000 JPEG 2000
+    // for a 64-pixel icon never competes with the study being opened (or with the GUI thread) for the cores.
+    m_thumbnailPool->setMaxThreadCount(1);
+    m_thumbnailPool->setThreadPriority(QThread::IdlePriority);
+    m_tree->setColumnCount(ColumnCount);
+    m_tree->setHeaderLabels({ tr("Patient"), tr("ID"), tr("Date"), tr("Views"), tr("Images"), tr("Description") });
+    m_tree->setRootIsDecorated(false);
+    m_tree->setAllColumnsShowFocus(true);
     m_tree->setIconSize(QSize(thumbnailSide, thumbnailSide));
     m_tree->setUniformRowHeights(false);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(PatientColumn, Qt::AscendingOrder);
+    m_tree->header()->setSectionsMovable(false);
+    m_filter->setPlaceholderText(tr("Filter: patient, ID, date, view, description"));
+    m_filter->setClearButtonEnabled(true);
     m_status->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     m_sources->setObjectName(QStringLiteral("studySources"));
     m_sources->setDocumentMode(true);
-    m_sources->addTab(m_tree, tr("Folders"));
+    auto* folders = new QWidget(this);
+    auto* foldersLayout = new QVBoxLayout(folders);
+    foldersLayout->setContentsMargins(0, 0, 0, 0);
+    foldersLayout->addWidget(m_filter);
+    foldersLayout->addWidget(m_tree);
+    m_sources->addTab(folders, tr("Folders"));
     m_sources->addTab(m_pacs, tr("PACS"));
     layout->addWidget(m_sources);
     // A direct child below the sources, and shown with the folders only: the indexing status is theirs.
     layout->addWidget(m_status);
     connect(m_sources, &QTabWidget::currentChanged, this, [this](int index) {
-        m_status->setVisible(m_sources->widget(index) == m_tree);
+        m_status->setVisible(m_sources->widget(index) == m_tree->parentWidget());
         if (m_sources->widget(index) == m_pacs)
             widenDockForPacs();
     });
 
-    connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
-        const QString path = item->data(0, pathRole).toString();
-        if (!path.isEmpty())
+    // A worklist opens on a single click (and on Enter or a double-click, which arrive as activation).
+    const auto open = [this](QTreeWidgetItem* item) {
+        const QString path = item ? item->data(0, pathRole).toString() : QString();
+        if (!path.isEmpty() && path != m_lastOpened) {
+            m_lastOpened = path;
             Q_EMIT imageActivated(path, item->data(0, reportRole).toString());
-    });
+        }
+    };
+    connect(m_tree, &QTreeWidget::itemClicked, this, open);
+    connect(m_tree, &QTreeWidget::itemActivated, this, open);
+    connect(m_filter, &QLineEdit::textChanged, this, &StudyBrowser::applyFilter);
     connect(m_indexer, &StudyIndexer::progress, this,
         [this](int done, int total) { m_status->setText(tr("Indexing %1 / %2 files").arg(done).arg(total)); });
     connect(m_indexer, &StudyIndexer::finished, this, &StudyBrowser::populate);
@@ -100,6 +133,11 @@ StudyBrowser::~StudyBrowser()
 {
     if (m_thumbnailsCanceled)
         m_thumbnailsCanceled->store(true);
+    // Queued thumbnails are dropped; one being decoded (or stuck in a read) must not hold up quitting: the pool is
+    // then let go to the process's exit, like StudyIndexer's thread.
+    m_thumbnailPool->clear();
+    if (!m_thumbnailPool->waitForDone(StudyIndexer::shutdownWaitMilliseconds))
+        m_thumbnailPool->setParent(nullptr);
 }
 
 void StudyBrowser::widenDockForPacs()
@@ -118,7 +156,7 @@ void StudyBrowser::showPacs()
 
 void StudyBrowser::index(const QString& path, bool openFirst)
 {
-    m_sources->setCurrentWidget(m_tree);
+    m_sources->setCurrentWidget(m_tree->parentWidget());
     m_openFirst = openFirst;
     m_status->setText(tr("Indexing %1").arg(path));
     m_indexer->start(path);
@@ -126,7 +164,7 @@ void StudyBrowser::index(const QString& path, bool openFirst)
 
 void StudyBrowser::indexNeighbours(const QString& folder)
 {
-    m_sources->setCurrentWidget(m_tree);
+    m_sources->setCurrentWidget(m_tree->parentWidget());
     m_openFirst = false;
     m_status->setText(tr("Indexing %1 (this folder only)").arg(folder));
     m_indexer->start(folder, StudyIndexScanner::FolderScope::neighbours());
@@ -135,53 +173,71 @@ void StudyBrowser::indexNeighbours(const QString& folder)
 void StudyBrowser::populate(const StudyIndex& index)
 {
     m_index = index;
+    m_tree->setSortingEnabled(false);
     m_tree->clear();
-    QString firstImage;
-    QString firstReport;
+    m_lastOpened.clear();
+    const QList<WorklistRow> rows = WorklistRows::fromIndex(index);
     int images = 0;
-    for (const auto& patient : index.patients()) {
-        auto* patientItem = new QTreeWidgetItem(m_tree, { patientLabel(patient) });
-        for (const auto& study : patient.studies) {
-            const QString report = study.reportPaths.value(0);
-            QString label = study.date.isValid() ? study.date.toString(Qt::ISODate) : tr("(no date)");
-            if (!study.description.isEmpty())
-                label += QStringLiteral("  ") + study.description;
-            if (!study.reportPaths.isEmpty())
-                label += tr("  \u2022 report");
-            auto* studyItem = new QTreeWidgetItem(patientItem, { label });
-            for (const auto& series : study.series) {
-                auto* seriesItem = new QTreeWidgetItem(studyItem,
-                    { tr("Series %1 %2 %3").arg(series.seriesNumber).arg(series.modality, series.description) });
-                for (const auto& instance : series.instances) {
-                    if (instance.kind != StudyIndexInstance::Kind::DicomImage
-                        && instance.kind != StudyIndexInstance::Kind::Raster)
-                        continue;
-                    QString text = instance.viewPosition.isEmpty() ? tr("Image %1").arg(instance.instanceNumber)
-                                                                   : instance.viewPosition;
-                    if (instance.rows > 0)
-                        text += QStringLiteral("  %1\u00D7%2").arg(instance.columns).arg(instance.rows);
-                    auto* item = new QTreeWidgetItem(seriesItem, { text });
-                    item->setData(0, pathRole, instance.filePath);
-                    item->setData(
-                        0, reportRole, report.isEmpty() ? StudyReader::findReportFor(instance.filePath) : report);
-                    item->setToolTip(0, instance.filePath);
-                    ++images;
-                    if (firstImage.isEmpty()) {
-                        firstImage = instance.filePath;
-                        firstReport = item->data(0, reportRole).toString();
-                    }
-                }
-            }
-        }
+    for (const WorklistRow& row : rows) {
+        auto* item = new WorklistItem(m_tree);
+        item->setText(PatientColumn, row.patient);
+        item->setText(IdColumn, row.patientId);
+        item->setText(DateColumn, row.date.isValid() ? row.date.toString(Qt::ISODate) : QString());
+        item->setText(ViewsColumn, row.views.join(QStringLiteral(", ")));
+        item->setText(ImagesColumn, QString::number(row.images));
+        item->setText(
+            DescriptionColumn, row.description + (row.reportPath.isEmpty() ? QString() : tr("  \u2022 report")));
+        item->setData(0, pathRole, row.imagePath);
+        item->setData(
+            0, reportRole, row.reportPath.isEmpty() ? StudyReader::findReportFor(row.imagePath) : row.reportPath);
+        for (int column = 0; column < ColumnCount; ++column)
+            item->setToolTip(column, row.toolTip());
+        images += row.images;
     }
-    m_tree->expandAll();
-    QString status = tr("%n image(s)", nullptr, images);
+    m_tree->setSortingEnabled(true);
+    for (int column = 0; column < ColumnCount; ++column)
+        m_tree->resizeColumnToContents(column);
+    applyFilter(m_filter->text());
+    QString status = tr("%n stud(ies), ", nullptr, int(rows.size())) + tr("%n image(s)", nullptr, images);
     if (!index.problems().isEmpty())
         status += tr(", %n file(s) not indexed", nullptr, int(index.problems().size()));
     m_status->setText(status);
     renderThumbnails();
+    QTreeWidgetItem* first = m_tree->topLevelItem(0);
+    if (m_openFirst && first)
+        m_lastOpened = first->data(0, pathRole).toString();
     if (m_openFirst)
-        Q_EMIT indexed(firstImage, firstReport);
+        Q_EMIT indexed(first ? first->data(0, pathRole).toString() : QString(),
+            first ? first->data(0, reportRole).toString() : QString());
+}
+
+void StudyBrowser::applyFilter(const QString& filter)
+{
+    const QList<WorklistRow> rows = WorklistRows::fromIndex(m_index);
+    for (int k = 0; k < m_tree->topLevelItemCount(); ++k) {
+        QTreeWidgetItem* item = m_tree->topLevelItem(k);
+        const QString path = item->data(0, pathRole).toString();
+        const auto row = std::find_if(
+            rows.begin(), rows.end(), [&path](const WorklistRow& candidate) { return candidate.imagePath == path; });
+        item->setHidden(row != rows.end() && !row->matches(filter));
+    }
+}
+
+void StudyBrowser::openNextStudy(int step)
+{
+    QList<QTreeWidgetItem*> visible;
+    for (int k = 0; k < m_tree->topLevelItemCount(); ++k)
+        if (!m_tree->topLevelItem(k)->isHidden())
+            visible << m_tree->topLevelItem(k);
+    if (visible.isEmpty() || step == 0)
+        return;
+    const qsizetype current = visible.indexOf(m_tree->currentItem());
+    const qsizetype count = visible.size();
+    const qsizetype next = current < 0 ? (step > 0 ? 0 : count - 1) : ((current + step) % count + count) % count;
+    m_tree->setCurrentItem(visible[next]);
+    const QString path = visible[next]->data(0, pathRole).toString();
+    m_lastOpened = path;
+    Q_EMIT imageActivated(path, visible[next]->data(0, reportRole).toString());
 }
 
 void StudyBrowser::renderThumbnails()
@@ -200,7 +256,7 @@ void StudyBrowser::renderThumbnails()
     for (int k = 0; k < items.size(); ++k) {
         const QString path = items[k]->data(0, pathRole).toString();
         auto canceled = m_thumbnailsCanceled;
-        QThreadPool::globalInstance()->start([self, path, canceled, k] {
+        m_thumbnailPool->start([self, path, canceled, k] {
             if (canceled->load())
                 return;
             const QImage thumbnail = thumbnailOf(path);

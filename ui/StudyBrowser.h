@@ -8,7 +8,9 @@
 #include "core/study/StudyIndex.h"
 
 class QLabel;
+class QLineEdit;
 class QTabWidget;
+class QThreadPool;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -17,9 +19,11 @@ namespace lrclr {
 class PacsBrowser;
 class StudyIndexer;
 
-/// The study browser, with two sources. "Folders": patient -> study -> series -> image thumbnails of a folder or
-/// DICOMDIR, indexed in the background by StudyIndexer; thumbnails are rendered off the GUI thread; activating an
-/// image (double-click or Enter) asks the window to open it with the study's report. "PACS": PacsBrowser, searching
+/// The study browser, with two sources. "Folders": a worklist of a folder or DICOMDIR indexed in the background by
+/// StudyIndexer — one row per study (patient, ID, date, views, images, description; WorklistRows), sortable with a
+/// numeric-aware order, filtered by the box above it, a thumbnail rendered off the GUI thread; a single click (or
+/// Enter) asks the window to open the study's frontal image with its report, and openNextStudy() steps through the
+/// visible rows. "PACS": PacsBrowser, searching
 /// a PACS node and opening its studies through the session. GUI thread only.
 class StudyBrowser : public QWidget {
     Q_OBJECT
@@ -40,6 +44,11 @@ public:
     QTabWidget* sources() const { return m_sources; }
     /// Brings the PACS source to the front.
     void showPacs();
+    QLineEdit* filterBox() const { return m_filter; }
+
+public Q_SLOTS:
+    /// Opens the study `step` visible rows after (negative: before) the current one, wrapping around.
+    void openNextStudy(int step = 1);
 
 Q_SIGNALS:
     /// An image was activated: its file and the study's first report file (empty when none).
@@ -50,6 +59,7 @@ Q_SIGNALS:
 
 private:
     void populate(const StudyIndex& index);
+    void applyFilter(const QString& filter);
     void renderThumbnails();
     void widenDockForPacs();
 
@@ -57,8 +67,11 @@ private:
     StudyIndex m_index;
     QTabWidget* m_sources = nullptr;
     QTreeWidget* m_tree = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QString m_lastOpened; ///< the image a click last asked for: a second click on it does not re-open
     PacsBrowser* m_pacs = nullptr;
     QLabel* m_status = nullptr;
+    QThreadPool* m_thumbnailPool = nullptr;
     std::shared_ptr<std::atomic<bool>> m_thumbnailsCanceled;
     bool m_openFirst = true;
 };

@@ -197,12 +197,17 @@ void ViewerMenus::createReportMenu()
     connect(next, &QAction::triggered, selection, [selection] { selection->selectNextSentence(1); });
     auto* previous = makeAction(this, tr("&Previous Sentence"), QKeySequence(Qt::Key_PageUp));
     connect(previous, &QAction::triggered, selection, [selection] { selection->selectNextSentence(-1); });
+    // Studies: the visible rows of the worklist, in its sort order.
+    auto* nextStudy = makeAction(this, tr("Next &Study"), QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    connect(nextStudy, &QAction::triggered, this, [this] { Q_EMIT nextStudyRequested(1); });
+    auto* previousStudy = makeAction(this, tr("Previous S&tudy"), QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+    connect(previousStudy, &QAction::triggered, this, [this] { Q_EMIT nextStudyRequested(-1); });
     auto* clear = makeAction(this, tr("&Clear Selection"), QKeySequence(Qt::Key_Escape));
     connect(clear, &QAction::triggered, selection, &AnalysisSelection::clearSelection);
     auto* reanalyze = makeAction(this, tr("&Analyze Again"), QKeySequence(Qt::Key_F5));
     connect(reanalyze, &QAction::triggered, m_session, &ViewerSession::reanalyze);
-    report->addActions({ next, previous, clear, reanalyze });
-    m_groups.append({ tr("Report"), { next, previous, clear, reanalyze } });
+    report->addActions({ next, previous, nextStudy, previousStudy, clear, reanalyze });
+    m_groups.append({ tr("Report"), { next, previous, nextStudy, previousStudy, clear, reanalyze } });
 }
 
 void ViewerMenus::createHelpMenu()

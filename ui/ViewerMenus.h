@@ -51,6 +51,8 @@ Q_SIGNALS:
     void exportDeidentifiedRequested();
     void saveReviewRequested();
     void exportReviewRequested();
+    /// Open the worklist's study `step` rows away (1 next, -1 previous).
+    void nextStudyRequested(int step);
 
 private:
     void createFileMenu();

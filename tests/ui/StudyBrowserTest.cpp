@@ -1,12 +1,13 @@
 // StudyBrowser offscreen on a folder of generated files: DICOM images of two patients (two studies, a PA and a lateral
-// in one series), a PNG with a report sidecar and a file that is neither. The tree must read patient -> study ->
-// series -> image with the headers' names, dates, view positions and sizes, thumbnails must arrive from the worker
-// threads, and activating an image must ask for that file with its report.
+// in one series), a PNG with a report sidecar and a file that is neither. The worklist must hold one row per study
+// with the headers' names, IDs, dates and view positions, sort numeric-aware, filter, thumbnails must arrive from the
+// worker threads, and a click (or Enter) must ask for the study's frontal image with its report.
 #include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -15,6 +16,7 @@
 
 #include "tests/study/TestDicomFiles.h"
 #include "ui/StudyBrowser.h"
+#include "ui/model/WorklistRows.h"
 
 namespace lrclr {
 
@@ -58,14 +60,6 @@ QString writeDicom(const QDir& folder, const DicomFile& file)
     return error.empty() ? path : QString();
 }
 
-QTreeWidgetItem* topLevelContaining(QTreeWidget* tree, const QString& text)
-{
-    for (int k = 0; k < tree->topLevelItemCount(); ++k)
-        if (tree->topLevelItem(k)->text(0).contains(text))
-            return tree->topLevelItem(k);
-    return nullptr;
-}
-
 /// Press, release, double-click, release: the sequence a platform delivers for a double-click.
 void doubleClick(QWidget* widget, QPoint position)
 {
@@ -78,14 +72,22 @@ void doubleClick(QWidget* widget, QPoint position)
     }
 }
 
-/// Image rows of the tree (the leaves with a file behind them), in tree order.
+/// The worklist's rows, in their order.
 QList<QTreeWidgetItem*> imageItems(QTreeWidget* tree)
 {
     QList<QTreeWidgetItem*> items;
-    for (QTreeWidgetItemIterator it(tree); *it; ++it)
-        if (!(*it)->toolTip(0).isEmpty())
-            items << *it;
+    for (int k = 0; k < tree->topLevelItemCount(); ++k)
+        items << tree->topLevelItem(k);
     return items;
+}
+
+/// The row whose tooltip names `path` (the image it opens).
+QTreeWidgetItem* rowFor(QTreeWidget* tree, const QString& path)
+{
+    for (QTreeWidgetItem* item : imageItems(tree))
+        if (item->toolTip(0).split(QLatin1Char('\n')).contains(path))
+            return item;
+    return nullptr;
 }
 
 } // namespace
@@ -105,7 +107,7 @@ class StudyBrowserTest : public QObject {
     void indexFolder(StudyBrowser& browser, bool openFirst = true)
     {
         browser.index(m_folder.path(), openFirst);
-        QTRY_VERIFY_WITH_TIMEOUT(browser.tree()->topLevelItemCount() == 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.tree()->topLevelItemCount() == 4, 20000);
     }
 
 private Q_SLOTS:
@@ -145,58 +147,79 @@ private Q_SLOTS:
         junk.write(QByteArray(300, '\x7f'));
     }
 
-    void treeReadsPatientStudySeriesImage()
+    void worklistHasOneRowPerStudy()
     {
         StudyBrowser browser;
         QSignalSpy indexed(&browser, &StudyBrowser::indexed);
         indexFolder(browser);
         QTreeWidget* tree = browser.tree();
+        QCOMPARE(tree->columnCount(), 6);
 
-        QTreeWidgetItem* jane = topLevelContaining(tree, QStringLiteral("DOE, JANE"));
-        QVERIFY2(jane, "no row for patient DOE^JANE");
-        QVERIFY2(jane->text(0).contains(QStringLiteral("[P1]")), qPrintable(jane->text(0)));
-        QCOMPARE(jane->childCount(), 2);
-        // Studies by date, with their descriptions.
-        QVERIFY2(jane->child(0)->text(0).startsWith(QStringLiteral("2024-03-01")), qPrintable(jane->child(0)->text(0)));
-        QVERIFY(jane->child(0)->text(0).contains(QStringLiteral("CHEST PA LAT")));
-        QVERIFY2(jane->child(1)->text(0).startsWith(QStringLiteral("2025-01-10")), qPrintable(jane->child(1)->text(0)));
-        QTreeWidgetItem* series = jane->child(0)->child(0);
-        QVERIFY(series);
-        QVERIFY2(series->text(0).contains(QStringLiteral("Series 1 CR PA and lateral")), qPrintable(series->text(0)));
-        // The two images of the series in instance-number order, named by view position and size.
-        QCOMPARE(series->childCount(), 2);
-        const QString size = QStringLiteral("%1\u00D7%2").arg(columns).arg(rows);
-        QCOMPARE(series->child(0)->text(0), QStringLiteral("PA  ") + size);
-        QCOMPARE(series->child(0)->toolTip(0), m_pa);
-        QCOMPARE(series->child(1)->text(0), QStringLiteral("LL  ") + size);
-        QCOMPARE(series->child(1)->toolTip(0), m_lateral);
+        // Jane's first study: PA + lateral in one row, opening the PA; sorted by patient, Jane's studies by date.
+        QTreeWidgetItem* first = rowFor(tree, m_pa);
+        QVERIFY2(first, "no row opens the PA");
+        QCOMPARE(first->text(0), QStringLiteral("DOE, JANE"));
+        QCOMPARE(first->text(1), QStringLiteral("P1"));
+        QCOMPARE(first->text(2), QStringLiteral("2024-03-01"));
+        QCOMPARE(first->text(3), QStringLiteral("PA, LL"));
+        QCOMPARE(first->text(4), QStringLiteral("2"));
+        QVERIFY(first->text(5).contains(QStringLiteral("CHEST PA LAT")));
+        QVERIFY2(first->toolTip(3).contains(QStringLiteral("DOE, JANE  [P1]")), qPrintable(first->toolTip(3)));
+        QTreeWidgetItem* followUp = rowFor(tree, m_followUp);
+        QVERIFY(followUp);
+        QCOMPARE(followUp->text(3), QStringLiteral("AP"));
+        QVERIFY(tree->indexOfTopLevelItem(first) < tree->indexOfTopLevelItem(followUp));
+        QVERIFY(rowFor(tree, m_otherPatient));
+        QVERIFY(!rowFor(tree, m_lateral)); // the lateral is in the PA's row
+        // The PNG has no patient name; its row carries the sidecar report.
+        QTreeWidgetItem* png = rowFor(tree, m_png);
+        QVERIFY(png);
+        QCOMPARE(png->text(0), QStringLiteral("(no patient name)"));
+        QVERIFY2(png->text(5).contains(QStringLiteral("report")), qPrintable(png->text(5)));
 
-        QTreeWidgetItem* richard = topLevelContaining(tree, QStringLiteral("ROE, RICHARD"));
-        QVERIFY2(richard, "no row for patient ROE^RICHARD");
-        QCOMPARE(richard->childCount(), 1);
-
-        // The PNG has no patient name; its study carries the sidecar report.
-        QTreeWidgetItem* unnamed = topLevelContaining(tree, QStringLiteral("no patient name"));
-        QVERIFY2(unnamed, "no row for the PNG");
-        QVERIFY2(unnamed->child(0)->text(0).contains(QStringLiteral("report")), qPrintable(unnamed->child(0)->text(0)));
-
-        // Five images; the file that is neither an image nor a report is counted as not indexed.
-        const QList<QTreeWidgetItem*> images = imageItems(tree);
-        QCOMPARE(images.size(), 5);
+        // Five images in four studies; the file that is neither an image nor a report is counted as not indexed.
         bool junkListed = false;
         for (const auto& problem : browser.studyIndex().problems())
             junkListed = junkListed || problem.filePath.endsWith(QStringLiteral("notes.bin"));
         QVERIFY(junkListed);
-        const QLabel* status = browser.findChild<QLabel*>();
+        const QLabel* status = browser.findChild<QLabel*>(QString(), Qt::FindDirectChildrenOnly);
         QVERIFY(status);
-        QVERIFY2(status->text().startsWith(QStringLiteral("5 image(s)"))
+        QVERIFY2(status->text().startsWith(QStringLiteral("4 stud(ies), 5 image(s)"))
                 && status->text().contains(
                     QStringLiteral("%1 file(s) not indexed").arg(browser.studyIndex().problems().size())),
             qPrintable(status->text()));
 
-        // The window is asked to open the first image of the tree.
+        // The window is asked to open the first row's image.
         QCOMPARE(indexed.size(), 1);
-        QCOMPARE(indexed[0][0].toString(), images[0]->toolTip(0));
+        QVERIFY(tree->topLevelItem(0)->toolTip(0).split(QLatin1Char('\n')).contains(indexed[0][0].toString()));
+    }
+
+    void sortsNumericAwareAndFilters()
+    {
+        QVERIFY(WorklistRows::naturalLess(QStringLiteral("3-2"), QStringLiteral("3-10")));
+        QVERIFY(!WorklistRows::naturalLess(QStringLiteral("3-10"), QStringLiteral("3-2")));
+        QVERIFY(WorklistRows::naturalLess(QStringLiteral("img9"), QStringLiteral("IMG10")));
+        QVERIFY(WorklistRows::naturalLess(QStringLiteral("a"), QStringLiteral("a1")));
+        QVERIFY(!WorklistRows::naturalLess(QStringLiteral("x007"), QStringLiteral("x7")));
+        QVERIFY(!WorklistRows::naturalLess(QStringLiteral("x7"), QStringLiteral("x007")));
+        QVERIFY(WorklistRows::naturalLess(QStringLiteral("DOE, JANE"), QStringLiteral("roe, richard")));
+        StudyBrowser browser;
+        indexFolder(browser, false);
+        QTreeWidget* tree = browser.tree();
+        tree->sortByColumn(2, Qt::DescendingOrder); // newest first
+        QCOMPARE(tree->topLevelItem(0)->text(2), QStringLiteral("2025-01-10"));
+        browser.filterBox()->setText(QStringLiteral("roe"));
+        int visible = 0;
+        for (QTreeWidgetItem* item : imageItems(tree))
+            visible += item->isHidden() ? 0 : 1;
+        QCOMPARE(visible, 1);
+        QVERIFY(!rowFor(tree, m_otherPatient)->isHidden());
+        browser.filterBox()->setText(QStringLiteral("jane 2025"));
+        QVERIFY(!rowFor(tree, m_followUp)->isHidden());
+        QVERIFY(rowFor(tree, m_pa)->isHidden());
+        browser.filterBox()->clear();
+        for (QTreeWidgetItem* item : imageItems(tree))
+            QVERIFY(!item->isHidden());
     }
 
     void thumbnailsArriveFromTheWorkers()
@@ -204,7 +227,7 @@ private Q_SLOTS:
         StudyBrowser browser;
         indexFolder(browser);
         const QList<QTreeWidgetItem*> images = imageItems(browser.tree());
-        QCOMPARE(images.size(), 5);
+        QCOMPARE(images.size(), 4);
         for (QTreeWidgetItem* item : images) {
             QTRY_VERIFY2_WITH_TIMEOUT(!item->icon(0).isNull(), qPrintable(item->toolTip(0)), 20000);
             // Aspect kept: the images are taller than wide.
@@ -217,39 +240,51 @@ private Q_SLOTS:
         }
     }
 
-    void activatingAnImageAsksForItWithItsReport()
+    void aClickOrEnterOpensTheStudyAndKeysStepThroughThem()
     {
         StudyBrowser browser;
-        browser.resize(400, 600);
+        browser.resize(700, 600);
         browser.show();
         QVERIFY(QTest::qWaitForWindowExposed(&browser));
         indexFolder(browser, false);
         QSignalSpy activated(&browser, &StudyBrowser::imageActivated);
         QTreeWidget* tree = browser.tree();
 
-        QTreeWidgetItem* png = nullptr;
-        for (QTreeWidgetItem* item : imageItems(tree))
-            png = item->toolTip(0) == m_png ? item : png;
+        // One click on the PNG's row asks for it with its report; a second click on it does not re-open.
+        QTreeWidgetItem* png = rowFor(tree, m_png);
         QVERIFY(png);
-        tree->setFocus();
-        tree->setCurrentItem(png);
-        QTest::keyClick(tree, Qt::Key_Return);
+        tree->scrollToItem(png);
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(png).center());
         QCOMPARE(activated.size(), 1);
         QCOMPARE(activated[0][0].toString(), m_png);
         QCOMPARE(activated[0][1].toString(), m_pngReport);
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(png).center());
+        QCOMPARE(activated.size(), 1);
 
-        // Double-clicking a DICOM image; a study row has no file behind it and asks for nothing.
-        QTreeWidgetItem* lateral = nullptr;
-        for (QTreeWidgetItem* item : imageItems(tree))
-            lateral = item->toolTip(0) == m_lateral ? item : lateral;
-        QVERIFY(lateral);
-        tree->scrollToItem(lateral);
-        doubleClick(tree->viewport(), tree->visualItemRect(lateral).center());
-        QCOMPARE(activated.size(), 2);
-        QCOMPARE(activated[1][0].toString(), m_lateral);
-        tree->setCurrentItem(lateral->parent()->parent());
+        // Enter on Jane's first study opens its PA, not the lateral.
+        tree->setFocus();
+        tree->setCurrentItem(rowFor(tree, m_pa));
         QTest::keyClick(tree, Qt::Key_Return);
         QCOMPARE(activated.size(), 2);
+        QCOMPARE(activated[1][0].toString(), m_pa);
+
+        // A double-click (press, release, double-click) opens the row once.
+        QTreeWidgetItem* followUp = rowFor(tree, m_followUp);
+        tree->scrollToItem(followUp);
+        doubleClick(tree->viewport(), tree->visualItemRect(followUp).center());
+        QCOMPARE(activated.size(), 3);
+        QCOMPARE(activated[2][0].toString(), m_followUp);
+        activated.clear();
+
+        // Next and previous study follow the visible rows and wrap around.
+        const int at = tree->indexOfTopLevelItem(tree->currentItem());
+        browser.openNextStudy(1);
+        QCOMPARE(activated.size(), 1);
+        QCOMPARE(tree->indexOfTopLevelItem(tree->currentItem()), (at + 1) % 4);
+        browser.openNextStudy(-1);
+        browser.openNextStudy(-1);
+        QCOMPARE(tree->indexOfTopLevelItem(tree->currentItem()), (at + 3) % 4);
+        QCOMPARE(activated.size(), 3);
     }
 
     void indexingWithoutOpeningAsksForNothing()
