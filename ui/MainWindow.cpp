@@ -136,6 +136,7 @@ void MainWindow::connectSession()
 {
     auto* selection = m_session->selection();
     connect(m_session, &ViewerSession::studyChanged, this, &MainWindow::showStudy);
+    connect(m_session, &ViewerSession::reportTextChanged, this, &MainWindow::showReport);
     connect(m_session, &ViewerSession::resultChanged, this, &MainWindow::showResult);
     // One route per change: a new result reaches the viewport through showResult() alone; selection changes on the
     // result the viewport already shows arrive here.
@@ -159,6 +160,15 @@ void MainWindow::connectSession()
     });
 }
 
+void MainWindow::showReport()
+{
+    const ViewerSession::Study& study = m_session->study();
+    QList<QPair<qsizetype, qsizetype>> spans;
+    for (const ViewerSession::Sentence& sentence : study.sentences)
+        spans.append({ sentence.begin, sentence.end });
+    m_reportPanel->setReport(study.reportText, spans);
+}
+
 void MainWindow::showStudy()
 {
     const ViewerSession::Study& study = m_session->study();
@@ -175,10 +185,7 @@ void MainWindow::showStudy()
         m_viewport->setImage(*study.displayImage);
     if (study.displayImage)
         m_menus->setWindowPresets(*study.displayImage);
-    QList<QPair<qsizetype, qsizetype>> spans;
-    for (const ViewerSession::Sentence& sentence : study.sentences)
-        spans.append({ sentence.begin, sentence.end });
-    m_reportPanel->setReport(study.reportText, spans);
+    showReport();
     setWindowTitle(tr("%1 - LRCLR Viewer").arg(study.title));
     if (!study.reportProblem.isEmpty())
         m_status->showMessage(study.reportProblem);

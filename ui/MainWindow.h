@@ -77,6 +77,7 @@ private:
     void connectMenus();
     void connectSession();
     void showStudy();
+    void showReport(); ///< the report text and its sentence spans, as the session has them now
     void showResult();
     void addRecent(const QString& path);
 

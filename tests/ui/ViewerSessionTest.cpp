@@ -350,6 +350,7 @@ private Q_SLOTS:
         m_session->selection()->selectSentence(1);
         QSignalSpy grounded(m_session.get(), &ViewerSession::sentenceGrounded);
         QSignalSpy heatmaps(m_session->selection(), &AnalysisSelection::heatmapChanged);
+        QSignalSpy reportChanged(m_session.get(), &ViewerSession::reportTextChanged);
 
         // Typing: two edits in a row, only the last one counts.
         const quint64 stale = m_session->regroundSentence(1, QStringLiteral("Small effusion"));
@@ -362,7 +363,18 @@ private Q_SLOTS:
         const auto& after = m_session->result()->sentences[1];
         QCOMPARE(QString::fromStdString(after.text), QStringLiteral("Small left effusion."));
         QCOMPARE(after.begin, before.begin);
-        QCOMPARE(after.end, before.end);
+        // The report text itself now says it, and every span still points at its sentence.
+        QCOMPARE(reportChanged.size(), 1);
+        QCOMPARE(after.end, before.begin + std::size_t(QStringLiteral("Small left effusion.").size()));
+        const ViewerSession::Study& study = m_session->study();
+        QVERIFY2(study.reportText.contains(QStringLiteral("Small left effusion.")), qPrintable(study.reportText));
+        QVERIFY(!study.reportText.contains(QStringLiteral("No effusion.")));
+        for (qsizetype k = 0; k < study.sentences.size(); ++k) {
+            const auto& span = study.sentences[k];
+            QCOMPARE(study.reportText.mid(span.begin, span.end - span.begin), span.text);
+            QCOMPARE(m_session->result()->sentences[std::size_t(k)].begin, std::size_t(span.begin));
+            QCOMPARE(m_session->result()->sentences[std::size_t(k)].end, std::size_t(span.end));
+        }
         // The fake's local similarity is the text length / 100: it was recomputed for the new text.
         QCOMPARE(after.localSimilarity, static_cast<float>(QStringLiteral("Small left effusion.").size()) / 100.0f);
         QCOMPARE(m_session->study().sentences[1].text, QStringLiteral("Small left effusion."));

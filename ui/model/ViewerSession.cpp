@@ -468,18 +468,48 @@ void ViewerSession::onGroundingFinished(quint64 jobId, const GroundedSentences& 
     sentence.begin = static_cast<std::size_t>(pending.sentence.begin);
     sentence.end = static_cast<std::size_t>(pending.sentence.end);
     int index = pending.replaceIndex;
+    bool reportEdited = false;
     if (index >= 0 && index < static_cast<int>(updated->sentences.size())) {
         updated->sentences[static_cast<std::size_t>(index)] = sentence;
-        if (index < m_study.sentences.size())
-            m_study.sentences[index].text = pending.sentence.text;
+        if (index < m_study.sentences.size()) {
+            replaceInReport(index, pending.sentence.text, *updated);
+            reportEdited = true;
+        }
     } else {
         index = static_cast<int>(updated->sentences.size());
         updated->sentences.push_back(sentence);
         m_study.sentences.append(pending.sentence);
     }
     setResult(updated);
+    if (reportEdited)
+        Q_EMIT reportTextChanged();
     Q_EMIT sentenceGrounded(index);
     Q_EMIT resultChanged(m_result);
+}
+
+void ViewerSession::replaceInReport(int index, const QString& text, AnalysisResult& result)
+{
+    // The replaced sentence's span (as it is now: earlier edits may have moved it) becomes `text`; every report
+    // sentence after it moves by the change in length, in the study and in the result alike. Typed sentences
+    // (begin == end) have no place in the report and stay where they are.
+    Sentence& edited = m_study.sentences[index];
+    const qsizetype begin = edited.begin;
+    const qsizetype end = edited.end;
+    const qsizetype shift = text.size() - (end - begin);
+    m_study.reportText = m_study.reportText.left(begin) + text + m_study.reportText.mid(end);
+    edited.text = text;
+    edited.end = begin + text.size();
+    for (qsizetype k = 0; k < m_study.sentences.size(); ++k) {
+        Sentence& other = m_study.sentences[k];
+        if (k != index && other.begin != other.end && other.begin >= end) {
+            other.begin += shift;
+            other.end += shift;
+        }
+        if (k < static_cast<qsizetype>(result.sentences.size())) {
+            result.sentences[static_cast<std::size_t>(k)].begin = static_cast<std::size_t>(other.begin);
+            result.sentences[static_cast<std::size_t>(k)].end = static_cast<std::size_t>(other.end);
+        }
+    }
 }
 
 void ViewerSession::onFailed(quint64 jobId, const QString& message, InferenceFailure kind)

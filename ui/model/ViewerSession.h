@@ -155,6 +155,9 @@ Q_SIGNALS:
     /// best-aligned sentence, else the most probable finding.
     void resultChanged(lrclr::SharedAnalysisResult result);
     void sentenceGrounded(int index);
+    /// A replaced sentence changed the study's report text (study().reportText) and the spans of the sentences after
+    /// it (study().sentences and the result's begin/end).
+    void reportTextChanged();
     void analysisFailed(const QString& message, lrclr::InferenceFailure kind);
     void groundingFailed(const QString& message, lrclr::InferenceFailure kind);
     /// The decisions file beside the study exists but could not be read; the message names the file and the problem.
@@ -182,6 +185,9 @@ private:
     void selectDefault();
 
     /// Where a grounding's result goes: replace sentence `replaceIndex`, or append (-1).
+    /// Splices `text` into the report in place of sentence `index` and moves the later spans.
+    void replaceInReport(int index, const QString& text, AnalysisResult& result);
+
     struct PendingGrounding {
         quint64 jobId = 0;
         int replaceIndex = -1;
