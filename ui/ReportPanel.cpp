@@ -94,6 +94,7 @@ ReportPanel::ReportPanel(ReportRegionLinks* links, AnalysisSelection* selection,
         connect(links, &ReportRegionLinks::linksChanged, this, &ReportPanel::refresh);
     if (selection) {
         connect(selection, &AnalysisSelection::selectionChanged, this, &ReportPanel::refresh);
+        connect(selection, &AnalysisSelection::selectionChanged, this, &ReportPanel::showSelectedInEditBox);
         connect(selection, &AnalysisSelection::highlightedSentencesChanged, this, &ReportPanel::refreshHighlights);
     }
     setSession(nullptr);
@@ -244,12 +245,8 @@ bool ReportPanel::eventFilter(QObject* watched, QEvent* event)
         if (event->type() == QEvent::MouseButtonRelease) {
             const auto* mouse = static_cast<QMouseEvent*>(event);
             const int sentence = sentenceAtPosition(m_text->cursorForPosition(mouse->position().toPoint()).position());
-            if (sentence >= 0 && m_selection) {
+            if (sentence >= 0 && m_selection)
                 m_selection->selectSentence(sentence);
-                if (m_session)
-                    m_edit->setText(m_text->toPlainText().mid(
-                        m_spans[sentence].first, m_spans[sentence].second - m_spans[sentence].first));
-            }
         } else if (event->type() == QEvent::MouseMove && m_links) {
             const auto* mouse = static_cast<QMouseEvent*>(event);
             const int sentence = sentenceAtPosition(m_text->cursorForPosition(mouse->position().toPoint()).position());
@@ -268,6 +265,20 @@ bool ReportPanel::eventFilter(QObject* watched, QEvent* event)
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void ReportPanel::showSelectedInEditBox()
+{
+    // Whichever way the sentence was selected (text, table, keys, viewport), the edit box holds its words, so that
+    // Replace never sends another sentence's text.
+    if (!m_selection || m_selection->kind() != AnalysisSelection::Kind::Sentence)
+        return;
+    const int index = m_selection->selectedIndex();
+    const auto result = m_links ? m_links->result() : SharedAnalysisResult();
+    if (result && index >= 0 && index < static_cast<int>(result->sentences.size()))
+        m_edit->setText(QString::fromStdString(result->sentences[static_cast<std::size_t>(index)].text));
+    else if (index >= 0 && index < m_spans.size())
+        m_edit->setText(m_text->toPlainText().mid(m_spans[index].first, m_spans[index].second - m_spans[index].first));
 }
 
 void ReportPanel::groundTyped()

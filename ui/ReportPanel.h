@@ -52,6 +52,7 @@ protected:
 private:
     void refresh();
     void refreshHighlights();
+    void showSelectedInEditBox();
     void groundTyped();
     void replaceSelected();
 

@@ -117,6 +117,24 @@ private Q_SLOTS:
         QCOMPARE(decisions.count(), 0);
     }
 
+    void forgettingASentenceDropsOnlyItsDecisions()
+    {
+        ReviewDecisions decisions;
+        decisions.setResult(testing::syntheticAnalysis());
+        decisions.setDecision(0, 0, Decision::Accepted);
+        decisions.setDecision(0, 1, Decision::Rejected);
+        decisions.setDecision(1, 1, Decision::Rejected);
+        decisions.save(m_path); // not modified from here
+        QVERIFY(!decisions.isModified());
+        decisions.forgetSentence(QStringLiteral("No such sentence."));
+        QVERIFY(!decisions.isModified());
+        decisions.forgetSentence(QStringLiteral("Opacity in the right mid zone."));
+        QCOMPARE(decisions.count(), 1);
+        QCOMPARE(decisions.decision(0, 0), Decision::Undecided);
+        QCOMPARE(decisions.decision(1, 1), Decision::Rejected);
+        QVERIFY(decisions.isModified());
+    }
+
     void missingFileIsAClearError()
     {
         ReviewDecisions decisions;

@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QSlider>
 #include <QTest>
@@ -298,6 +299,15 @@ private Q_SLOTS:
             QVERIFY2(contour.polylines.empty(), qPrintable(QString::number(contour.level)));
         m_settings->setUsesModelThreshold(false); // 0.3 of the shared range: below every value
         QVERIFY(paintedPixels() > 0);
+    }
+
+    void editBoxFollowsTheSelection()
+    {
+        // However the sentence is selected, the edit box holds its words (Replace never sends another's text).
+        m_selection->selectSentence(1);
+        QCOMPARE(m_report->editLine()->text(), QString::fromStdString(m_result->sentences[1].text));
+        m_selection->selectNextSentence(1);
+        QCOMPARE(m_report->editLine()->text(), QString::fromStdString(m_result->sentences[0].text));
     }
 
     void negativeFindingIsNotFlaggedUnsupported()

@@ -351,6 +351,9 @@ private Q_SLOTS:
         QSignalSpy grounded(m_session.get(), &ViewerSession::sentenceGrounded);
         QSignalSpy heatmaps(m_session->selection(), &AnalysisSelection::heatmapChanged);
         QSignalSpy reportChanged(m_session.get(), &ViewerSession::reportTextChanged);
+        // A decision on the sentence about to be replaced, and one on another sentence.
+        m_session->decisions()->setDecision(1, 0, ReviewDecisions::Decision::Rejected);
+        m_session->decisions()->setDecision(2, 0, ReviewDecisions::Decision::Accepted);
 
         // Typing: two edits in a row, only the last one counts.
         const quint64 stale = m_session->regroundSentence(1, QStringLiteral("Small effusion"));
@@ -365,6 +368,10 @@ private Q_SLOTS:
         QCOMPARE(after.begin, before.begin);
         // The report text itself now says it, and every span still points at its sentence.
         QCOMPARE(reportChanged.size(), 1);
+        // The rejection judged the old words: gone; the other sentence's decision stays.
+        QCOMPARE(m_session->decisions()->decision(1, 0), ReviewDecisions::Decision::Undecided);
+        QCOMPARE(m_session->decisions()->decision(2, 0), ReviewDecisions::Decision::Accepted);
+        QCOMPARE(m_session->decisions()->count(), 1);
         QCOMPARE(after.end, before.begin + std::size_t(QStringLiteral("Small left effusion.").size()));
         const ViewerSession::Study& study = m_session->study();
         QVERIFY2(study.reportText.contains(QStringLiteral("Small left effusion.")), qPrintable(study.reportText));

@@ -121,6 +121,16 @@ void ReviewDecisions::setResult(SharedAnalysisResult result)
     Q_EMIT decisionsReset();
 }
 
+void ReviewDecisions::forgetSentence(const QString& text)
+{
+    const auto before = m_decisions.size();
+    std::erase_if(m_decisions, [&text](const auto& entry) { return entry.first.first == text; });
+    if (m_decisions.size() == before)
+        return;
+    setModified(true);
+    Q_EMIT decisionsReset();
+}
+
 void ReviewDecisions::setDecision(int sentence, int region, Decision decision)
 {
     if (!m_result || sentence < 0 || region < 0 || sentence >= static_cast<int>(m_result->sentences.size())

@@ -71,6 +71,9 @@ public Q_SLOTS:
     void setDecision(int sentence, int region, lrclr::ReviewDecisions::Decision decision);
     /// Removes every decision (a user action: marks the set modified).
     void clear();
+    /// Removes the decisions on the sentence with this text (its text was replaced: they judged words no longer in
+    /// the report). Marks the set modified when there were any.
+    void forgetSentence(const QString& text);
     /// Forgets every decision and the loaded identity without marking anything modified (another study opened).
     void reset();
 

@@ -472,6 +472,8 @@ void ViewerSession::onGroundingFinished(quint64 jobId, const GroundedSentences& 
     if (index >= 0 && index < static_cast<int>(updated->sentences.size())) {
         updated->sentences[static_cast<std::size_t>(index)] = sentence;
         if (index < m_study.sentences.size()) {
+            // Decisions on the old words do not carry over to the new ones.
+            m_decisions->forgetSentence(m_study.sentences[index].text);
             replaceInReport(index, pending.sentence.text, *updated);
             reportEdited = true;
         }
