@@ -36,14 +36,7 @@ std::optional<Report> StudyReader::readReport(const QString& reportPath, QString
 
 QString StudyReader::findReportFor(const QString& imagePath)
 {
-    const QString sidecar = PlainTextReportReader::findReportFor(imagePath);
-    if (!sidecar.isEmpty())
-        return sidecar;
-    // The layout `lrclr synth` writes and resources/demo uses: images/<stem>.dcm beside reports/<stem>.txt.
-    const QFileInfo image(imagePath);
-    const QFileInfo report(
-        image.dir().filePath(QStringLiteral("../reports/") + image.completeBaseName() + QStringLiteral(".txt")));
-    return report.isFile() ? report.absoluteFilePath() : QString();
+    return PlainTextReportReader::findReportFor(imagePath);
 }
 
 std::optional<XrayImage> StudyReader::readImage(const QString& imagePath, QString* error)

@@ -91,7 +91,9 @@ QString PlainTextReportReader::findReportFor(const QString& imagePath)
         if (report.isFile())
             return report.absoluteFilePath();
     }
-    return {};
+    // The layout `lrclr synth` writes and resources/demo uses: images/<stem>.dcm beside reports/<stem>.txt.
+    const QFileInfo synthesised(directory.filePath(QStringLiteral("../reports/") + stem + QStringLiteral(".txt")));
+    return synthesised.isFile() ? synthesised.absoluteFilePath() : QString();
 }
 
 } // namespace lrclr

@@ -25,7 +25,7 @@ public:
 
     /// The report belonging to image `imagePath`, or an empty string: a sidecar with the same stem and extension
     /// ".txt" (any letter case), else the MIMIC-CXR layout `.../pNN/pNNNNNNNN/sNNNNNNNN/image.jpg` whose report is
-    /// `.../pNN/pNNNNNNNN/sNNNNNNNN.txt`.
+    /// `.../pNN/pNNNNNNNN/sNNNNNNNN.txt`, else the phantom layout `images/<stem>.*` beside `reports/<stem>.txt`.
     static QString findReportFor(const QString& imagePath);
     /// True when `directoryPath` is a MIMIC-CXR study folder (named sNNNNNNNN inside a patient folder pNNNNNNNN).
     static bool isMimicStudyFolder(const QString& directoryPath);

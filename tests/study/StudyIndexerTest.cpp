@@ -120,6 +120,7 @@ private Q_SLOTS:
     void listsDuplicateInstancesOnce();
     void skipsFifosWithoutBlocking();
     void neighbourScopeStaysInTheFolder();
+    void phantomLayoutReportsAreAttached();
     void quitWhileAReadIsStuckReturnsWithinASecond();
     void facadeRunsOnWorkerWithProgress();
     void cancelLandsBetweenFiles();
@@ -401,6 +402,23 @@ void StudyIndexerTest::neighbourScopeStaysInTheFolder()
     QCOMPARE(bounded->instanceCount(), 2);
     QVERIFY(std::any_of(bounded->problems().begin(), bounded->problems().end(),
         [](const StudyIndexProblem& problem) { return problem.reason.contains(QStringLiteral("more than 2 files")); }));
+}
+
+void StudyIndexerTest::phantomLayoutReportsAreAttached()
+{
+    // images/<stem>.png beside reports/<stem>.txt (what lrclr synth writes): the report belongs to the image's study
+    // and is not listed as a file that was not indexed.
+    const QString folder = m_dir.filePath(QStringLiteral("phantom-layout"));
+    QVERIFY(writeBytes(folder + QStringLiteral("/images/case1.png"), "png"));
+    QVERIFY(writeBytes(folder + QStringLiteral("/reports/case1.txt"), "FINDINGS: Clear lungs."));
+    const auto index = StudyIndexScanner(std::make_shared<ControlledProbe>()).scan(folder);
+    QVERIFY(index);
+    QCOMPARE(index->instanceCount(), 1);
+    QVERIFY2(index->problems().isEmpty(),
+        qPrintable(index->problems().isEmpty() ? QString() : index->problems().first().reason));
+    const auto& study = index->patients().first().studies.first();
+    QCOMPARE(
+        study.reportPaths, QStringList { QFileInfo(folder + QStringLiteral("/reports/case1.txt")).absoluteFilePath() });
 }
 
 void StudyIndexerTest::quitWhileAReadIsStuckReturnsWithinASecond()
