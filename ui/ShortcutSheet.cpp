@@ -1,9 +1,13 @@
 #include "ui/ShortcutSheet.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QDialogButtonBox>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScreen>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -49,7 +53,18 @@ ShortcutSheet::ShortcutSheet(const QList<Group>& groups, const QStringList& mous
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(tree);
     layout->addWidget(buttons);
-    resize(520, 640);
+    // Tall enough for every row without scrolling where the screen allows it (the sheet was cut off at 640 px).
+    tree->resizeColumnToContents(0);
+    tree->resizeColumnToContents(1);
+    int rows = 0;
+    for (QTreeWidgetItemIterator it(tree); *it; ++it)
+        ++rows;
+    const int rowHeight = tree->sizeHintForRow(0) > 0 ? tree->sizeHintForRow(0) : fontMetrics().height() + 4;
+    const int wanted = tree->header()->sizeHint().height() + rows * rowHeight + buttons->sizeHint().height() + 48;
+    const QScreen* screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const int available = screen ? screen->availableGeometry().height() * 9 / 10 : 900;
+    const int width = tree->columnWidth(0) + tree->columnWidth(1) + 64;
+    resize(std::max(520, width), std::clamp(wanted, 320, std::max(320, available)));
 }
 
 } // namespace lrclr

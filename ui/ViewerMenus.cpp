@@ -233,7 +233,9 @@ void ViewerMenus::showShortcutSheet()
             tr("Pan\tMiddle drag, or Shift + left drag"), tr("Zoom to the cursor\tWheel, or right drag"),
             tr("Fit / 1:1\tDouble-click"), tr("Sentences of a region\tHover the region; click to pin it"),
             tr("Heatmap of a sentence\tClick it in the report"),
-            tr("Accept / reject a link\tA / R / U in the link list") },
+            tr("Accept / reject a link\tA / R / U in the link list"),
+            tr("Open a study\tClick its row in Studies (filter with the box above it)"),
+            tr("Threshold\tModel: the model's calibrated one; moving the slider sets your own") },
         m_window);
     sheet.exec();
 }

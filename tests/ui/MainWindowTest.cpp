@@ -7,12 +7,15 @@
 #include <QDropEvent>
 #include <QImage>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QUrl>
 
 #include "core/inference/InferenceService.h"
@@ -22,6 +25,7 @@
 #include "ui/ImageViewport.h"
 #include "ui/MainWindow.h"
 #include "ui/ReportPanel.h"
+#include "ui/ShortcutSheet.h"
 #include "ui/StudyBrowser.h"
 #include "ui/model/OverlaySettings.h"
 #include "ui/model/ViewerSession.h"
@@ -210,7 +214,8 @@ private Q_SLOTS:
         for (const QAction* action : window.shortcutActions())
             for (const QKeySequence& key : action->shortcuts())
                 keys << key.toString(QKeySequence::PortableText);
-        for (const char* key : { "H", "F", "1", "I", "W", "C", "B", "F1", "Ctrl+O", "Ctrl+E", "PgDown", "Esc" })
+        for (const char* key : { "H", "F", "1", "I", "W", "C", "B", "F1", "Ctrl+O", "Ctrl+E", "PgDown", "Esc",
+                 "Ctrl+PgDown", "Ctrl+PgUp" })
             QVERIFY2(keys.contains(QString::fromLatin1(key)), key);
         // No key bound twice (an ambiguous shortcut silently does nothing).
         QStringList seen;
@@ -218,6 +223,29 @@ private Q_SLOTS:
             QVERIFY2(!seen.contains(key), qPrintable(key));
             seen << key;
         }
+    }
+
+    // The F1 sheet lists every shortcut and is tall enough to show them all where the screen allows it.
+    void shortcutSheetShowsEveryRow()
+    {
+        auto service = missingModelService();
+        MainWindow window(service.get());
+        ShortcutSheet sheet(
+            { { QStringLiteral("All"), window.shortcutActions() } }, { QStringLiteral("Pan\tMiddle drag") }, &window);
+        auto* tree = sheet.findChild<QTreeWidget*>();
+        QVERIFY(tree);
+        int rows = 0;
+        for (QTreeWidgetItemIterator it(tree); *it; ++it)
+            ++rows;
+        QVERIFY2(rows >= 25, qPrintable(QString::number(rows))); // 24 shortcuts today, two headings, one hint
+        sheet.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&sheet));
+        const int available = sheet.screen()->availableGeometry().height() * 9 / 10;
+        if (sheet.height() < available)
+            QVERIFY2(!tree->verticalScrollBar()->isVisible(),
+                qPrintable(QStringLiteral("%1 rows in a %2 px sheet").arg(rows).arg(sheet.height())));
+        else
+            QCOMPARE(sheet.height(), available);
     }
 };
 
