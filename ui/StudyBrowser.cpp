@@ -17,7 +17,6 @@
 #include "imaging/RasterImageReader.h"
 #include "imaging/StudyReader.h"
 #include "ui/PacsBrowser.h"
-#include "ui/model/WorklistRows.h"
 
 namespace lrclr {
 
@@ -25,6 +24,7 @@ namespace {
 
 constexpr int pathRole = Qt::UserRole + 1;
 constexpr int reportRole = Qt::UserRole + 2;
+constexpr int rowRole = Qt::UserRole + 3;
 constexpr int thumbnailSide = 64;
 constexpr int maximumThumbnails = 200;
 constexpr int pacsDockWidth = 440;
@@ -176,10 +176,13 @@ void StudyBrowser::populate(const StudyIndex& index)
     m_tree->setSortingEnabled(false);
     m_tree->clear();
     m_lastOpened.clear();
-    const QList<WorklistRow> rows = WorklistRows::fromIndex(index);
+    m_rows = WorklistRows::fromIndex(index);
+    const QList<WorklistRow>& rows = m_rows;
     int images = 0;
-    for (const WorklistRow& row : rows) {
+    for (qsizetype k = 0; k < rows.size(); ++k) {
+        const WorklistRow& row = rows[k];
         auto* item = new WorklistItem(m_tree);
+        item->setData(0, rowRole, int(k)); // the row behind the item, whatever the sort order
         item->setText(PatientColumn, row.patient);
         item->setText(IdColumn, row.patientId);
         item->setText(DateColumn, row.date.isValid() ? row.date.toString(Qt::ISODate) : QString());
@@ -213,13 +216,10 @@ void StudyBrowser::populate(const StudyIndex& index)
 
 void StudyBrowser::applyFilter(const QString& filter)
 {
-    const QList<WorklistRow> rows = WorklistRows::fromIndex(m_index);
     for (int k = 0; k < m_tree->topLevelItemCount(); ++k) {
         QTreeWidgetItem* item = m_tree->topLevelItem(k);
-        const QString path = item->data(0, pathRole).toString();
-        const auto row = std::find_if(
-            rows.begin(), rows.end(), [&path](const WorklistRow& candidate) { return candidate.imagePath == path; });
-        item->setHidden(row != rows.end() && !row->matches(filter));
+        const int row = item->data(0, rowRole).toInt();
+        item->setHidden(row >= 0 && row < m_rows.size() && !m_rows[row].matches(filter));
     }
 }
 

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include "core/study/StudyIndex.h"
+#include "ui/model/WorklistRows.h"
 
 class QLabel;
 class QLineEdit;
@@ -68,6 +69,7 @@ private:
     QTabWidget* m_sources = nullptr;
     QTreeWidget* m_tree = nullptr;
     QLineEdit* m_filter = nullptr;
+    QList<WorklistRow> m_rows; ///< the worklist's rows, in index order (items keep their row under rowRole)
     QString m_lastOpened; ///< the image a click last asked for: a second click on it does not re-open
     PacsBrowser* m_pacs = nullptr;
     QLabel* m_status = nullptr;
