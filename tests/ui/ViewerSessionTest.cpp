@@ -403,6 +403,15 @@ private Q_SLOTS:
         QCOMPARE(typed.text, std::string("Is there a pneumothorax?"));
         QCOMPARE(typed.begin, typed.end);
         QCOMPARE(m_session->links()->sentenceCount(), 4);
+        // Replacing the typed sentence re-grounds it but leaves the report text alone: it has no place there.
+        const QString reportBefore = m_session->study().reportText;
+        QSignalSpy reportChanged(m_session.get(), &ViewerSession::reportTextChanged);
+        QVERIFY(m_session->regroundSentence(3, QStringLiteral("Is there a left pneumothorax?")) != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_session->result()->sentences[3].text, std::string("Is there a left pneumothorax?"), 5000);
+        QCOMPARE(m_session->study().reportText, reportBefore);
+        QCOMPARE(reportChanged.size(), 0);
+        QCOMPARE(m_session->result()->sentences[3].begin, m_session->result()->sentences[3].end);
     }
 
     void regroundingWithoutResultDoesNothing()

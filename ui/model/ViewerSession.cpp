@@ -474,8 +474,12 @@ void ViewerSession::onGroundingFinished(quint64 jobId, const GroundedSentences& 
         if (index < m_study.sentences.size()) {
             // Decisions on the old words do not carry over to the new ones.
             m_decisions->forgetSentence(m_study.sentences[index].text);
-            replaceInReport(index, pending.sentence.text, *updated);
-            reportEdited = true;
+            // A report sentence is rewritten in the report; a typed one (begin == end) has no place there.
+            reportEdited = m_study.sentences[index].begin != m_study.sentences[index].end;
+            if (reportEdited)
+                replaceInReport(index, pending.sentence.text, *updated);
+            else
+                m_study.sentences[index].text = pending.sentence.text;
         }
     } else {
         index = static_cast<int>(updated->sentences.size());
