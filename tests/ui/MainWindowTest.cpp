@@ -1,10 +1,13 @@
 // MainWindow offscreen: settings persist across windows, a PNG with a report sidecar opens into the viewport and
 // the report panel, a missing model fails with a readable message, dropped files and folders open, shortcuts exist,
 // and export refuses politely without an analysis.
+#include <sys/stat.h>
+
 #include <QApplication>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QMimeData>
 #include <QScreen>
@@ -223,6 +226,34 @@ private Q_SLOTS:
             QVERIFY2(!seen.contains(key), qPrintable(key));
             seen << key;
         }
+    }
+
+    // Quitting while a folder holding a FIFO (and many images) is being indexed returns within a second: the FIFO is
+    // never opened, and the indexer and thumbnail threads do not hold up the window's destruction.
+    void quittingDuringIndexingReturnsWithinASecond()
+    {
+        const QString folder = m_folder.filePath(QStringLiteral("indexing-with-fifo"));
+        QVERIFY(QDir().mkpath(folder));
+        QCOMPARE(::mkfifo(QFile::encodeName(folder + QStringLiteral("/pipe.dcm")).constData(), 0600), 0);
+        QImage image(2000, 2000, QImage::Format_Grayscale8);
+        image.fill(80);
+        for (int k = 0; k < 40; ++k)
+            QVERIFY(image.save(folder + QStringLiteral("/image-%1.png").arg(k)));
+        auto service = missingModelService();
+        QElapsedTimer timer;
+        {
+            auto window = std::make_unique<MainWindow>(service.get());
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+            QVERIFY(window->openPath(folder));
+            QTest::qWait(50); // indexing has started
+            timer.start();
+            window->close();
+            window.reset();
+        }
+        const qint64 elapsed = timer.elapsed();
+        qInfo("closed the window %lld ms after indexing started", elapsed);
+        QVERIFY2(elapsed < 1000, qPrintable(QStringLiteral("closing took %1 ms").arg(elapsed)));
     }
 
     // The F1 sheet lists every shortcut and is tall enough to show them all where the screen allows it.
