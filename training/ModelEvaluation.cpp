@@ -239,7 +239,8 @@ ModelEvaluation::StudyInput ModelEvaluation::readStudy(std::size_t index) const
         throw std::runtime_error("the image is " + std::to_string(input.image.width) + " x "
             + std::to_string(input.image.height) + " pixels but the manifest says " + std::to_string(entry.width)
             + " x " + std::to_string(entry.height) + " (its boxes would not fit)");
-    if (!m_options.findingsOnly)
+    // The report text is only embedded for retrieval; grounding takes the manifest's sentences.
+    if (!m_options.findingsOnly && m_options.retrieval)
         input.report = reportFor(m_studies, entry);
     return input;
 }

@@ -37,7 +37,7 @@ public:
         /// retrieval.
         bool findingsOnly = false;
         /// Embed every image and report for image-report retrieval (off: sentences are still grounded, no
-        /// retrieval; `lrclr calibrate` fitting the overlay scale).
+        /// retrieval and no report file read; `lrclr calibrate` fitting the overlay scale).
         bool retrieval = true;
         /// Retrieval is skipped (with a note) above this many studies: its n x n similarity matrix of doubles would
         /// take more than 128 MiB.
