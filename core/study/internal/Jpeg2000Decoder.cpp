@@ -1,5 +1,7 @@
 #include "core/study/internal/Jpeg2000Decoder.h"
 
+#include "core/study/internal/Jpeg2000Header.h"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -88,6 +90,19 @@ bool Jpeg2000Decoder::decode(std::span<const std::uint8_t> data, int expectedWid
     const bool isJp2 = std::memcmp(data.data(), jp2Signature, sizeof jp2Signature) == 0;
     if (!isJp2 && !(data[0] == 0xFF && data[1] == 0x4F)) {
         problem = "the JPEG 2000 data does not start with a codestream marker";
+        return false;
+    }
+    // The geometry is checked on the codestream's own header before OpenJPEG allocates anything from it.
+    Jpeg2000Header header;
+    if (!Jpeg2000Header::read(data, isJp2, header, problem))
+        return false;
+    if (header.width != static_cast<std::uint32_t>(expectedWidth)
+        || header.height != static_cast<std::uint32_t>(expectedHeight)
+        || header.components != static_cast<std::uint32_t>(expectedComponents)) {
+        problem = "the JPEG 2000 codestream is " + std::to_string(header.width) + " x " + std::to_string(header.height)
+            + " with " + std::to_string(header.components) + " components, but the DICOM header says "
+            + std::to_string(expectedWidth) + " x " + std::to_string(expectedHeight) + " with "
+            + std::to_string(expectedComponents);
         return false;
     }
     std::unique_ptr<opj_codec_t, CodecDeleter> codec(opj_create_decompress(isJp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
