@@ -1,6 +1,10 @@
 #include "core/model/AnalysisJson.h"
 
+#include <cmath>
+#include <limits>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -108,11 +112,39 @@ std::string AnalysisJson::toJson(const AnalysisResult& result, const Attachments
     return document.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+
+/// Every number of an analysis is stored as a float (or a double holding a float): one beyond float range would
+/// become infinity, which toJson writes as null, so the document could not be read back. Throws naming the path.
+void requireFloatRange(const json& document, const std::string& origin)
+{
+    // Iterative: a hostile file may nest arrays deeper than the stack would allow recursion.
+    std::vector<std::pair<const json*, std::string>> pending { { &document, origin } };
+    while (!pending.empty()) {
+        const auto [value, path] = std::move(pending.back());
+        pending.pop_back();
+        if (value->is_number_float()) {
+            const double number = value->get<double>();
+            if (!std::isfinite(number) || std::fabs(number) > std::numeric_limits<float>::max())
+                throw std::runtime_error(path + " = " + value->dump() + " is outside the range of a float");
+        } else if (value->is_object()) {
+            for (const auto& item : value->items())
+                pending.emplace_back(&item.value(), path + "." + item.key());
+        } else if (value->is_array()) {
+            for (std::size_t i = 0; i < value->size(); ++i)
+                pending.emplace_back(&(*value)[i], path + "[" + std::to_string(i) + "]");
+        }
+    }
+}
+
+} // namespace
+
 AnalysisResult AnalysisJson::fromJson(const std::string& text, const std::string& origin)
 {
     const auto document = json::parse(text, nullptr, false);
     if (document.is_discarded() || !document.is_object())
         throw std::runtime_error(origin + ": not a JSON object");
+    requireFloatRange(document, origin);
     if (document.value("schema", std::string()) != schemaName || document.value("version", 0) != schemaVersion)
         throw std::runtime_error(
             origin + ": not an " + std::string(schemaName) + " document of version " + std::to_string(schemaVersion));

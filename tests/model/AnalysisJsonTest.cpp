@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <limits>
 
 #include "core/model/AnalysisJson.h"
 
@@ -137,6 +138,33 @@ private Q_SLOTS:
         result.imageEmbedding = { 0.6f, -0.8f };
         const auto back = AnalysisJson::fromJson(AnalysisJson::toJson(result, {}, -1), "memory");
         QCOMPARE(back.imageEmbedding, result.imageEmbedding);
+    }
+
+    // Found by the analysis-json fuzz target: a number beyond float range became infinity, which toJson writes as
+    // null, so the document read but its own rewrite did not. It is refused when read, naming where it is; the
+    // largest float is accepted and round-trips.
+    void numbersBeyondFloatRangeAreRefused()
+    {
+        auto result = sampleResult();
+        result.imageEmbedding = { std::numeric_limits<float>::max(), -0.5f };
+        const auto text = AnalysisJson::toJson(result, {}, -1);
+        const auto back = AnalysisJson::fromJson(text, "memory");
+        QCOMPARE(back.imageEmbedding, result.imageEmbedding);
+        QCOMPARE(
+            AnalysisJson::fromJson(AnalysisJson::toJson(back, {}, -1), "memory").imageEmbedding, result.imageEmbedding);
+
+        auto past = text;
+        const auto at = past.find("\"imageEmbedding\":[");
+        QVERIFY(at != std::string::npos);
+        const auto valueStart = at + std::string("\"imageEmbedding\":[").size();
+        past.replace(valueStart, past.find(',', valueStart) - valueStart, "1e39");
+        try {
+            AnalysisJson::fromJson(past, "analysis.json");
+            QFAIL("1e39 was accepted as a float");
+        } catch (const std::runtime_error& error) {
+            QCOMPARE(QString::fromUtf8(error.what()),
+                QStringLiteral("analysis.json.imageEmbedding[0] = 1e+39 is outside the range of a float"));
+        }
     }
 
     // Files written before calibration existed show the raw combined score, uncalibrated.
