@@ -45,6 +45,29 @@ void checkOptions(const Trainer::Options& options)
             || options.locationWeight > 0.0))
         throw TrainingError("train: --sentence-global-weight, --pooled-weight, --intra-image-weight and "
                             "--location-weight need --world-size 1");
+    // Every number a user can type is checked here, naming its flag: a NaN learning rate used to reach LibTorch and
+    // come back as a 40-line backtrace.
+    const std::pair<const char*, double> finiteNonNegative[] = { { "--epochs", options.epochs },
+        { "--min-lr", options.minimumLearningRate }, { "--weight-decay", options.weightDecay },
+        { "--clip-grad", options.gradientClip }, { "--global-weight", options.globalWeight },
+        { "--local-weight", options.localWeight }, { "--box-weight", options.boxWeight },
+        { "--pooled-weight", options.pooledWeight }, { "--sentence-global-weight", options.sentenceGlobalWeight },
+        { "--intra-image-weight", options.intraImageWeight }, { "--location-weight", options.locationWeight },
+        { "--flip-probability", options.flipProbability } };
+    for (const auto& [flag, value] : finiteNonNegative) {
+        if (!std::isfinite(value) || value < 0.0)
+            throw TrainingError(
+                std::string("train: ") + flag + " must be a finite number >= 0, not " + std::to_string(value));
+    }
+    if (!std::isfinite(options.learningRate) || options.learningRate <= 0.0 || options.learningRate > 1.0)
+        throw TrainingError(
+            "train: --lr must be a finite number in (0, 1], not " + std::to_string(options.learningRate));
+    if (options.minimumLearningRate > options.learningRate)
+        throw TrainingError("train: --min-lr must not exceed --lr");
+    if (options.flipProbability > 1.0)
+        throw TrainingError("train: --flip-probability must be in [0, 1]");
+    if (!std::isfinite(options.gateInit))
+        throw TrainingError("train: --gate-init must be finite");
     if (!(options.backboneLearningRateScale > 0.0 && options.backboneLearningRateScale <= 1.0))
         throw TrainingError("train: --backbone-lr-scale must be in (0, 1]");
     if (!(options.poolingSharpness > 0.0 && options.poolingSharpness <= 100.0))

@@ -2,8 +2,12 @@
 #include <QtTest>
 
 #include <cmath>
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <random>
+
+#include <sys/resource.h>
 
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
@@ -19,6 +23,7 @@
 using lrclr::CheckpointReader;
 using lrclr::ClipConfig;
 using lrclr::ModelError;
+using lrclr::internal::StateDict;
 using lrclr::internal::TorchCheckpoint;
 using lrclr::internal::WeightsUnpickler;
 
@@ -495,6 +500,37 @@ private Q_SLOTS:
         writeFile(path, flipped);
         QVERIFY_THROWS_EXCEPTION(ModelError, TorchCheckpoint::read(path, digest));
         QVERIFY_THROWS_EXCEPTION(ModelError, TorchCheckpoint::read(path));
+    }
+
+    // A full disk while a checkpoint is written (simulated by a file-size limit: writes past it fail with EFBIG, as
+    // ENOSPC would) gives an error naming the file, leaves neither a truncated checkpoint nor the temporary behind,
+    // and does not abort the process (PyTorchStreamWriter's destructor used to throw a second time).
+    void aFullDiskWhileWritingIsReportedAndLeavesNoFile()
+    {
+        const auto path = temporaryPath("full-disk.pt");
+        StateDict stateDict;
+        stateDict.insert("big", torch::ones({ 256, 1024 })); // 1 MiB of float32
+        std::signal(SIGXFSZ, SIG_IGN);
+        rlimit previous {};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &previous), 0);
+        rlimit limited = previous;
+        limited.rlim_cur = 64 * 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &limited), 0);
+        QString message;
+        try {
+            TorchCheckpoint::write(path, stateDict);
+        } catch (const ModelError& error) {
+            message = QString::fromUtf8(error.what());
+        }
+        setrlimit(RLIMIT_FSIZE, &previous);
+        std::signal(SIGXFSZ, SIG_DFL);
+        QVERIFY2(message.startsWith(QString::fromStdString(path)) && message.contains(QStringLiteral("disk full")),
+            qPrintable(message));
+        QVERIFY(!std::filesystem::exists(path));
+        QVERIFY(!std::filesystem::exists(path + ".partial"));
+        // With room again, the same call writes a checkpoint that reads back.
+        TorchCheckpoint::write(path, stateDict);
+        QVERIFY(torch::equal(TorchCheckpoint::read(path).tensor("big"), torch::ones({ 256, 1024 })));
     }
 
     void everySingleByteCorruptionIsRefusedOrHarmless()

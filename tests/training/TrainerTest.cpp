@@ -250,6 +250,9 @@ void TrainerTest::rejectsBadOptions_data()
     QTest::newRow("no-merges") << "merges";
     QTest::newRow("missing-manifest") << "manifest";
     QTest::newRow("uneven-ranks") << "ranks";
+    QTest::newRow("nan-learning-rate") << "--lr";
+    QTest::newRow("negative-weight-decay") << "--weight-decay";
+    QTest::newRow("infinite-local-weight") << "--local-weight";
 }
 
 void TrainerTest::rejectsBadOptions()
@@ -264,12 +267,24 @@ void TrainerTest::rejectsBadOptions()
         options.manifestPath = m_directory.filePath("absent.jsonl").toStdString();
     else if (problem == "ranks")
         options.worldSize = 3;
+    else if (problem == "--lr")
+        options.learningRate = std::nan("");
+    else if (problem == "--weight-decay")
+        options.weightDecay = -0.1;
+    else if (problem == "--local-weight")
+        options.localWeight = HUGE_VAL;
     bool threw = false;
     try {
         Trainer::run(options);
     } catch (const std::exception& error) {
         threw = true;
         QVERIFY2(std::string(error.what()).size() > 10, error.what());
+        // A bad number is refused by its flag's name, in one line (no LibTorch backtrace).
+        if (problem.startsWith(QStringLiteral("--"))) {
+            QVERIFY2(QString::fromUtf8(error.what()).startsWith(QStringLiteral("train: ") + problem + " must be"),
+                error.what());
+            QVERIFY2(!QString::fromUtf8(error.what()).contains(QLatin1Char('\n')), error.what());
+        }
     }
     QVERIFY(threw);
 }

@@ -1,6 +1,7 @@
 #include "core/model/internal/TorchCheckpoint.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
@@ -379,26 +380,37 @@ void TorchCheckpoint::write(const std::string& path, const StateDict& stateDict)
     std::ofstream output(temporary, std::ios::binary | std::ios::trunc);
     if (!output)
         throw ModelError(path + ": cannot create " + temporary);
+    // A failed write is recorded here instead of being reported to the writer: PyTorchStreamWriter throws on a short
+    // write, and its destructor then finishes the archive again and throws a second time, which terminates the
+    // process (train on a full disk aborted that way). The stream's state says afterwards whether all went out.
+    bool writeFailed = false;
     try {
         // Writing through a function gives the records the archive folder "archive/", as torch.save to a stream does.
-        caffe2::serialize::PyTorchStreamWriter writer([&output](const void* data, size_t size) -> size_t {
-            output.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-            return output ? size : 0;
+        caffe2::serialize::PyTorchStreamWriter writer([&output, &writeFailed](const void* data, size_t size) -> size_t {
+            if (!writeFailed) {
+                output.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+                writeFailed = !output;
+            }
+            return size;
         });
         writer.writeRecord("data.pkl", pickle.bytes().data(), pickle.bytes().size());
         writer.writeRecord("byteorder", "little", 6);
-        for (std::size_t i = 0; i < tensors.size(); ++i) {
+        for (std::size_t i = 0; i < tensors.size() && !writeFailed; ++i) {
             writer.writeRecord("data/" + std::to_string(i), tensors[i].data_ptr(),
                 static_cast<std::size_t>(tensors[i].numel()) * tensors[i].element_size());
         }
         writer.writeEndOfFile();
-        output.close();
-        if (!output)
-            throw ModelError(path + ": cannot write " + temporary + " (disk full?)");
     } catch (const c10::Error& error) {
         output.close();
         std::filesystem::remove(temporary);
         throw ModelError(path + ": cannot write the checkpoint: " + error.what_without_backtrace());
+    }
+    output.close();
+    if (writeFailed || !output) {
+        const int reason = errno;
+        std::filesystem::remove(temporary);
+        throw ModelError(path + ": cannot write " + temporary + ": "
+            + (reason != 0 ? std::strerror(reason) : "write error") + " (disk full?)");
     }
     std::error_code error;
     std::filesystem::rename(temporary, path, error);
