@@ -89,7 +89,36 @@ ClipConfig ClipConfig::fromShapes(const std::map<std::string, std::vector<std::i
         throw std::invalid_argument("text tensors disagree about the text width " + std::to_string(config.textWidth));
     if (shapeOf(shapes, "visual.positional_embedding", 2)[1] != config.visionWidth)
         throw std::invalid_argument("'visual.positional_embedding' does not match the vision width");
+    config.checkLimits();
     return config;
+}
+
+void ClipConfig::checkLimits() const
+{
+    const auto check = [](const char* field, long long value, long long maximum) {
+        if (value < 1 || value > maximum)
+            throw std::invalid_argument(std::string("'") + field + "' = " + std::to_string(value)
+                + " is outside the supported range 1.." + std::to_string(maximum));
+    };
+    check("embed_dim", embedDimension, maximumWidth);
+    check("image_resolution", imageResolution, maximumImageResolution);
+    check("vision_layers", visionLayers, maximumLayers);
+    check("vision_width", visionWidth, maximumWidth);
+    check("vision_patch_size", visionPatchSize, imageResolution);
+    check("vision_heads", visionHeads, maximumHeads);
+    check("context_length", contextLength, maximumContextLength);
+    check("vocab_size", vocabularySize, maximumVocabularySize);
+    check("transformer_width", textWidth, maximumWidth);
+    check("transformer_heads", textHeads, maximumHeads);
+    check("transformer_layers", textLayers, maximumLayers);
+    check("image grid (image_resolution / vision_patch_size)", gridSize(), maximumGridSize);
+    // About 12 W^2 weights per transformer block, plus the embeddings: refuse before anything is allocated.
+    const long long parameters = 12LL * visionLayers * visionWidth * visionWidth
+        + 12LL * textLayers * textWidth * textWidth + static_cast<long long>(vocabularySize) * textWidth
+        + static_cast<long long>(gridSize()) * gridSize() * visionWidth;
+    if (parameters > maximumParameters)
+        throw std::invalid_argument("the configuration describes about " + std::to_string(parameters)
+            + " parameters (at most " + std::to_string(maximumParameters) + ")");
 }
 
 } // namespace lrclr

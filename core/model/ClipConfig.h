@@ -22,7 +22,23 @@ struct ClipConfig {
     int textHeads = 0; ///< text width / 64
     int textLayers = 0;
 
+    /// Limits on a configuration read from a file (manifest or checkpoint), checked before a model is built: a
+    /// configuration asking for 10^6 layers allocated until memory ran out. Generous for CLIP-family models (ViT-L/14
+    /// at 336 px: 24 layers, width 1024, grid 24; ~0.4 billion parameters).
+    static constexpr int maximumLayers = 128;
+    static constexpr int maximumWidth = 8192;
+    static constexpr int maximumHeads = 128;
+    static constexpr int maximumImageResolution = 4096;
+    static constexpr int maximumGridSize = 128;
+    static constexpr int maximumContextLength = 4096;
+    static constexpr int maximumVocabularySize = 1 << 20;
+    static constexpr long long maximumParameters = 4'000'000'000LL;
+
     int gridSize() const { return visionPatchSize > 0 ? imageResolution / visionPatchSize : 0; }
+
+    /// Throws std::invalid_argument naming the first field outside the limits above (or a parameter count above
+    /// maximumParameters).
+    void checkLimits() const;
 
     /// Infers the configuration from tensor names and shapes; throws std::invalid_argument naming the missing or
     /// inconsistent tensor.

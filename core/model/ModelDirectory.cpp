@@ -221,14 +221,14 @@ ModelManifest::Calibration calibrationFromJson(const Json& json, const Reader& r
             reader.fail("'" + where.substr(0, where.size() - 1) + "' is not a JSON object");
         ModelManifest::Calibration::Finding finding;
         finding.name = name;
-        const auto number = [&](const char* key) {
+        const auto number = [&, &entry = entry](const char* key) {
             if (!entry.contains(key) || entry.at(key).is_null())
                 return std::numeric_limits<double>::quiet_NaN();
             if (!entry.at(key).is_number())
                 reader.fail("'" + where + key + "' is not a number");
             return entry.at(key).get<double>();
         };
-        const auto count = [&](const char* key) {
+        const auto count = [&, &entry = entry](const char* key) {
             if (!entry.contains(key))
                 return 0;
             if (!entry.at(key).is_number_integer() || entry.at(key).get<std::int64_t>() < 0)
@@ -373,6 +373,11 @@ ModelManifest ModelManifest::fromJson(const std::string& text, const std::string
     manifest.clip.textWidth = reader.positive(clip, "transformer_width", "clip.");
     manifest.clip.textHeads = reader.positive(clip, "transformer_heads", "clip.");
     manifest.clip.textLayers = reader.positive(clip, "transformer_layers", "clip.");
+    try {
+        manifest.clip.checkLimits();
+    } catch (const std::invalid_argument& error) {
+        reader.fail(std::string("clip: ") + error.what());
+    }
 
     manifest.lrclrJson = reader.objectText(json, "lrclr");
     manifest.preprocessingJson = reader.objectText(json, "preprocessing");

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/ClipConfig.h"
 #include "core/model/ClipImporter.h"
 #include "core/model/LrclrModel.h"
 #include "core/model/ModelDirectory.h"
@@ -15,6 +16,7 @@
 #include "core/model/internal/ModelStore.h"
 #include "core/model/internal/TorchCheckpoint.h"
 
+using lrclr::ClipConfig;
 using lrclr::ModelDirectory;
 using lrclr::ModelError;
 using lrclr::ModelManifest;
@@ -193,6 +195,60 @@ private Q_SLOTS:
             } catch (const ModelError& error) {
                 QVERIFY2(std::string(error.what()).find("overlayScale") != std::string::npos, error.what());
             }
+        }
+    }
+
+    // The configuration limits (ClipConfig::checkLimits) hold before any model is built: each field at its limit is
+    // accepted, one past it is refused naming the field; 10^6 layers (which allocated until memory ran out) too.
+    void configurationLimitsAreEnforcedWhenTheManifestIsRead()
+    {
+        struct Case {
+            const char* field;
+            int ClipConfig::*member;
+            int maximum;
+        };
+        const Case cases[] = {
+            { "vision_layers", &ClipConfig::visionLayers, ClipConfig::maximumLayers },
+            { "transformer_layers", &ClipConfig::textLayers, ClipConfig::maximumLayers },
+            { "vision_heads", &ClipConfig::visionHeads, ClipConfig::maximumHeads },
+            { "context_length", &ClipConfig::contextLength, ClipConfig::maximumContextLength },
+            { "vocab_size", &ClipConfig::vocabularySize, ClipConfig::maximumVocabularySize },
+            { "image_resolution", &ClipConfig::imageResolution, ClipConfig::maximumImageResolution },
+        };
+        for (const auto& limit : cases) {
+            auto manifest = sampleManifest();
+            manifest.weights = { "weights.pt", std::string(64, 'a'), 10 };
+            manifest.merges = { "merges.txt", std::string(64, 'b'), 0 };
+            if (limit.member == &ClipConfig::imageResolution)
+                manifest.clip.visionPatchSize = limit.maximum / ClipConfig::maximumGridSize;
+            manifest.clip.*limit.member = limit.maximum;
+            const auto atLimit = ModelManifest::fromJson(manifest.toJson(), "model/manifest.json");
+            QCOMPARE(atLimit.clip.*limit.member, limit.maximum);
+            for (const int past : { limit.maximum + 1, std::max(1000000, limit.maximum * 2) }) {
+                manifest.clip.*limit.member = past;
+                try {
+                    ModelManifest::fromJson(manifest.toJson(), "model/manifest.json");
+                    QFAIL(qPrintable(QStringLiteral("%1 = %2 was accepted").arg(limit.field).arg(past)));
+                } catch (const ModelError& error) {
+                    const std::string expected = std::string("'") + limit.field + "' = " + std::to_string(past);
+                    QVERIFY2(std::string(error.what()).find(expected) != std::string::npos, error.what());
+                    QVERIFY2(std::string(error.what()).find("model/manifest.json") == 0, error.what());
+                }
+            }
+        }
+        // Each field within its limit, but together far too many parameters (~100 billion).
+        auto manifest = sampleManifest();
+        manifest.weights = { "weights.pt", std::string(64, 'a'), 10 };
+        manifest.merges = { "merges.txt", std::string(64, 'b'), 0 };
+        manifest.clip.visionLayers = ClipConfig::maximumLayers;
+        manifest.clip.visionWidth = ClipConfig::maximumWidth;
+        manifest.clip.visionHeads = ClipConfig::maximumHeads;
+        try {
+            ModelManifest::fromJson(manifest.toJson(), "model/manifest.json");
+            QFAIL("a 100-billion-parameter configuration was accepted");
+        } catch (const ModelError& error) {
+            QVERIFY2(
+                std::string(error.what()).find("parameters (at most 4000000000)") != std::string::npos, error.what());
         }
     }
 
