@@ -236,7 +236,7 @@ VoiSettings DisplayPipeline::percentileVoi(const XrayImage& image, double lowPer
         return windowSpanning(0.0, 255.0);
     const auto [first, last] = tableRange(image);
     std::vector<std::uint64_t> histogram(static_cast<std::size_t>(last - first + 1), 0);
-    const auto count = [&](auto samples) {
+    const auto count = [&, first = first](auto samples) {
         for (const auto value : samples)
             ++histogram[static_cast<std::size_t>(value - first)];
     };
@@ -254,7 +254,7 @@ VoiSettings DisplayPipeline::percentileVoi(const XrayImage& image, double lowPer
     }
     if (total == 0)
         return windowSpanning(0.0, 0.0);
-    const auto storedAt = [&](double percent) {
+    const auto storedAt = [&, first = first, last = last](double percent) {
         const auto target = static_cast<std::uint64_t>(std::clamp(percent, 0.0, 100.0) / 100.0 * (total - 1));
         std::uint64_t cumulative = 0;
         for (std::size_t k = 0; k < histogram.size(); ++k) {
@@ -483,7 +483,7 @@ GrayscaleImage DisplayPipeline::modelInput(const XrayImage& image)
     result.width = image.columns;
     result.height = image.rows;
     result.pixels.resize(image.pixelCount());
-    const auto lookup = [&](int stored) { return table[static_cast<std::size_t>(stored - low)]; };
+    const auto lookup = [&, low = low](int stored) { return table[static_cast<std::size_t>(stored - low)]; };
     switch (image.sampleFormat) {
     case SampleFormat::Unsigned8:
         std::transform(image.unsigned8().begin(), image.unsigned8().end(), result.pixels.begin(), lookup);
