@@ -33,6 +33,10 @@ packages=(
   python3-pydicom dicom3tools dicomscope
   # validators of the DICOM results we write (tests/results): pixelmed's DicomSRValidator (dciodvfy is in dicom3tools)
   pixelmed-apps
+  # the package test (scripts/package-test.sh): a clean Debian 12 root and Debian's package checker
+  mmdebstrap lintian
+  # libFuzzer targets (scripts/fuzz.sh): Debian's clang with its sanitizer and fuzzer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -1,12 +1,14 @@
 #pragma once
 
+#include <filesystem>
+
 #include "app/cli/Command.h"
 
 namespace lrclr::cli {
 
 /// A subcommand served by a sibling executable: `lrclr analyze ...` replaces this process with
-/// `<folder of lrclr>/lrclr-model analyze ...`. It keeps LibTorch (~0.4 s of dynamic linking per start) out of the
-/// commands that do not need it, such as `lrclr render` and `lrclr info`.
+/// `lrclr-model analyze ...` (beside `lrclr` in a build tree, in libexec when installed). It keeps LibTorch (~0.4 s of
+/// dynamic linking per start) out of the commands that do not need it, such as `lrclr render` and `lrclr info`.
 class DelegatedCommand : public Command {
 public:
     DelegatedCommand(std::string name, std::string summary, std::string executable);
@@ -15,6 +17,10 @@ public:
     int run(const std::vector<std::string>& arguments) override;
 
 private:
+    /// The helper's path: beside this executable, else in the installed libexec folder (returned when neither
+    /// exists, so the error names where it was expected).
+    std::string locate(const std::filesystem::path& folderOfThisExecutable) const;
+
     std::string m_executable;
 };
 

@@ -16,17 +16,20 @@ class DemoRunner : public QObject {
     Q_OBJECT
 
 public:
-    /// The demo study folder: $LRCLR_DEMO_STUDY, else resources/demo found above the executable; empty when absent.
+    /// The demo study folder: $LRCLR_DEMO_STUDY, else the installed share/lrclr/demo, else resources/demo of the
+    /// checkout above the executable; empty when absent.
     static QString findDemoStudy();
-    /// The model directory: $LRCLR_MODEL_DIR, else models/demo found above the executable; empty when absent.
+    /// The model directory: $LRCLR_MODEL_DIR, else the installed share/lrclr/models/demo, else models/demo of the
+    /// checkout above the executable; empty when absent.
     static QString findModelDirectory();
+    /// Where the installed demo model belongs (share/lrclr/models/demo beside bin/), for messages when it is absent.
+    static QString expectedModelDirectory();
 
     DemoRunner(MainWindow& window, QString exportDirectory, QObject* parent = nullptr);
 
     /// Opens the demo (or the test pattern when the study is missing). With an export directory, the process exits
-    /// when the files are written (0), or on failure or timeout (1). While no demo model is installed, the study alone
-    /// is exported (overlay.png without an overlay) and the exit code is 0: that is the repository's known state,
-    /// announced on stdout, not a failure of the demo.
+    /// when overlay.png and analysis.json are written (0), or on failure or timeout (1); without a model the study
+    /// alone is exported (overlay.png without an overlay) and the exit code is 1.
     void start();
 
 private:

@@ -60,4 +60,9 @@ bool PacsCommandLine::apply(const QCommandLineParser& parser, MainWindow& window
     return true;
 }
 
+bool PacsCommandLine::opensStudy(const QCommandLineParser& parser) const
+{
+    return parser.isSet(m_pacs) && parser.isSet(m_patientId);
+}
+
 } // namespace lrclr

@@ -19,6 +19,8 @@ public:
     void addOptions(QCommandLineParser& parser) const;
     /// Applies the options to `window`; false with a message in `error` when they are invalid (nothing is applied).
     bool apply(const QCommandLineParser& parser, MainWindow& window, QString* error) const;
+    /// Whether the options open a study (a search by patient ID whose first study is retrieved and opened).
+    bool opensStudy(const QCommandLineParser& parser) const;
 
 private:
     QCommandLineOption m_pacs;

@@ -53,7 +53,7 @@ int main(int argc, char** argv)
     const QCommandLineOption lightOption(
         QStringLiteral("light"), QStringLiteral("Use the system theme, not the dark one."));
     const QCommandLineOption modelOption(QStringLiteral("model"),
-        QStringLiteral("Model directory (default: $LRCLR_MODEL_DIR, else the bundled models/demo)."),
+        QStringLiteral("Model directory (default: $LRCLR_MODEL_DIR, else the bundled demo model)."),
         QStringLiteral("DIR"));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
         QStringLiteral("Wait for the analysis, grab the window from the screen into FILE (and FILE's stem + "
@@ -97,7 +97,7 @@ int main(int argc, char** argv)
         qputenv("LRCLR_MODEL_DIR", parser.value(modelOption).toLocal8Bit());
     QString modelDirectory = lrclr::DemoRunner::findModelDirectory();
     if (modelDirectory.isEmpty())
-        modelDirectory = QStringLiteral("models/demo");
+        modelDirectory = lrclr::DemoRunner::expectedModelDirectory();
     lrclr::InferenceService service(std::make_unique<lrclr::LrclrAnalyzer>(modelDirectory.toStdString()));
     lrclr::MainWindow window(&service);
 
@@ -114,6 +114,15 @@ int main(int argc, char** argv)
     }
     window.show();
     lrclr::ScreenshotRunner screenshot(window, parser.value(screenshotOption), parser.value(selectSentenceOption));
+    const bool opensStudy
+        = parser.isSet(demoOption) || !parser.positionalArguments().isEmpty() || pacsCommandLine.opensStudy(parser);
+    if (parser.isSet(screenshotOption) && !opensStudy) {
+        // Nothing would ever be analysed: say so now instead of waiting for the analysis timeout.
+        std::cerr << "lrclr-viewer: --screenshot needs a study to analyse (--demo, a path, or --pacs with "
+                     "--patient-id)"
+                  << std::endl;
+        return 2;
+    }
     if (parser.isSet(screenshotOption))
         screenshot.start();
     lrclr::DemoRunner demo(window, parser.value(exportOption));
