@@ -14,7 +14,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(OpenJPEG REQUIRED IMPORTED_TARGET libopenjp2>=2.5)
 
 # Debian's VTK 9.1 config needs MPI found first (and the C language enabled).
-find_package(MPI REQUIRED COMPONENTS C)
+if(NOT WIN32)
+  find_package(MPI REQUIRED COMPONENTS C)
+endif()
 find_package(VTK 9.1 REQUIRED COMPONENTS
   CommonCore CommonDataModel CommonExecutionModel FiltersCore FiltersGeneral ImagingCore RenderingCore)
 

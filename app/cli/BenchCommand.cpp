@@ -13,12 +13,24 @@
 #include <thread>
 #include <vector>
 
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+
+#include "core/common/WindowsProcess.h"
+#else
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#endif
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -35,7 +47,9 @@
 #include "core/study/SyntheticRadiograph.h"
 #include "imaging/DisplayFrameWriter.h"
 
+#ifndef _WIN32
 extern char** environ;
+#endif
 
 namespace lrclr::cli {
 
@@ -49,11 +63,29 @@ double millisecondsSince(Clock::time_point start)
 }
 
 /// CPU time of this process (all threads), in ms: robust against other processes competing for the cores.
+#ifdef _WIN32
+/// User + kernel time of a process from GetProcessTimes, in ms (FILETIMEs count 100 ns).
+double cpuMillisecondsOf(HANDLE process)
+{
+    FILETIME created {}, exited {}, kernel {}, user {};
+    if (!::GetProcessTimes(process, &created, &exited, &kernel, &user))
+        return 0.0;
+    const auto ticks = [](const FILETIME& time) {
+        return (static_cast<std::uint64_t>(time.dwHighDateTime) << 32) | time.dwLowDateTime;
+    };
+    return static_cast<double>(ticks(kernel) + ticks(user)) / 1e4;
+}
+#endif
+
 double processCpuMilliseconds()
 {
+#ifdef _WIN32
+    return cpuMillisecondsOf(::GetCurrentProcess());
+#else
     timespec now {};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
     return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
+#endif
 }
 
 /// Wall-clock and CPU time of one measurement, in ms.
@@ -72,6 +104,35 @@ double median(std::vector<double> values)
 /// child's user + system CPU time in `cpuMilliseconds`.
 int runQuietly(const std::vector<std::string>& command, double* cpuMilliseconds = nullptr)
 {
+#ifdef _WIN32
+    // CreateProcessW searches PATH (adding .exe) for the first word, as posix_spawnp does; output goes to NUL.
+    SECURITY_ATTRIBUTES inheritable { sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE };
+    HANDLE discard = ::CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inheritable,
+        OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (discard == INVALID_HANDLE_VALUE)
+        return -1;
+    std::wstring line = windows::commandLine(command);
+    STARTUPINFOW startup {};
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = ::GetStdHandle(STD_INPUT_HANDLE);
+    startup.hStdOutput = discard;
+    startup.hStdError = discard;
+    PROCESS_INFORMATION child {};
+    const bool started
+        = ::CreateProcessW(nullptr, line.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr, &startup, &child);
+    ::CloseHandle(discard);
+    if (!started)
+        return -1;
+    ::CloseHandle(child.hThread);
+    ::WaitForSingleObject(child.hProcess, INFINITE);
+    if (cpuMilliseconds)
+        *cpuMilliseconds = cpuMillisecondsOf(child.hProcess);
+    DWORD exitCode = 0;
+    const bool exited = ::GetExitCodeProcess(child.hProcess, &exitCode) != 0;
+    ::CloseHandle(child.hProcess);
+    return exited ? static_cast<int>(exitCode) : -1;
+#else
     std::vector<char*> argv;
     for (const auto& argument : command)
         argv.push_back(const_cast<char*>(argument.c_str()));
@@ -92,6 +153,7 @@ int runQuietly(const std::vector<std::string>& command, double* cpuMilliseconds 
         *cpuMilliseconds = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
             + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+#endif
 }
 
 /// Median wall and CPU time of `runs` runs after one warm-up run; negative when the command fails.
@@ -170,10 +232,14 @@ int largestDifference(const std::string& first, const std::string& second, std::
 
 std::string loadAverage()
 {
+#ifdef _WIN32
+    return "n/a (Windows has no load average)";
+#else
     std::ifstream in("/proc/loadavg");
     std::string one, five, fifteen;
     in >> one >> five >> fifteen;
     return one + " " + five + " " + fifteen;
+#endif
 }
 
 void printRow(const std::string& label, Timing ours, Timing theirs, const std::string& goal)
@@ -234,7 +300,12 @@ std::vector<Case> writeCases(const std::string& folder, int size)
 /// `lrclr render` against the DCMTK tool, each as a process, with and without their start-up time.
 void benchProcesses(const std::vector<Case>& cases, const std::string& folder, int size, int runs)
 {
+#ifdef _WIN32
+    std::error_code error;
+    const std::string self = windows::runningExecutable(error).string();
+#else
     const std::string self = QFile::symLinkTarget(QStringLiteral("/proc/self/exe")).toStdString();
+#endif
     const Timing ourStartup = timeProcess({ self, "--help" }, runs);
     const Timing dcmtkStartup = timeProcess({ "dcmj2pnm", "--version" }, runs);
     std::cout << "CPU time is the primary measure (the machine may be shared); wall time is shown too.\n\n";

@@ -6,7 +6,11 @@
 #include <fstream>
 #include <iostream>
 
+#ifdef _WIN32
+#include <io.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <nlohmann/json.hpp>
 
@@ -141,7 +145,11 @@ class ProgressLine {
 public:
     explicit ProgressLine(bool quiet)
         : m_quiet(quiet)
+#ifdef _WIN32
+        , m_terminal(_isatty(_fileno(stderr)) != 0)
+#else
         , m_terminal(isatty(STDERR_FILENO) != 0)
+#endif
     {
     }
 
@@ -160,7 +168,10 @@ public:
     }
 
     /// Whether a line without its newline is on the terminal.
-    bool isOpen() const { return m_open; }
+    bool isOpen() const
+    {
+        return m_open;
+    }
 
 private:
     bool m_quiet = false;

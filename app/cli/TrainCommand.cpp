@@ -1,6 +1,12 @@
 #include "app/cli/TrainCommand.h"
 
+#ifdef _WIN32
+#include <io.h>
+
+#include "core/common/WindowsProcess.h"
+#else
 #include <unistd.h>
+#endif
 
 #include <atomic>
 #include <csignal>
@@ -60,6 +66,20 @@ void restartWithPassiveOpenMpWaits(const std::string& command, const std::vector
 {
     if (std::getenv("OMP_WAIT_POLICY"))
         return;
+#ifdef _WIN32
+    // No exec on Windows: the restarted command runs as a child, and this process leaves with its exit code.
+    std::error_code error;
+    const auto self = windows::runningExecutable(error);
+    if (error || !windows::setEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE", true))
+        return;
+    std::vector<std::string> words { self.string(), command };
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::cout.flush();
+    const int exitCode = windows::runAndWait(self, words, error);
+    if (exitCode < 0 && error)
+        return;
+    std::exit(exitCode);
+#else
     ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     std::vector<std::string> words { "/proc/self/exe", command };
     words.insert(words.end(), arguments.begin(), arguments.end());
@@ -68,6 +88,7 @@ void restartWithPassiveOpenMpWaits(const std::string& command, const std::vector
         argv.push_back(word.data());
     argv.push_back(nullptr);
     ::execv("/proc/self/exe", argv.data());
+#endif
 }
 
 /// The options that need more than a copy into Trainer::Options.
@@ -253,7 +274,13 @@ int printResult(const Trainer::Result& result, const Trainer::Options& train)
 /// Trains with a progress line, Ctrl+C stopping after the current step with a checkpoint; returns the exit code.
 int runTraining(const Trainer::Options& train)
 {
+#ifdef _WIN32
+    // The MSVC runtime runs the SIGINT handler on a thread of its own for Ctrl+C (and resets it to SIG_DFL first,
+    // so a second Ctrl+C ends the process at once); onInterrupt only sets an atomic.
+    const bool terminal = _isatty(_fileno(stderr)) != 0;
+#else
     const bool terminal = isatty(STDERR_FILENO) != 0;
+#endif
     const auto previous = std::signal(SIGINT, onInterrupt);
     try {
         const auto result = Trainer::run(train, ProgressPrinter(train, terminal), &interrupted);

@@ -24,7 +24,11 @@ std::string utcNow()
 {
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm parts {};
+#ifdef _WIN32
+    gmtime_s(&parts, &now);
+#else
     gmtime_r(&now, &parts);
+#endif
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
     return text;

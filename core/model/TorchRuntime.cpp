@@ -6,8 +6,20 @@
 #include <thread>
 #include <vector>
 
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+// After windows.h: K32EnumProcessModules (kernel32, Windows 7 and later).
+#include <psapi.h>
+#else
 #include <dlfcn.h>
 #include <link.h>
+#endif
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -20,9 +32,46 @@ namespace lrclr {
 
 namespace {
 
+#ifdef _WIN32
+std::vector<HMODULE> loadedModules()
+{
+    std::vector<HMODULE> modules(512);
+    DWORD bytes = 0;
+    while (::K32EnumProcessModules(
+               ::GetCurrentProcess(), modules.data(), static_cast<DWORD>(modules.size() * sizeof(HMODULE)), &bytes)
+        && bytes > modules.size() * sizeof(HMODULE))
+        modules.resize(bytes / sizeof(HMODULE));
+    modules.resize(std::min<std::size_t>(modules.size(), bytes / sizeof(HMODULE)));
+    return modules;
+}
+
+/// What dlsym(RTLD_DEFAULT, name) finds on Linux: the first loaded module that exports `name`.
+void* exportedSymbol(const char* name)
+{
+    for (HMODULE module : loadedModules())
+        if (auto* address = ::GetProcAddress(module, name))
+            return reinterpret_cast<void*>(address);
+    return nullptr;
+}
+#endif
+
 std::vector<std::string> loadedObjects()
 {
     std::vector<std::string> names;
+#ifdef _WIN32
+    for (HMODULE module : loadedModules()) {
+        wchar_t path[32768];
+        const DWORD length = ::GetModuleFileNameW(module, path, static_cast<DWORD>(std::size(path)));
+        const int bytes = length
+            ? ::WideCharToMultiByte(CP_UTF8, 0, path, static_cast<int>(length), nullptr, 0, nullptr, nullptr)
+            : 0;
+        if (bytes <= 0)
+            continue;
+        std::string name(static_cast<std::size_t>(bytes), '\0');
+        ::WideCharToMultiByte(CP_UTF8, 0, path, static_cast<int>(length), name.data(), bytes, nullptr, nullptr);
+        names.push_back(std::move(name));
+    }
+#else
     dl_iterate_phdr(
         [](dl_phdr_info* info, size_t, void* data) {
             if (info->dlpi_name && info->dlpi_name[0] != '\0')
@@ -30,6 +79,7 @@ std::vector<std::string> loadedObjects()
             return 0;
         },
         &names);
+#endif
     return names;
 }
 
@@ -80,7 +130,11 @@ TorchRuntime::BlasInfo TorchRuntime::loadedBlas()
         info.name = "reference BLAS (netlib, unoptimised)";
     } else if (contains(info.libraryPath, "openblas")) {
         using ConfigFunction = const char* (*)();
+#ifdef _WIN32
+        auto config = reinterpret_cast<ConfigFunction>(exportedSymbol("openblas_get_config"));
+#else
         auto config = reinterpret_cast<ConfigFunction>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+#endif
         // openblas_get_config() reads "OpenBLAS 0.3.21 DYNAMIC_ARCH ... USE_OPENMP SkylakeX ...".
         info.name = config ? std::string(config()) : "OpenBLAS";
         if (contains(info.libraryPath, "openblas-openmp"))

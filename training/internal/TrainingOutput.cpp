@@ -27,7 +27,11 @@ std::string utcNow()
 {
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm parts {};
+#ifdef _WIN32
+    gmtime_s(&parts, &now);
+#else
     gmtime_r(&now, &parts);
+#endif
     std::ostringstream text;
     text << std::put_time(&parts, "%Y-%m-%dT%H:%M:%SZ");
     return text.str();

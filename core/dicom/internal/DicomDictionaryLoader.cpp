@@ -307,11 +307,19 @@ bool DicomDictionaryLoader::loadGlobalDictionary()
     if (!understood || entries.empty())
         return false; // DCMTK loads its dictionary itself on first use, as it always would
 
+#ifdef _WIN32
+    // As below, with NUL as the empty file; an empty value removes the variable. (vcpkg's DCMTK without its
+    // external-dict feature has the dictionary built in and DCM_DICT_DEFAULT_PATH "": this point is not reached.)
+    ::_putenv_s(DCM_DICT_ENVIRONMENT_VARIABLE, "NUL");
+    DcmDataDictionary& dictionary = dcmDataDict.wrlock();
+    ::_putenv_s(DCM_DICT_ENVIRONMENT_VARIABLE, "");
+#else
     // DCMTK creates the global dictionary on first use and then reads the files named by DCMDICTPATH: point it at an
     // empty file for that moment, so that it only builds its skeleton, then add the entries parsed above.
     ::setenv(DCM_DICT_ENVIRONMENT_VARIABLE, "/dev/null", 1);
     DcmDataDictionary& dictionary = dcmDataDict.wrlock();
     ::unsetenv(DCM_DICT_ENVIRONMENT_VARIABLE);
+#endif
     // Somebody may have used DCMTK (and so loaded the dictionary) before: then there is nothing to add.
     const bool alreadyLoaded = dictionary.numberOfEntries() > 1000;
     if (!alreadyLoaded)

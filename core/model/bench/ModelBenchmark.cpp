@@ -16,7 +16,12 @@
 #include <string>
 #include <vector>
 
+#ifdef _WIN32
+#include <direct.h>
+#include <process.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -53,7 +58,11 @@ const std::vector<std::string> reportSentences = {
 };
 
 struct Options {
+#ifdef _WIN32
+    std::string python = "python";
+#else
     std::string python = "/usr/bin/python3";
+#endif
     std::string script = std::string(LRCLR_SOURCE_DIR) + "/scripts/model_benchmark.py";
     std::string merges;
     int threads = 0;
@@ -66,9 +75,16 @@ struct Options {
 // called from a program built against that LibTorch (seen with PyTorch 2.11 on CUDA).
 void removeWorkFolder(const fs::path& folder)
 {
+#ifdef _WIN32
+    // Paths are wide strings there.
+    for (const char* name : { "weights.pt", "images.npy", "tokens.npy", "result.json" })
+        ::_wremove((folder / name).c_str());
+    ::_wrmdir(folder.c_str());
+#else
     for (const char* name : { "weights.pt", "images.npy", "tokens.npy", "result.json" })
         std::remove((folder / name).c_str());
     ::rmdir(folder.c_str());
+#endif
 }
 
 double bestSeconds(const std::function<void()>& work, int runs, bool cuda)
@@ -120,10 +136,15 @@ double gemmRate(int64_t m, int64_t k, int64_t n, bool cuda)
 
 std::string quote(const std::string& text)
 {
+#ifdef _WIN32
+    // cmd.exe: double quotes (Windows paths cannot contain one).
+    return '"' + text + '"';
+#else
     std::string result = "'";
     for (char c : text)
         result += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return result + "'";
+#endif
 }
 
 int usage()
@@ -233,7 +254,12 @@ std::optional<nlohmann::json> runPythonReference(const Options& options, int thr
             << " --threads " << threads << " --runs " << options.runs << " --device "
             << (options.cuda ? "cuda" : "cpu");
     std::cerr << "running the Python reference: " << command.str() << '\n';
+#ifdef _WIN32
+    // cmd /c strips the first and the last quote of a line that starts with one: one more pair keeps the rest.
+    if (std::system(('"' + command.str() + '"').c_str()) != 0) {
+#else
     if (std::system(command.str().c_str()) != 0) {
+#endif
         std::cerr << "lrclr-model-bench: the Python reference failed (python3-torch installed?)\n";
         removeWorkFolder(folder);
         return std::nullopt;
@@ -393,7 +419,11 @@ int main(int argc, char** argv)
     Context context;
     context.threads = lrclr::TorchRuntime::threads();
     context.cuda = options->cuda;
+#ifdef _WIN32
+    const fs::path folder = fs::temp_directory_path() / ("lrclr-model-bench-" + std::to_string(::_getpid()));
+#else
     const fs::path folder = fs::temp_directory_path() / ("lrclr-model-bench-" + std::to_string(::getpid()));
+#endif
     fs::create_directories(folder);
 
     const ClipConfig config = benchmarkConfig();

@@ -6,7 +6,15 @@
 #include <fstream>
 
 #if defined(_WIN32)
-#define LRCLR_NO_MMAP 1
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+
+#include <system_error>
 #else
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -21,17 +29,34 @@ namespace lrclr::internal {
 std::shared_ptr<MappedFile> MappedFile::open(const std::string& path)
 {
     std::shared_ptr<MappedFile> file(new MappedFile());
-#if defined(LRCLR_NO_MMAP)
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    if (error)
-        throw ModelError(path + ": cannot open (" + error.message() + ")");
-    file->m_data = new char[size == 0 ? 1 : size];
-    file->m_size = static_cast<std::size_t>(size);
-    std::ifstream stream(path, std::ios::binary);
-    stream.read(file->m_data, static_cast<std::streamsize>(size));
-    if (!stream)
-        throw ModelError(path + ": read error");
+#if defined(_WIN32)
+    // The same copy-on-write view as MAP_PRIVATE: PAGE_WRITECOPY + FILE_MAP_COPY. While it is mapped, Windows
+    // refuses to truncate the file, so there is no SIGBUS-like failure to fear. The path is in the ANSI code page.
+    const auto systemMessage = [] { return std::system_category().message(static_cast<int>(::GetLastError())); };
+    HANDLE handle = ::CreateFileW(std::filesystem::path(path).c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr,
+        OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (handle == INVALID_HANDLE_VALUE)
+        throw ModelError(path + ": cannot open (" + systemMessage() + ")");
+    LARGE_INTEGER size {};
+    if (::GetFileType(handle) != FILE_TYPE_DISK || !::GetFileSizeEx(handle, &size)) {
+        ::CloseHandle(handle);
+        throw ModelError(path + ": not a regular file");
+    }
+    file->m_size = static_cast<std::size_t>(size.QuadPart);
+    if (file->m_size > 0) {
+        HANDLE mapping = ::CreateFileMappingW(handle, nullptr, PAGE_WRITECOPY, 0, 0, nullptr);
+        void* address = mapping ? ::MapViewOfFile(mapping, FILE_MAP_COPY, 0, 0, 0) : nullptr;
+        const std::string mapError = address ? std::string() : systemMessage();
+        if (mapping)
+            ::CloseHandle(mapping); // the view keeps the mapping alive
+        ::CloseHandle(handle);
+        if (!address)
+            throw ModelError(path + ": cannot map the file (" + mapError + ")");
+        file->m_data = static_cast<char*>(address);
+        file->m_mapped = true;
+    } else {
+        ::CloseHandle(handle);
+    }
 #else
     const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (descriptor < 0)
@@ -60,8 +85,9 @@ std::shared_ptr<MappedFile> MappedFile::open(const std::string& path)
 
 MappedFile::~MappedFile()
 {
-#if defined(LRCLR_NO_MMAP)
-    delete[] m_data;
+#if defined(_WIN32)
+    if (m_mapped)
+        ::UnmapViewOfFile(m_data);
 #else
     if (m_mapped)
         ::munmap(m_data, m_size);

@@ -3,7 +3,17 @@
 #include <cerrno>
 #include <vector>
 
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#else
 #include <iconv.h>
+#endif
 
 namespace lrclr::internal {
 
@@ -13,6 +23,25 @@ constexpr char escape = 0x1B;
 
 std::optional<std::string> eucJpToUtf8(const std::string& euc)
 {
+#ifdef _WIN32
+    // No iconv on Windows: code page 20932 is EUC-JP (JIS X 0208 and 0212); UTF-16 in between.
+    constexpr UINT eucJp = 20932;
+    if (euc.empty())
+        return std::string();
+    const int wideLength
+        = ::MultiByteToWideChar(eucJp, MB_ERR_INVALID_CHARS, euc.data(), static_cast<int>(euc.size()), nullptr, 0);
+    if (wideLength <= 0)
+        return std::nullopt;
+    std::wstring wide(static_cast<std::size_t>(wideLength), L'\0');
+    ::MultiByteToWideChar(
+        eucJp, MB_ERR_INVALID_CHARS, euc.data(), static_cast<int>(euc.size()), wide.data(), wideLength);
+    const int length = ::WideCharToMultiByte(CP_UTF8, 0, wide.data(), wideLength, nullptr, 0, nullptr, nullptr);
+    if (length <= 0)
+        return std::nullopt;
+    std::string utf8(static_cast<std::size_t>(length), '\0');
+    ::WideCharToMultiByte(CP_UTF8, 0, wide.data(), wideLength, utf8.data(), length, nullptr, nullptr);
+    return utf8;
+#else
     iconv_t converter = iconv_open("UTF-8", "EUC-JP");
     if (converter == reinterpret_cast<iconv_t>(-1))
         return std::nullopt;
@@ -27,6 +56,7 @@ std::optional<std::string> eucJpToUtf8(const std::string& euc)
     if (result == static_cast<std::size_t>(-1))
         return std::nullopt;
     return std::string(output.data(), output.size() - outLeft);
+#endif
 }
 
 } // namespace
