@@ -147,6 +147,17 @@ std::string quote(const std::string& text)
 #endif
 }
 
+/// std::system's status for `command`, a line of quote()d words.
+int runShell(const std::string& command)
+{
+#ifdef _WIN32
+    // cmd /c strips the first and the last quote of a line that starts with one: one more pair keeps the rest.
+    return std::system(('"' + command + '"').c_str());
+#else
+    return std::system(command.c_str());
+#endif
+}
+
 int usage()
 {
     std::cerr << "usage: lrclr-model-bench [--threads N] [--runs R] [--python PATH] [--script PATH] [--merges FILE]"
@@ -254,12 +265,7 @@ std::optional<nlohmann::json> runPythonReference(const Options& options, int thr
             << " --threads " << threads << " --runs " << options.runs << " --device "
             << (options.cuda ? "cuda" : "cpu");
     std::cerr << "running the Python reference: " << command.str() << '\n';
-#ifdef _WIN32
-    // cmd /c strips the first and the last quote of a line that starts with one: one more pair keeps the rest.
-    if (std::system(('"' + command.str() + '"').c_str()) != 0) {
-#else
-    if (std::system(command.str().c_str()) != 0) {
-#endif
+    if (runShell(command.str()) != 0) {
         std::cerr << "lrclr-model-bench: the Python reference failed (python3-torch installed?)\n";
         removeWorkFolder(folder);
         return std::nullopt;

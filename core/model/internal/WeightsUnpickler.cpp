@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/model/LrclrModel.h"
+#include "core/model/internal/CheckedArithmetic.h"
 
 namespace lrclr::internal {
 
@@ -27,30 +28,6 @@ constexpr std::size_t kMaxDimensions = 16;
 constexpr std::size_t kMaxValues = 2000000;
 // Containers nest at most this deep, so that releasing them (recursively) cannot exhaust the thread's stack.
 constexpr int kMaxNesting = 100;
-
-#if defined(_MSC_VER) && !defined(__clang__)
-// What __builtin_mul_overflow / __builtin_add_overflow do for int64 (MSVC has neither): true when the exact result
-// does not fit, else stores it.
-bool multiplyOverflows(std::int64_t a, std::int64_t b, std::int64_t* result)
-{
-    constexpr auto max = std::numeric_limits<std::int64_t>::max();
-    constexpr auto min = std::numeric_limits<std::int64_t>::min();
-    const bool overflows = a > 0 ? (b > 0 ? a > max / b : b < min / a) : (b > 0 ? a < min / b : a != 0 && b < max / a);
-    if (!overflows)
-        *result = a * b;
-    return overflows;
-}
-
-bool addOverflows(std::int64_t a, std::int64_t b, std::int64_t* result)
-{
-    constexpr auto max = std::numeric_limits<std::int64_t>::max();
-    constexpr auto min = std::numeric_limits<std::int64_t>::min();
-    const bool overflows = (b > 0 && a > max - b) || (b < 0 && a < min - b);
-    if (!overflows)
-        *result = a + b;
-    return overflows;
-}
-#endif
 
 struct Value;
 using ValuePtr = std::shared_ptr<Value>;
@@ -657,18 +634,11 @@ private:
         std::int64_t lastIndex = tensor.storageOffset;
         for (std::size_t i = 0; i < tensor.sizes.size(); ++i) {
             std::int64_t span = 0;
-#if defined(_MSC_VER) && !defined(__clang__)
-            // MSVC has no __builtin_*_overflow.
-            if (multiplyOverflows(elements, tensor.sizes[i], &elements)
-                || (tensor.sizes[i] > 0 && multiplyOverflows(tensor.sizes[i] - 1, tensor.strides[i], &span))
-                || addOverflows(lastIndex, span, &lastIndex))
+            if (CheckedArithmetic::multiplyOverflows(elements, tensor.sizes[i], &elements)
+                || (tensor.sizes[i] > 0
+                    && CheckedArithmetic::multiplyOverflows(tensor.sizes[i] - 1, tensor.strides[i], &span))
+                || CheckedArithmetic::addOverflows(lastIndex, span, &lastIndex))
                 fail("a tensor shape overflows");
-#else
-            if (__builtin_mul_overflow(elements, tensor.sizes[i], &elements)
-                || (tensor.sizes[i] > 0 && __builtin_mul_overflow(tensor.sizes[i] - 1, tensor.strides[i], &span))
-                || __builtin_add_overflow(lastIndex, span, &lastIndex))
-                fail("a tensor shape overflows");
-#endif
         }
         if (elements > 0 && lastIndex >= storage.elementCount)
             fail("a tensor reaches element " + std::to_string(lastIndex) + " of storage '" + storage.key
