@@ -23,6 +23,7 @@
 
 #include "core/dicom/DicomLibrary.h"
 #include "core/model/AnalysisJson.h"
+#include "tests/model/TestPickles.h"
 #include "tests/study/TestDicomFiles.h"
 
 using namespace lrclr;
@@ -227,78 +228,14 @@ void writeReports(const fs::path& folder)
         fail("dcmsr could not write a report");
 }
 
-// --- checkpoints (as tests/model/CheckpointReaderTest writes them) ---------------------------------------------
+// --- checkpoints (tests/model/TestPickles.h, as tests/model/CheckpointReaderTest writes them) --------------------
 
-std::string pickleString(const std::string& text)
-{
-    std::string bytes = "X";
-    const auto length = static_cast<std::uint32_t>(text.size());
-    for (int i = 0; i < 4; ++i)
-        bytes.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
-    return bytes + text;
-}
-
-std::string pickleInt(std::int64_t value)
-{
-    std::string bytes;
-    if (value >= std::numeric_limits<std::int32_t>::min() && value <= std::numeric_limits<std::int32_t>::max()) {
-        bytes = "J";
-        for (int i = 0; i < 4; ++i)
-            bytes.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xFF));
-    } else {
-        bytes = "\x8a\x08";
-        for (int i = 0; i < 8; ++i)
-            bytes.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xFF));
-    }
-    return bytes;
-}
-
-std::string pickleTuple(const std::vector<std::string>& items)
-{
-    std::string bytes = "(";
-    for (const auto& item : items)
-        bytes += item;
-    return bytes + "t";
-}
-
-struct TensorSpec {
-    std::string name;
-    std::string storageClass = "FloatStorage";
-    std::string key = "0";
-    std::int64_t storageElements = 4;
-    std::int64_t offset = 0;
-    std::vector<std::int64_t> sizes = { 4 };
-    std::vector<std::int64_t> strides = { 1 };
-};
-
-std::string tensorPickle(const TensorSpec& spec)
-{
-    std::vector<std::string> sizes, strides;
-    for (auto size : spec.sizes)
-        sizes.push_back(pickleInt(size));
-    for (auto stride : spec.strides)
-        strides.push_back(pickleInt(stride));
-    const auto persistentId = pickleTuple({ pickleString("storage"), "ctorch\n" + spec.storageClass + "\n",
-                                  pickleString(spec.key), pickleString("cpu"), pickleInt(spec.storageElements) })
-        + "Q";
-    return "ctorch._utils\n_rebuild_tensor_v2\n"
-        + pickleTuple({ persistentId, pickleInt(spec.offset), pickleTuple(sizes), pickleTuple(strides), "\x89",
-            "ccollections\nOrderedDict\n)R" })
-        + "R";
-}
-
-std::string stateDictPickle(const std::vector<TensorSpec>& tensors, bool ordered = true)
-{
-    std::string bytes = "\x80\x02";
-    bytes += ordered ? "ccollections\nOrderedDict\n)R" : "}";
-    bytes += "(";
-    for (const auto& tensor : tensors)
-        bytes += pickleString(tensor.name) + tensorPickle(tensor);
-    bytes += "u";
-    if (ordered)
-        bytes += "}" + pickleString("_metadata") + "ccollections\nOrderedDict\n)R" + "s" + "b";
-    return bytes + ".";
-}
+using lrclr::test::pickleInt;
+using lrclr::test::pickleString;
+using lrclr::test::pickleTuple;
+using lrclr::test::stateDictPickle;
+using lrclr::test::tensorPickle;
+using lrclr::test::TensorSpec;
 
 void writeArchive(const fs::path& path, const std::string& pickle, const std::map<std::string, std::string>& records)
 {
