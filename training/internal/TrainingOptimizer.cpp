@@ -1,13 +1,10 @@
 #include "training/internal/TrainingOptimizer.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 
+#include "core/common/AtomicFile.h"
 #include "training/internal/TrainingRun.h"
 
 namespace lrclr::internal {
@@ -112,28 +109,11 @@ void TrainingOptimizer::finishStep(torch::Tensor& loss)
 
 void TrainingOptimizer::save(const std::string& path)
 {
-    // Serialised in memory, then written under a temporary name and renamed: torch::save to a path aborts the process
-    // on a full disk (its archive writer throws from its destructor) and leaves a truncated file under the name.
+    // Serialised in memory, then written atomically: torch::save to a path aborts the process on a full disk (its
+    // archive writer throws from its destructor) and leaves a truncated file under the name.
     std::ostringstream bytes;
     torch::save(*m_optimizer, bytes);
-    const std::string data = bytes.str();
-    const std::string temporary = path + ".partial";
-    {
-        std::ofstream output(temporary, std::ios::binary | std::ios::trunc);
-        output.write(data.data(), static_cast<std::streamsize>(data.size()));
-        output.close();
-        if (!output) {
-            const int reason = errno;
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            throw std::runtime_error(path + ": cannot write the optimizer state: "
-                + (reason != 0 ? std::strerror(reason) : "write error") + " (disk full?)");
-        }
-    }
-    std::error_code error;
-    std::filesystem::rename(temporary, path, error);
-    if (error)
-        throw std::runtime_error(path + ": cannot write the optimizer state (" + error.message() + ")");
+    AtomicFile::writeOrThrow(QString::fromStdString(path), bytes.str());
 }
 
 } // namespace lrclr::internal
