@@ -60,6 +60,9 @@ public:
         double sentenceGlobalWeight = 0.0;
         double intraImageWeight = 0.0;
         double locationWeight = 0.0;
+        /// Layers of a new locality-restricted patch head for the maps (LocalPatchHead; -1: keep the model's,
+        /// 0: none, the vision tower's tokens). The report-only objective above acts on its map.
+        int localHeadLayers = -1;
         double poolingSharpness = 10.0; ///< log-mean-exp pooling of the map (higher: closer to the maximum)
         /// Sets lrclr.interaction.gate before training when >= 0 (a fine-tuning start whose gate is 0 gives the
         /// output projection no gradient until the gate moves); -1: keep the model's.

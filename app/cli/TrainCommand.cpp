@@ -128,6 +128,7 @@ void describeOptions(CommandOptions& options, Trainer::Options& train, TextOptio
         ("pooled-weight", po::value(&train.pooledWeight)->default_value(0.0), "report-only local objective: pooled sentence<->image contrast on the text.patch map")
         ("intra-image-weight", po::value(&train.intraImageWeight)->default_value(0.0), "report-only: a sentence's attended region must beat its report's other sentences' regions")
         ("location-weight", po::value(&train.locationWeight)->default_value(0.0), "report-only: a sentence must beat its location-swapped twin (left<->right, upper<->lower)")
+        ("local-head", po::value(&train.localHeadLayers)->default_value(-1), "LRCLR's locality-restricted patch head for the maps: its convolution layers (0: none, the vision tower's tokens; -1: keep the initial model's)")
         ("pooling-sharpness", po::value(&train.poolingSharpness)->default_value(10.0), "log-mean-exp pooling sharpness of the map (higher: closer to the maximum)")
         ("gate-init", po::value(&train.gateInit)->default_value(-1.0), "set the interaction gate before training (-1: keep the model's)")
         ("backbone-lr-scale", po::value(&train.backboneLearningRateScale)->default_value(1.0), "fine-tuning: the backbone's learning rate as a share of the LRCLR layers' (0..1]")

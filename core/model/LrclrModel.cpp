@@ -484,7 +484,14 @@ std::unique_ptr<LrclrModel> LrclrModel::load(const std::string& directory, const
         // The network is built without random draws (every backbone tensor comes from the file) and takes the
         // file's tensors as they are: load time and memory are the weights' own.
         d->network = std::make_unique<internal::ClipNetwork>(config, internal::ClipNetwork::Weights::ToBeLoaded);
-        d->network->loadStateDict(internal::TorchCheckpoint::read(opened.weightsPath(), d->manifest.weights.sha256));
+        if (d->settings.localHeadLayers > 0)
+            d->network->addLocalPatchHead(d->settings.localHeadLayers);
+        const auto weights = internal::TorchCheckpoint::read(opened.weightsPath(), d->manifest.weights.sha256);
+        // A head the manifest names must be trained: an untrained one would paint maps that mean nothing.
+        if (d->settings.localHeadLayers > 0 && !weights.contains("lrclr.local.proj"))
+            throw std::invalid_argument("the manifest names a local patch head (lrclr.patchMap) but the weights have "
+                                        "no lrclr.local tensors");
+        d->network->loadStateDict(weights);
     } catch (const std::invalid_argument& error) {
         throw ModelError(opened.weightsPath() + ": " + error.what());
     }

@@ -31,6 +31,27 @@ std::string LrclrSettings::selectionModeName(SelectionMode mode)
     return "part-selection";
 }
 
+namespace {
+
+int localHeadLayersFromJson(const nlohmann::json& patchMap)
+{
+    if (!patchMap.is_object())
+        throw std::runtime_error("\"lrclr.patchMap\" must be an object");
+    const auto source = patchMap.value("source", std::string("vision-tokens"));
+    if (source == "vision-tokens")
+        return 0;
+    if (source != "local-head")
+        throw std::runtime_error("\"lrclr.patchMap.source\" must be \"vision-tokens\" or \"local-head\"");
+    const auto& layers = patchMap.contains("layers") ? patchMap["layers"] : nlohmann::json();
+    if (!layers.is_number_integer() || layers.get<long long>() < 1
+        || layers.get<long long>() > LrclrSettings::kMaximumLocalHeadLayers)
+        throw std::runtime_error("\"lrclr.patchMap.layers\" must be an integer from 1 to "
+            + std::to_string(LrclrSettings::kMaximumLocalHeadLayers));
+    return layers.get<int>();
+}
+
+} // namespace
+
 LrclrSettings LrclrSettings::fromJson(const std::string& text)
 {
     const auto json = parseObject(text, "lrclr");
@@ -63,6 +84,8 @@ LrclrSettings LrclrSettings::fromJson(const std::string& text)
             throw std::runtime_error("\"lrclr.interaction.keys\" must be \"regions\" or \"all-patches\"");
         settings.attendAllPatches = keys == "all-patches";
     }
+    if (json.contains("patchMap"))
+        settings.localHeadLayers = localHeadLayersFromJson(json["patchMap"]);
     // Regions found by the prompts' attention over every patch only make sense if sentences attend over every patch.
     if (settings.selectionMode == SelectionMode::CrossAttention)
         settings.attendAllPatches = true;
@@ -71,10 +94,12 @@ LrclrSettings LrclrSettings::fromJson(const std::string& text)
 
 std::string LrclrSettings::toJson() const
 {
-    const nlohmann::json json = {
+    nlohmann::json json = {
         { "selection", { { "mode", selectionModeName(selectionMode) }, { "topK", topK } } },
         { "interaction", { { "keys", attendAllPatches ? "all-patches" : "regions" } } },
     };
+    if (localHeadLayers > 0)
+        json["patchMap"] = { { "source", "local-head" }, { "layers", localHeadLayers } };
     return json.dump(2);
 }
 

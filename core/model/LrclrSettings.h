@@ -26,6 +26,10 @@ struct LrclrSettings {
     SelectionMode selectionMode = SelectionMode::PartSelection;
     int topK = 8; ///< patches kept by Rollout (PartSelection keeps at most one per head)
     bool attendAllPatches = false; ///< cross-attention over every patch token instead of the selected regions
+    /// Layers of the locality-restricted patch head whose tokens make the sentence.patch maps (0: the vision
+    /// tower's own output tokens). JSON: "patchMap": {"source": "local-head", "layers": N}, or "vision-tokens".
+    int localHeadLayers = 0;
+    static constexpr int kMaximumLocalHeadLayers = 8;
 
     /// Parses the "lrclr" object ("{}" gives the defaults); throws std::runtime_error naming the bad field.
     static LrclrSettings fromJson(const std::string& text);

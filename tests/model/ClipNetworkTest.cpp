@@ -188,6 +188,80 @@ private Q_SLOTS:
         }
     }
 
+    void localPatchHeadTokensSeeOnlyTheirNeighbourhood()
+    {
+        // The reason the head exists: the tower's own patch tokens each see the whole image, the head's see only
+        // patches within `layers` rows and columns. Changing the pixels of the bottom-right patch (3, 3) of the
+        // 4 x 4 grid changes every tower token but no head token more than 2 patches away from it.
+        c10::InferenceMode guard;
+        internal::ClipNetwork withHead(test::smallConfig());
+        withHead.loadStateDict(m_network->stateDict());
+        withHead.addLocalPatchHead(2);
+        QCOMPARE(withHead.localPatchHeadLayers(), 2);
+        QCOMPARE(m_network->localPatchHeadLayers(), 0);
+        const auto images = torch::randn({ 1, 3, 64, 64 });
+        auto changed = images.clone();
+        changed.slice(2, 48, 64).slice(3, 48, 64).add_(3.0);
+        const auto difference = [](internal::ClipNetwork& network, const torch::Tensor& a, const torch::Tensor& b) {
+            const auto first = network.encodeImage(a, false).tokens();
+            const auto second = network.encodeImage(b, false).tokens();
+            return (first - second).abs().amax(-1)[0]; // [1 + 16]: CLS first
+        };
+        const auto tower = difference(*m_network, images, changed);
+        const auto head = difference(withHead, images, changed);
+        for (int patch = 0; patch < 16; ++patch) {
+            const int distance = std::max(3 - patch / 4, 3 - patch % 4);
+            QVERIFY2(tower[1 + patch].item<float>() > 1e-4, qPrintable(QString("tower patch %1").arg(patch)));
+            const float change = head[1 + patch].item<float>();
+            // Not exactly 0: a convolution kernel may transform whole input tiles (Winograd), which mixes rounding.
+            if (distance > 2)
+                QVERIFY2(change < 1e-5F, qPrintable(QString("head patch %1 changed by %2").arg(patch).arg(change)));
+            else
+                QVERIFY2(change > 1e-3F, qPrintable(QString("head patch %1 did not change").arg(patch)));
+        }
+        // The global embedding stays the tower's.
+        QCOMPARE(test::maxAbsError(withHead.encodeImage(images, false).embedding(),
+                     m_network->encodeImage(images, false).embedding()),
+            0.0);
+    }
+
+    void localPatchHeadWeightsRoundTrip()
+    {
+        c10::InferenceMode guard;
+        internal::ClipNetwork source(test::smallConfig());
+        source.addLocalPatchHead(1);
+        const auto weights = source.stateDict();
+        for (const char* name : { "lrclr.local.convolutions.0.weight", "lrclr.local.convolutions.0.bias",
+                 "lrclr.local.ln.weight", "lrclr.local.ln.bias", "lrclr.local.proj" })
+            QVERIFY2(weights.contains(name), name);
+        internal::ClipNetwork loaded(test::smallConfig(), internal::ClipNetwork::Weights::ToBeLoaded);
+        loaded.addLocalPatchHead(1);
+        loaded.loadStateDict(weights);
+        const auto images = torch::randn({ 2, 3, 64, 64 });
+        QCOMPARE(
+            test::maxAbsError(loaded.encodeImage(images, false).tokens(), source.encodeImage(images, false).tokens()),
+            0.0);
+        // A network without a head refuses the head's tensors; a head cannot be added twice or be empty.
+        internal::ClipNetwork plain(test::smallConfig());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, plain.loadStateDict(weights));
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, loaded.addLocalPatchHead(1));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, plain.addLocalPatchHead(0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, plain.addLocalPatchHead(9));
+    }
+
+    void localPatchHeadNewToTheWeightsStartsFromTheTowersProjection()
+    {
+        // Fine-tuning a base CLIP: the head's ln and proj start as the loaded tower's ln_post and proj.
+        c10::InferenceMode guard;
+        internal::ClipNetwork fineTuned(test::smallConfig());
+        fineTuned.addLocalPatchHead(1);
+        const auto base = m_network->stateDict();
+        fineTuned.loadStateDict(base);
+        const auto after = fineTuned.stateDict();
+        QCOMPARE(test::maxAbsError(after.tensor("lrclr.local.proj"), base.tensor("visual.proj")), 0.0);
+        QCOMPARE(test::maxAbsError(after.tensor("lrclr.local.ln.weight"), base.tensor("visual.ln_post.weight")), 0.0);
+    }
+
     void rejectsBadInputs()
     {
         c10::InferenceMode guard;

@@ -59,14 +59,19 @@ private Q_SLOTS:
         QVERIFY(defaults.selectionMode == SelectionMode::PartSelection);
         QCOMPARE(defaults.topK, 8);
         QVERIFY(!defaults.attendAllPatches);
+        QCOMPARE(defaults.localHeadLayers, 0);
+        QCOMPARE(LrclrSettings::fromJson(R"({"patchMap": {"source": "vision-tokens"}})").localHeadLayers, 0);
+        QVERIFY(!QString::fromStdString(defaults.toJson()).contains("patchMap"));
         LrclrSettings custom;
         custom.selectionMode = SelectionMode::Rollout;
         custom.topK = 3;
         custom.attendAllPatches = true;
+        custom.localHeadLayers = 3;
         const auto back = LrclrSettings::fromJson(custom.toJson());
         QVERIFY(back.selectionMode == SelectionMode::Rollout);
         QCOMPARE(back.topK, 3);
         QVERIFY(back.attendAllPatches);
+        QCOMPARE(back.localHeadLayers, 3);
 
         const auto preprocessing = LrclrSettings::preprocessingFromJson("{}", 336);
         QCOMPARE(preprocessing.mode, std::string("letterbox"));
@@ -93,6 +98,18 @@ private Q_SLOTS:
         QTest::newRow("keys") << R"({"interaction": {"keys": "text"}})"
                               << "{}"
                               << "lrclr.interaction.keys";
+        QTest::newRow("patch-map-source") << R"({"patchMap": {"source": "cls"}})"
+                                          << "{}"
+                                          << "lrclr.patchMap.source";
+        QTest::newRow("patch-map-layers") << R"({"patchMap": {"source": "local-head", "layers": 9}})"
+                                          << "{}"
+                                          << "lrclr.patchMap.layers";
+        QTest::newRow("patch-map-no-layers") << R"({"patchMap": {"source": "local-head"}})"
+                                             << "{}"
+                                             << "lrclr.patchMap.layers";
+        QTest::newRow("patch-map-not-object") << R"({"patchMap": 2})"
+                                              << "{}"
+                                              << "lrclr.patchMap";
         QTest::newRow("crop") << "{}"
                               << R"({"mode": "stretch"})"
                               << "preprocessing.mode";

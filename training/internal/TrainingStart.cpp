@@ -98,10 +98,24 @@ void matchVocabulary(TrainingRun& run)
             + " tokens but the model's token embedding has " + std::to_string(run.config.vocabularySize));
 }
 
+// --local-head: a new locality-restricted patch head for the maps (a resumed run keeps its checkpoint's).
+void chooseLocalHead(TrainingRun& run)
+{
+    const auto layers = run.options.localHeadLayers;
+    if (layers < 0 || !run.options.resumeDirectory.empty())
+        return;
+    if (layers > LrclrSettings::kMaximumLocalHeadLayers)
+        throw TrainingError("train: --local-head takes 0 to " + std::to_string(LrclrSettings::kMaximumLocalHeadLayers)
+            + " layers, not " + std::to_string(layers));
+    run.settings.localHeadLayers = layers;
+}
+
 void buildNetwork(TrainingRun& run, const StateDict* initialWeights, const std::string& weightsSource)
 {
     try {
         run.network = std::make_unique<ClipNetwork>(run.config);
+        if (run.settings.localHeadLayers > 0)
+            run.network->addLocalPatchHead(run.settings.localHeadLayers);
         if (initialWeights)
             run.network->loadStateDict(*initialWeights);
     } catch (const std::invalid_argument& error) {
@@ -171,6 +185,7 @@ TrainingStart TrainingStart::prepare(TrainingRun& run)
         startFromArchitecture(run);
     chooseFiles(run);
     matchVocabulary(run);
+    chooseLocalHead(run);
     buildNetwork(run, haveWeights ? &initialWeights : nullptr, weightsSource);
     placeOnDevice(run);
     joinGroup(run);

@@ -6,7 +6,9 @@
 
 #include <torch/torch.h>
 
+#include "core/model/LrclrSettings.h"
 #include "core/model/internal/CrossModalInteraction.h"
+#include "core/model/internal/LocalPatchHead.h"
 #include "core/model/internal/StateDict.h"
 
 namespace lrclr::internal {
@@ -247,8 +249,10 @@ struct VisionTransformerImpl : torch::nn::Module {
             transformer->initialise();
     }
 
-    // Returns ln_post(all tokens) @ proj, [B, 1 + grid², E].
-    torch::Tensor forward(const torch::Tensor& images, std::vector<torch::Tensor>* attention)
+    // Returns ln_post(all tokens) @ proj, [B, 1 + grid², E]; `embedded` (if given) gets the transformer's input
+    // (ln_pre of patch + positional embeddings, CLS first), which the local patch head reads.
+    torch::Tensor forward(
+        const torch::Tensor& images, std::vector<torch::Tensor>* attention, torch::Tensor* embedded = nullptr)
     {
         const auto batch = images.size(0);
         // A stride-`patch` convolution is one GEMM over non-overlapping patches; spelling it out skips im2col.
@@ -257,7 +261,10 @@ struct VisionTransformerImpl : torch::nn::Module {
                                  .reshape({ batch, grid * grid, 3 * patch * patch });
         auto x = torch::matmul(patches, conv1->weight.reshape({ width, 3 * patch * patch }).t());
         x = torch::cat({ class_embedding.expand({ batch, 1, width }), x }, 1) + positional_embedding;
-        x = transformer->forward(ln_pre(x), torch::Tensor(), attention);
+        x = ln_pre(x);
+        if (embedded)
+            *embedded = x;
+        x = transformer->forward(x, torch::Tensor(), attention);
         return torch::matmul(ln_post(x), proj);
     }
 
@@ -356,6 +363,7 @@ struct ClipNetwork::Private {
     ClipConfig config;
     Clip clip { nullptr };
     std::unique_ptr<CrossModalInteraction> interaction;
+    std::unique_ptr<LocalPatchHead> localHead;
     torch::Device device { torch::kCPU };
     bool half = false;
 
@@ -409,6 +417,9 @@ void ClipNetwork::loadStateDict(const StateDict& weights)
     // The temperature of the interaction layer starts at CLIP's own when a checkpoint brings none.
     if (!weights.contains("lrclr.interaction.logit_scale"))
         d->interaction->resetParameters(d->clip->logit_scale.item<double>());
+    // A local head new to these weights (fine-tuning a base CLIP) starts from the loaded tower's projection.
+    if (d->localHead && !weights.contains("lrclr.local.proj"))
+        initialiseLocalHeadProjection();
     for (const auto& key : weights.keys()) {
         if (!known.count(key) && !ignoredKeys.count(key))
             throw std::invalid_argument("state dict has unexpected tensor '" + key + "'");
@@ -449,8 +460,15 @@ VisionOutput ClipNetwork::encodeImage(const at::Tensor& images, bool keepAttenti
     }
     VisionOutput output;
     std::vector<torch::Tensor> attention;
-    const auto tokens = d->clip->visual->forward(images.to(d->device, d->dtype()), keepAttention ? &attention : nullptr)
-                            .to(torch::kFloat);
+    torch::Tensor embedded;
+    auto tokens = d->clip->visual->forward(
+        images.to(d->device, d->dtype()), keepAttention ? &attention : nullptr, d->localHead ? &embedded : nullptr);
+    // With a local patch head, the patch tokens (what every sentence.patch map is made of) are the head's; the CLS
+    // token, the global embedding, stays the tower's.
+    if (d->localHead)
+        tokens = torch::cat(
+            { tokens.slice(1, 0, 1), d->localHead->forward(embedded.slice(1, 1), d->config.gridSize()) }, 1);
+    tokens = tokens.to(torch::kFloat);
     output.tokens() = tokens;
     output.embedding() = tokens.select(1, 0);
     for (auto& layer : attention)
@@ -488,6 +506,30 @@ at::Tensor ClipNetwork::encodeTextFullContext(const at::Tensor& tokens) const
 double ClipNetwork::logitScale() const
 {
     return d->clip->logit_scale.exp().item<double>();
+}
+
+void ClipNetwork::addLocalPatchHead(int layers)
+{
+    if (d->localHead)
+        throw std::logic_error("ClipNetwork: the network already has a local patch head");
+    if (layers < 1 || layers > LrclrSettings::kMaximumLocalHeadLayers)
+        throw std::invalid_argument("ClipNetwork: a local patch head needs 1 to "
+            + std::to_string(LrclrSettings::kMaximumLocalHeadLayers) + " layers, not " + std::to_string(layers));
+    d->localHead = std::make_unique<LocalPatchHead>(d->config.visionWidth, d->config.embedDimension, layers);
+    d->clip->lrclr->register_module("local", d->localHead->module());
+    d->localHead->module()->to(d->device, d->dtype());
+    initialiseLocalHeadProjection();
+}
+
+int ClipNetwork::localPatchHeadLayers() const
+{
+    return d->localHead ? d->localHead->layers() : 0;
+}
+
+void ClipNetwork::initialiseLocalHeadProjection()
+{
+    auto& visual = *d->clip->visual;
+    d->localHead->initialiseProjection(visual.ln_post->weight, visual.ln_post->bias, visual.proj);
 }
 
 CrossModalInteraction& ClipNetwork::interaction() const

@@ -68,7 +68,8 @@ public:
     c10::Device device() const;
     bool halfPrecision() const;
 
-    /// images: [B, 3, R, R] preprocessed. Returns fp32 tensors on the network's device.
+    /// images: [B, 3, R, R] preprocessed. Returns fp32 tensors on the network's device; the patch tokens are the
+    /// local patch head's when the network has one (addLocalPatchHead).
     VisionOutput encodeImage(const at::Tensor& images, bool keepAttention) const;
     /// tokens: [B, contextLength] int64 ids. Runs only up to the last EOT (argmax) position of the batch, which is
     /// exact because the causal mask keeps later positions from influencing the EOT row. Returns [B, E] fp32.
@@ -78,6 +79,15 @@ public:
     /// exp(logit_scale), the CLIP temperature.
     double logitScale() const;
 
+    /// Adds LRCLR's locality-restricted patch head (LocalPatchHead, registered under `lrclr.local`): from then on the
+    /// patch tokens of encodeImage() are the head's. Call before loadStateDict(): a loaded model's head comes from
+    /// its weights, and one absent from them starts from the tower's ln_post and proj. Throws
+    /// std::invalid_argument for layers outside 1..LrclrSettings::kMaximumLocalHeadLayers, std::logic_error if the
+    /// network has one already.
+    void addLocalPatchHead(int layers);
+    /// The head's convolution layers, 0 without one.
+    int localPatchHeadLayers() const;
+
     /// The LRCLR cross-modal interaction block (registered under `lrclr.interaction`).
     class CrossModalInteraction& interaction() const;
     /// The root module: its named_parameters() are the state-dict names; for the trainer.
@@ -86,6 +96,8 @@ public:
     std::vector<at::Tensor> lrclrParameters() const;
 
 private:
+    void initialiseLocalHeadProjection();
+
     struct Private;
     std::unique_ptr<Private> d;
 };
