@@ -55,6 +55,14 @@ stamp "stage (b): LRCLR fine-tuning from the base, reports only"
   --description "Report-only LRCLR fine-tuned from lrclr-report-only-base on domain-randomised synthetic chest radiograph phantoms, from reports alone (no box loss, no label prompts). Synthetic phantoms, not for clinical use." \
   --out lrclr
 
+stamp "stage (b) with the local patch head (--local-head 2): 200 steps x 32, the measured pilot of 2026-12-08"
+[ -f localhead/manifest.json ] || "$lrclr" train $common --init base --local-head 2 \
+  --local-weight 0.5 --pooled-weight 1 --intra-image-weight 0.5 --location-weight 0.5 --gate-init 0.5 \
+  --backbone-lr-scale 0.5 --batch-size 32 --steps 200 --lr 5e-4 --warmup 20 --validate-every 200 \
+  --name lrclr-report-only-local-head \
+  --description "Report-only LRCLR with the local patch head, fine-tuned from lrclr-report-only-base on domain-randomised synthetic chest radiograph phantoms, from reports alone. Synthetic phantoms, not for clinical use." \
+  --out localhead
+
 stamp "control: the base continued for LRCLR's budget with the global loss only"
 [ -f control/manifest.json ] || "$lrclr" train $common --init base --local-weight 0 --batch-size 32 \
   --steps "$steps_lrclr" --lr 2e-4 --warmup 30 --validate-every "$steps_lrclr" \
@@ -71,6 +79,8 @@ stamp "evaluation"
 for set in heldout external; do
   "$lrclr" evaluate --manifest "$set/manifest.jsonl" --model lrclr --compare base --name lrclr --name base \
     --split all --threads 2 --quiet --out "evaluation-$set"
+  "$lrclr" evaluate --manifest "$set/manifest.jsonl" --model localhead --compare base --name lrclr-local-head \
+    --name base --split all --threads 2 --quiet --out "evaluation-localhead-$set"
   "$lrclr" evaluate --manifest "$set/manifest.jsonl" --model lrclr --compare control --name lrclr --name control \
     --split all --threads 2 --quiet --out "evaluation-control-$set"
 done
