@@ -31,7 +31,6 @@ struct LocalPatchHeadImpl : torch::nn::Module {
 
 struct LocalPatchHead::Private {
     std::shared_ptr<LocalPatchHeadImpl> module;
-    int layers = 0;
 };
 
 LocalPatchHead::LocalPatchHead(int width, int embedDimension, int layers)
@@ -40,14 +39,13 @@ LocalPatchHead::LocalPatchHead(int width, int embedDimension, int layers)
     if (width <= 0 || embedDimension <= 0 || layers < 1)
         throw std::invalid_argument("LocalPatchHead: invalid configuration");
     d->module = std::make_shared<LocalPatchHeadImpl>(width, embedDimension, layers);
-    d->layers = layers;
 }
 
 LocalPatchHead::~LocalPatchHead() = default;
 
 int LocalPatchHead::layers() const
 {
-    return d->layers;
+    return static_cast<int>(d->module->convolutions->size());
 }
 
 void LocalPatchHead::initialiseProjection(
